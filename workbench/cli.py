@@ -1,0 +1,320 @@
+"""The command line: every headless operation, for users, scripts, tests and the checks.
+
+Exit codes (the contract): 0 success; 2 invalid input or usage, with a message naming the
+file, row and column; 1 anything else. Heavy modules are imported inside each command so
+that ``workbench --help`` stays instant.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Optional
+
+from workbench.errors import InputError, WorkbenchError
+
+
+class UsageError(InputError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 on usage errors too; say it our way
+        self.print_usage(sys.stderr)
+        print(f"workbench: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _open(project: str, create: bool = False, actor: Optional[str] = None):
+    from workbench.coding.store import Store
+
+    return Store.open(project, create=create, actor=actor)
+
+
+def _project_exists(project: str) -> bool:
+    return "://" in project or Path(project).exists()
+
+
+# -- commands ---------------------------------------------------------------------------
+
+def cmd_init(a) -> int:
+    from workbench.coding.codebook import DEFAULT_CODEBOOK, install_codebook, load_codebook
+
+    spec = load_codebook(a.codebook or DEFAULT_CODEBOOK)  # validate before creating anything
+    if not a.force and "://" not in a.project and Path(a.project).exists():
+        raise InputError("a file already exists here (use --force to add the codebook to it)", file=a.project)
+    store = _open(a.project, create=True)
+    with store.transaction() as s:
+        install_codebook(store, s, spec)
+    print(f"created project {a.project} with codebook {spec.key} ({len(spec.codes)} codes)")
+    return 0
+
+
+def cmd_demo(a) -> int:
+    from workbench.demo.generate import create_demo
+
+    if "://" not in a.project and Path(a.project).exists():
+        if not a.force:
+            raise InputError("a file already exists here (use --force to replace it)", file=a.project)
+        for suffix in ("", "-wal", "-shm"):
+            Path(a.project + suffix).unlink(missing_ok=True)
+    info = create_demo(a.project, seed=a.seed)
+    print(info if isinstance(info, str) else f"created demo project {a.project}")
+    return 0
+
+
+def cmd_import(a) -> int:
+    from workbench.importer.survey import import_survey
+
+    store = _open(a.project)
+    res = import_survey(store, a.file, mapping=a.mapping, year=a.year)
+    print(res.summary())
+    return 0
+
+
+def cmd_codings_import(a) -> int:
+    from workbench.coding.codings import import_codings
+
+    store = _open(a.project)
+    res = import_codings(store, a.coder, a.csv)
+    print(res.summary())
+    return 0
+
+
+def cmd_doctor(a) -> int:
+    import platform
+
+    import workbench
+
+    ok = True
+    lines = [f"workbench {workbench.__version__}", f"python {platform.python_version()} ({sys.executable})"]
+    for mod in ("PySide6", "spacy", "sqlalchemy", "sqlmodel", "alembic", "pandas", "openpyxl", "docx", "rapidfuzz", "psycopg"):
+        try:
+            m = __import__(mod)
+            lines.append(f"{mod} {getattr(m, '__version__', '?')}")
+        except Exception as e:  # report, do not crash
+            lines.append(f"{mod} MISSING ({e.__class__.__name__})")
+            ok = False
+    try:
+        from workbench.nlp.pipeline import pipeline_info
+
+        info = pipeline_info()
+        lines.append(f"Danish NLP pipeline: {info.get('source')} — {info.get('name')} {info.get('version', '')}"
+                     f" [{info.get('license', '')}]")
+    except Exception as e:
+        lines.append(f"Danish NLP pipeline: unavailable ({e})")
+        ok = False
+    if a.project:
+        from workbench.coding.health import check_project
+
+        try:
+            store = _open(a.project)
+        except (InputError, WorkbenchError) as e:
+            lines.append(f"project {a.project}: CANNOT OPEN: {e}")
+            print("\n".join(lines))
+            return 1
+        dialect = "SQLite (WAL)" if store.is_sqlite else store.engine.dialect.name
+        lines.append(f"project {a.project}: {dialect}, schema {store.schema_revision()}")
+        report = check_project(store)
+        lines += [f"  {k}: {v}" for k, v in report.counts.items()]
+        if report.problems:
+            ok = False
+            lines += [f"  PROBLEM: {p}" for p in report.problems]
+        else:
+            lines.append("  integrity: ok")
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
+def cmd_gui(a) -> int:
+    from workbench.ui.app import run_gui
+
+    return run_gui(project=a.project, demo=a.demo, screenshot=a.screenshot, size=a.size, coder=a.coder, lang=a.lang)
+
+
+def cmd_suggest(a) -> int:
+    from workbench.nlp.suggest import suggest_csv
+
+    n = suggest_csv(a.input, a.output, codebook=a.codebook, project=a.project, top=a.top)
+    print(f"wrote suggestions for {n} answers to {a.output}")
+    return 0
+
+
+def cmd_evaluate(a) -> int:
+    from workbench.nlp.suggest import evaluate_csv
+
+    report = evaluate_csv(a.gold, codebook=a.codebook, project=a.project, top=a.top)
+    print(report)
+    return 0
+
+
+def cmd_pii(a) -> int:
+    from workbench.nlp.pii import pii_csv
+
+    n = pii_csv(a.input, a.output)
+    print(f"checked {n} texts; wrote {a.output}")
+    return 0
+
+
+def cmd_agreement(a) -> int:
+    from workbench.coding.agreement import agreement_report
+    from workbench.export.atomic import atomic_write_text
+
+    store = _open(a.project)
+    coders = [c.strip() for c in a.coders.split(",") if c.strip()] if a.coders else None
+    rep = agreement_report(store, coders=coders, question=a.question)
+    atomic_write_text(a.json, json.dumps(rep, ensure_ascii=False, indent=2))
+    ov = rep["overall"]
+    print(f"{rep['units']} units coded by {', '.join(rep['coders'])}: alpha {ov['alpha']}, "
+          f"agreement {ov['percent_agreement']}")
+    return 0
+
+
+def cmd_export(a) -> int:
+    store = _open(a.project)
+    kind = a.kind
+    if kind == "frequencies":
+        from workbench.export.frequencies import export_frequencies as fn
+        out = fn(store, a.out, by=a.by or "main_group", coder=a.coder)
+    elif kind == "distributions":
+        from workbench.export.distributions import export_distributions as fn
+        out = fn(store, a.out, by=a.by or "main_group")
+    elif kind == "answers":
+        from workbench.export.answers import export_answers as fn
+        out = fn(store, a.out, coder=a.coder)
+    elif kind == "quotes":
+        from workbench.export.quotes import export_quotes as fn
+        out = fn(store, a.out, coder=a.coder)
+    elif kind == "qdpx":
+        from workbench.export.refi import export_qdpx as fn
+        out = fn(store, a.out)
+    elif kind == "qdc":
+        from workbench.export.refi import export_qdc as fn
+        out = fn(store, a.out)
+    else:  # argparse restricts choices
+        raise UsageError(f"unknown export {kind}")
+    print(out if isinstance(out, str) else f"wrote {a.out}")
+    return 0
+
+
+# -- parser -------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="workbench", description="Danish qualitative coding workbench")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    g = sub.add_parser("gui", help="open the desktop app")
+    g.add_argument("project", nargs="?")
+    g.add_argument("--demo", action="store_true", help="open (and create if needed) the demo project")
+    g.add_argument("--screenshot", metavar="PNG", help="render the main window to PNG and exit")
+    g.add_argument("--size", default="1400x900", metavar="WxH")
+    g.add_argument("--coder", help="code as this person (skips the start-up question)")
+    g.add_argument("--lang", choices=["da", "en"], help="user interface language")
+    g.set_defaults(fn=cmd_gui)
+
+    d = sub.add_parser("demo", help="create a project with the demo survey and default codebook")
+    d.add_argument("project")
+    d.add_argument("--seed", type=int, default=2020)
+    d.add_argument("--force", action="store_true", help="replace an existing file")
+    d.set_defaults(fn=cmd_demo)
+
+    i = sub.add_parser("init", help="create an empty project with a codebook")
+    i.add_argument("project")
+    i.add_argument("--codebook", metavar="YAML")
+    i.add_argument("--force", action="store_true")
+    i.set_defaults(fn=cmd_init)
+
+    dr = sub.add_parser("doctor", help="versions, NLP pipeline and project health")
+    dr.add_argument("project", nargs="?")
+    dr.set_defaults(fn=cmd_doctor)
+
+    im = sub.add_parser("import", help="import a survey file (CSV or XLSX)")
+    im.add_argument("project")
+    im.add_argument("file")
+    im.add_argument("--mapping", metavar="YAML")
+    im.add_argument("--year", type=int)
+    im.set_defaults(fn=cmd_import)
+
+    s = sub.add_parser("suggest", help="suggest codes for answers in a CSV")
+    s.add_argument("--input", required=True)
+    s.add_argument("--output", required=True)
+    s.add_argument("--codebook")
+    s.add_argument("--project")
+    s.add_argument("--top", type=int, default=5)
+    s.set_defaults(fn=cmd_suggest)
+
+    ev = sub.add_parser("evaluate", help="precision, recall, F1 and hit@k of suggestions against a gold CSV")
+    ev.add_argument("--gold", required=True, help="CSV: id, question, score, text, gold (space-separated code ids)")
+    ev.add_argument("--codebook")
+    ev.add_argument("--project")
+    ev.add_argument("--top", type=int, default=3)
+    ev.set_defaults(fn=cmd_evaluate)
+
+    c = sub.add_parser("codings", help="codings")
+    csub = c.add_subparsers(dest="codings_command", parser_class=_Parser, required=True)
+    ci = csub.add_parser("import", help="add one coder's codings from a CSV")
+    ci.add_argument("project")
+    ci.add_argument("csv")
+    ci.add_argument("--coder", required=True)
+    ci.set_defaults(fn=cmd_codings_import)
+
+    pi = sub.add_parser("pii", help="find personal data in texts")
+    pi.add_argument("--input", required=True)
+    pi.add_argument("--output", required=True)
+    pi.set_defaults(fn=cmd_pii)
+
+    ag = sub.add_parser("agreement", help="inter-coder agreement")
+    ag.add_argument("project")
+    ag.add_argument("--json", required=True, metavar="OUT")
+    ag.add_argument("--coders", help="comma-separated coder names (default: all human coders)")
+    ag.add_argument("--question")
+    ag.set_defaults(fn=cmd_agreement)
+
+    ex = sub.add_parser("export", help="exports for the report")
+    ex.add_argument("kind", choices=["frequencies", "distributions", "answers", "quotes", "qdpx", "qdc"])
+    ex.add_argument("project")
+    ex.add_argument("--out", required=True)
+    ex.add_argument("--by", help="main_group, subgroup, gender, ethnicity, age_band or unemployment_band")
+    ex.add_argument("--coder", default=None, help="a coder's name or 'final' (default: final if reconciled)")
+    ex.set_defaults(fn=cmd_export)
+    return p
+
+
+EXTRA_COMMANDS: list = []  # (register(subparsers)) hooks added by other modules' commands
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--debug")):
+        argv = ["gui", *argv]
+    a = parser.parse_args(argv)
+    if not getattr(a, "fn", None):
+        a = parser.parse_args(["gui", *argv[1:]] if argv and argv[0] == "--debug" else ["gui"])
+    debug = a.debug or bool(os.environ.get("WORKBENCH_DEBUG"))
+    try:
+        return int(a.fn(a) or 0)
+    except InputError as e:
+        print(f"workbench: error: {e.message()}", file=sys.stderr)
+        return 2
+    except WorkbenchError as e:
+        if debug:
+            traceback.print_exc()
+        print(f"workbench: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("workbench: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # a bug: say so plainly, traceback only on request
+        if debug:
+            traceback.print_exc()
+        print(f"workbench: internal error: {e.__class__.__name__}: {e} (run with --debug for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""Coding actions: apply and remove codes, mark answers coded or flagged, import codings.
+
+Each public function is one user action and one committed transaction, written to the
+audit log with what is needed to undo it. The GUI's undo stack calls these same functions.
+"""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from sqlalchemy import delete, insert, select as sa_select
+from sqlmodel import Session, select
+
+from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Memo, Question, Respondent, new_uid, utcnow
+from workbench.errors import InputError, Problem
+from workbench.importer.tables import read_table
+
+
+class ConflictError(Exception):
+    """Someone else changed the same thing since it was read (optimistic versioning)."""
+
+
+def _state(s: Session, answer_id: int, coder_id: int) -> AnswerState:
+    st = s.exec(select(AnswerState).where(AnswerState.answer_id == answer_id, AnswerState.coder_id == coder_id)).first()
+    if st is None:
+        st = AnswerState(answer_id=answer_id, coder_id=coder_id)
+    return st
+
+
+def _touch(s: Session, st: AnswerState, expected_version: Optional[int] = None) -> None:
+    if expected_version is not None and st.id is not None and st.version != expected_version:
+        raise ConflictError(f"answer {st.answer_id} was changed by someone else (version {st.version}, you had {expected_version})")
+    st.version = (st.version or 0) + 1 if st.id is not None else 1
+    st.updated_at = utcnow()
+    s.add(st)
+
+
+def apply_code(store, coder: str, answer_id: int, code_id: int, start: Optional[int] = None,
+               end: Optional[int] = None, source: str = "manual") -> int:
+    """Apply a code (whole answer, or the span start..end) and mark the answer coded."""
+    with store.transaction() as s:
+        c = store.coder(s, coder)
+        ans = s.get(Answer, answer_id)
+        if ans is None:
+            raise InputError(f"no answer with id {answer_id}")
+        if s.get(Code, code_id) is None:
+            raise InputError(f"no code with id {code_id}")
+        if start is not None or end is not None:
+            if start is None or end is None or not (0 <= start < end <= len(ans.text)):
+                raise InputError(f"span {start}–{end} is outside the answer (length {len(ans.text)})")
+        dup = s.exec(select(Coding).where(Coding.answer_id == answer_id, Coding.coder_id == c.id,
+                                          Coding.code_id == code_id, Coding.start == start, Coding.end == end)).first()
+        if dup is not None:
+            return dup.id
+        cd = Coding(answer_id=answer_id, coder_id=c.id, code_id=code_id, start=start, end=end, source=source)
+        s.add(cd)
+        st = _state(s, answer_id, c.id)
+        st.coded = True
+        _touch(s, st)
+        s.flush()
+        store.log(s, "coding.apply", "coding", cd.id, coder=coder, answer_id=answer_id, code_id=code_id,
+                  start=start, end=end, uid=cd.uid, source=source)
+        return cd.id
+
+
+def remove_coding(store, coding_id: int) -> None:
+    """Remove one coding. The answer stays marked coded (possibly with no code applying)."""
+    with store.transaction() as s:
+        cd = s.get(Coding, coding_id)
+        if cd is None:
+            return
+        payload = dict(answer_id=cd.answer_id, code_id=cd.code_id, coder_id=cd.coder_id, start=cd.start,
+                       end=cd.end, uid=cd.uid, source=cd.source)
+        s.delete(cd)
+        store.log(s, "coding.remove", "coding", coding_id, **payload)
+
+
+def remove_code(store, coder: str, answer_id: int, code_id: int) -> int:
+    """Remove every coding of ``code_id`` the coder applied to the answer; returns how many."""
+    with store.transaction() as s:
+        c = store.coder(s, coder)
+        rows = list(s.exec(select(Coding).where(Coding.answer_id == answer_id, Coding.coder_id == c.id,
+                                                Coding.code_id == code_id)))
+        for cd in rows:
+            store.log(s, "coding.remove", "coding", cd.id, coder=coder, answer_id=answer_id, code_id=code_id,
+                      start=cd.start, end=cd.end, uid=cd.uid)
+            s.delete(cd)
+        return len(rows)
+
+
+def set_coded(store, coder: str, answer_id: int, coded: bool = True, expected_version: Optional[int] = None) -> int:
+    """Mark an answer coded (with whatever codes it has, possibly none) or not yet coded."""
+    with store.transaction() as s:
+        c = store.coder(s, coder)
+        st = _state(s, answer_id, c.id)
+        st.coded = coded
+        _touch(s, st, expected_version)
+        store.log(s, "answer.coded" if coded else "answer.uncoded", "answer", answer_id, coder=coder)
+        s.flush()
+        return st.version
+
+
+def set_flag(store, coder: str, answer_id: int, flagged: bool, expected_version: Optional[int] = None) -> int:
+    with store.transaction() as s:
+        c = store.coder(s, coder)
+        st = _state(s, answer_id, c.id)
+        st.flagged = flagged
+        _touch(s, st, expected_version)
+        store.log(s, "answer.flag" if flagged else "answer.unflag", "answer", answer_id, coder=coder)
+        s.flush()
+        return st.version
+
+
+def codings_of(s: Session, answer_id: int, coder_id: Optional[int] = None) -> list[Coding]:
+    q = select(Coding).where(Coding.answer_id == answer_id)
+    if coder_id is not None:
+        q = q.where(Coding.coder_id == coder_id)
+    return list(s.exec(q.order_by(Coding.id)))
+
+
+def save_memo(store, coder: Optional[str], target_type: str, target_id: int, text: str,
+              memo_id: Optional[int] = None) -> int:
+    """Create or update a memo on an answer, a code or the project; an empty text deletes it."""
+    with store.transaction() as s:
+        c = store.coder(s, coder) if coder else None
+        m = s.get(Memo, memo_id) if memo_id else s.exec(select(Memo).where(
+            Memo.target_type == target_type, Memo.target_id == target_id,
+            Memo.coder_id == (c.id if c else None))).first()
+        if m is not None and not text.strip():
+            store.log(s, "memo.delete", "memo", m.id, target_type=target_type, target_id=target_id, text=m.text)
+            s.delete(m)
+            return m.id
+        if m is None:
+            m = Memo(target_type=target_type, target_id=target_id, coder_id=c.id if c else None, text=text)
+        else:
+            m.text, m.updated_at = text, utcnow()
+        s.add(m)
+        s.flush()
+        store.log(s, "memo.save", "memo", m.id, target_type=target_type, target_id=target_id, text=text)
+        return m.id
+
+
+# -- codings CSV ------------------------------------------------------------------------
+
+@dataclass
+class CodingsImportResult:
+    answers: int
+    codings: int
+
+    def summary(self) -> str:
+        return f"imported {self.codings} codings on {self.answers} answers"
+
+
+def import_codings(store, coder: str, path: str | Path, source: str = "import") -> CodingsImportResult:
+    """Import one coder's codings (contract CSV). Every answer named is marked coded by the
+    coder and its codings replaced by the file's; an empty ``code`` means no code applies.
+    All rows are checked first; any problem means nothing is imported."""
+    table = read_table(path)
+    f = table.file
+    problems = [Problem(f, "required column is missing", row=1, column=c)
+                for c in ("respondent_id", "question", "code") if c not in table.header]
+    if problems:
+        raise InputError(problems)
+    ix = {h: i for i, h in enumerate(table.header)}
+    has_span = "start" in ix and "end" in ix
+    with store.session() as s:
+        codes = {c.key: c.id for c in store.codes(s)}
+        rows = s.exec(select(Respondent.key, Question.key, Answer.id, Answer.text, Respondent.survey_id)
+                      .join(Answer, Answer.respondent_id == Respondent.id)
+                      .join(Question, Question.id == Answer.question_id)).all()
+        resp_keys = set(s.exec(select(Respondent.key)).all())
+        q_keys = set(s.exec(select(Question.key)).all())
+    answers: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for rk, qk, aid, text, _sv in rows:
+        answers[(rk, qk)].append((aid, text))
+    per_answer: dict[int, list[tuple[int, Optional[int], Optional[int]]]] = defaultdict(list)
+    for i, row in enumerate(table.rows):
+        rn = table.row_number(i)
+        if not any(x.strip() for x in row):
+            continue
+        rk, qk, ck = (row[ix[c]].strip() for c in ("respondent_id", "question", "code"))
+
+        def bad(col: str, msg: str) -> None:
+            problems.append(Problem(f, msg, row=rn, column=col))
+
+        if rk not in resp_keys:
+            bad("respondent_id", f"unknown respondent {rk!r}"); continue
+        if qk not in q_keys:
+            bad("question", f"unknown question {qk!r}"); continue
+        found = answers.get((rk, qk))
+        if not found:
+            bad("question", f"respondent {rk!r} has no answer to {qk}"); continue
+        if len(found) > 1:
+            bad("respondent_id", f"respondent {rk!r} is in more than one survey year; split the file by year"); continue
+        aid, text = found[0]
+        per_answer.setdefault(aid, [])
+        if not ck:
+            continue
+        if ck not in codes:
+            bad("code", f"unknown code {ck!r}"); continue
+        start = end = None
+        if has_span:
+            sv, ev = row[ix["start"]].strip(), row[ix["end"]].strip()
+            if sv or ev:
+                try:
+                    start, end = int(sv), int(ev)
+                except ValueError:
+                    bad("start", f"span {sv!r}–{ev!r} is not two whole numbers"); continue
+                if not (0 <= start < end <= len(text)):
+                    bad("start", f"span {start}–{end} is outside the answer text (length {len(text)})"); continue
+        per_answer[aid].append((codes[ck], start, end))
+    if problems:
+        raise InputError(problems)
+    n = 0
+    with store.transaction() as s:
+        c = store.coder(s, coder)
+        conn = s.connection()
+        ids = list(per_answer)
+        existing = {}
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            conn.execute(delete(Coding).where(Coding.coder_id == c.id, Coding.answer_id.in_(chunk)))
+            existing.update(dict(conn.execute(sa_select(AnswerState.answer_id, AnswerState.id).where(
+                AnswerState.coder_id == c.id, AnswerState.answer_id.in_(chunk))).all()))
+        rows_out = []
+        for aid, items in per_answer.items():
+            for code_id, st, en in dict.fromkeys(items):
+                rows_out.append(dict(uid=new_uid(), answer_id=aid, coder_id=c.id, code_id=code_id, start=st, end=en,
+                                     source=source, created_at=utcnow()))
+        if rows_out:
+            conn.execute(insert(Coding), rows_out)
+        n = len(rows_out)
+        new_states = [dict(answer_id=aid, coder_id=c.id, coded=True, flagged=False, updated_at=utcnow(), version=1)
+                      for aid in ids if aid not in existing]
+        if new_states:
+            conn.execute(insert(AnswerState), new_states)
+        for aid in ids:
+            if aid in existing:
+                st = s.get(AnswerState, existing[aid])
+                st.coded = True
+                _touch(s, st)
+        store.log(s, "codings.import", "file", str(path), coder=coder, answers=len(ids), codings=n)
+    return CodingsImportResult(len(per_answer), n)

@@ -1,0 +1,323 @@
+"""Every table of a project, in one readable place (as Taguette keeps its models).
+
+A project is one database: a SQLite file by default, or a PostgreSQL database for teams.
+The schema is created and upgraded only by the Alembic migrations in
+``workbench/coding/migrations``; change a table here, then add a migration there.
+
+Conventions
+- ``key`` columns hold the ids people and files use (``q1``, ``sagsbehandlerskift``,
+  the survey's respondent id); integer ``id`` columns are internal.
+- ``uid`` columns hold stable UUIDs, so that codings survive a merge between project
+  copies and a round trip through REFI-QDA.
+- Coding state is per coder: ``Coding`` rows are the codes a coder applied,
+  ``AnswerState`` says whether the coder has finished (or flagged) an answer, so that
+  "coded, no code applies" is distinct from "not coded yet".
+- ``AuditEvent`` is append-only: the audit trail and the change feed other clients
+  poll to refresh.
+"""
+from __future__ import annotations
+
+import uuid as _uuid
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_uid() -> str:
+    return str(_uuid.uuid4())
+
+
+class Project(SQLModel, table=True):
+    """One row: the project's name and settings (JSON: min cell size, NLP threshold, ...)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    created_at: datetime = Field(default_factory=utcnow)
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Survey(SQLModel, table=True):
+    """One survey wave (a year); respondents and questions belong to it."""
+
+    __table_args__ = (UniqueConstraint("name", "year", name="uq_survey_name_year"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    year: int
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Question(SQLModel, table=True):
+    """A scale question and its open follow-up; prompts depend on the score band."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "key", name="uq_question_key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    key: str
+    position: int = 0
+    topic: str = ""
+    text: str = ""
+    scale_labels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    prompt_negative: str = ""
+    prompt_positive: str = ""
+
+
+class Subgroup(SQLModel, table=True):
+    """A target group (ledighedsgruppe) and the main group it belongs to."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "key", name="uq_subgroup_key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    key: str
+    label: str = ""
+    main_group: str = ""
+    unit: str = ""
+
+
+class Respondent(SQLModel, table=True):
+    """A citizen interviewed, with the background variables the report breaks down by."""
+
+    __table_args__ = (UniqueConstraint("survey_id", "key", name="uq_respondent_key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, index=True, unique=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    key: str
+    subgroup: str = Field(index=True)
+    main_group: str = Field(default="", index=True)
+    gender: Optional[str] = None
+    age: Optional[int] = None
+    unemployment_months: Optional[int] = None
+    ethnicity: Optional[str] = None
+    unit: Optional[str] = None
+    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Answer(SQLModel, table=True):
+    """One respondent's score on one question and the open follow-up text.
+
+    ``band`` is derived from ``score`` at import (see ``bands.py``) and stored so that
+    filters and frequency tables are plain indexed queries. ``text_original`` keeps the
+    text before pseudonymisation, only when the supervisor chose to keep it.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("respondent_id", "question_id", name="uq_answer"),
+        Index("ix_answer_question_band", "question_id", "band"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, index=True, unique=True)
+    respondent_id: int = Field(foreign_key="respondent.id", index=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    score: Optional[int] = None
+    band: Optional[str] = None
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    text_original: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Codebook(SQLModel, table=True):
+    """A codebook loaded into the project (the project codes with exactly one active)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    name: str = ""
+    version: str = ""
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    active: bool = True
+
+
+class Code(SQLModel, table=True):
+    """A theme of the codebook. Retired codes stay so that old codings keep their meaning."""
+
+    __table_args__ = (UniqueConstraint("codebook_id", "key", name="uq_code_key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, index=True, unique=True)
+    codebook_id: int = Field(foreign_key="codebook.id", index=True)
+    key: str
+    label: str
+    category: str = ""
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    inclusion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    exclusion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    examples: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    bands: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    questions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    colour: str = "#808080"
+    shortcut: Optional[str] = None
+    parent_id: Optional[int] = Field(default=None, foreign_key="code.id")
+    position: int = 0
+    retired: bool = False
+    version: int = 1
+
+
+class Coder(SQLModel, table=True):
+    """A person (or the reconciled ``final`` coding) that codings belong to."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, index=True, unique=True)
+    name: str = Field(unique=True)
+    role: str = "coder"  # coder | supervisor | admin | final
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AnswerState(SQLModel, table=True):
+    """A coder's state of an answer: coded (possibly with no code applying) or flagged.
+
+    ``version`` is bumped on every change; team clients update with the version they read
+    and get a conflict instead of silently overwriting another person's change.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("answer_id", "coder_id", name="uq_answer_state"),
+        Index("ix_answer_state_coder", "coder_id", "coded"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id", index=True)
+    coder_id: int = Field(foreign_key="coder.id")
+    coded: bool = False
+    flagged: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class Coding(SQLModel, table=True):
+    """A code applied by a coder to an answer, to the whole text or a span of it.
+
+    Offsets count code points, end exclusive (as REFI-QDA and the contract do).
+    """
+
+    __table_args__ = (
+        Index("ix_coding_answer_coder", "answer_id", "coder_id"),
+        Index("ix_coding_coder_code", "coder_id", "code_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, index=True, unique=True)
+    answer_id: int = Field(foreign_key="answer.id")
+    coder_id: int = Field(foreign_key="coder.id")
+    code_id: int = Field(foreign_key="code.id", index=True)
+    start: Optional[int] = None
+    end: Optional[int] = None
+    source: str = "manual"  # manual | import | suggestion | reconcile | merge
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Memo(SQLModel, table=True):
+    """A note on an answer, a code or the project, written by a coder."""
+
+    __table_args__ = (Index("ix_memo_target", "target_type", "target_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, index=True, unique=True)
+    target_type: str  # answer | code | project
+    target_id: int
+    coder_id: Optional[int] = Field(default=None, foreign_key="coder.id")
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Round(SQLModel, table=True):
+    """A coding round: who codes which answers; blind until the supervisor releases it."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    blind: bool = True
+    released: bool = False
+    reliability: bool = False  # a reliability sample: no NLP suggestions shown
+    created_by: Optional[int] = Field(default=None, foreign_key="coder.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    spec: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Assignment(SQLModel, table=True):
+    """One answer assigned to one coder within a round."""
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "answer_id", "coder_id", name="uq_assignment"),
+        Index("ix_assignment_coder", "coder_id", "answer_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    answer_id: int = Field(foreign_key="answer.id")
+    coder_id: int = Field(foreign_key="coder.id")
+
+
+class Decision(SQLModel, table=True):
+    """A supervisor's reconciliation of one answer; the decided codes are the ``final``
+    coder's codings. ``codes`` records what was decided (code keys), ``basis`` how."""
+
+    __table_args__ = (UniqueConstraint("answer_id", name="uq_decision_answer"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id")
+    decided_by: int = Field(foreign_key="coder.id")
+    basis: str = "manual"  # agreed | coder:<name> | union | manual | none
+    codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str = ""
+    decided_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class SuggestionFeedback(SQLModel, table=True):
+    """A coder's verdict on a suggested code for an answer, so rejections are not shown again."""
+
+    __table_args__ = (UniqueConstraint("answer_id", "code_id", "coder_id", name="uq_feedback"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id", index=True)
+    code_id: int = Field(foreign_key="code.id")
+    coder_id: int = Field(foreign_key="coder.id")
+    verdict: str  # accepted | rejected | skipped
+    score: Optional[float] = None
+    at: datetime = Field(default_factory=utcnow)
+
+
+class NlpCache(SQLModel, table=True):
+    """Processed text per (pipeline, text hash): only new or changed answers are parsed again."""
+
+    __table_args__ = (UniqueConstraint("pipeline", "text_hash", name="uq_nlp_cache"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pipeline: str
+    text_hash: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class QuoteStar(SQLModel, table=True):
+    """An analyst's pick of a coded passage as a quote for the report."""
+
+    __table_args__ = (UniqueConstraint("coding_id", name="uq_quote_star"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    coding_id: int = Field(foreign_key="coding.id")
+    starred_by: Optional[int] = Field(default=None, foreign_key="coder.id")
+    at: datetime = Field(default_factory=utcnow)
+
+
+class PiiFinding(SQLModel, table=True):
+    """Personal data found in an answer; ``status``: open | pseudonymised | allowed."""
+
+    __table_args__ = (Index("ix_pii_answer", "answer_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id")
+    start: int
+    end: int
+    type: str
+    status: str = "open"
+    at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only log of every change: who did what to which entity, and when.
+
+    ``payload`` holds what is needed to understand (and undo) the change. Other clients
+    of a team project poll ``id > last_seen`` to refresh their views.
+    """
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = ""
+    action: str = Field(index=True)
+    entity: str = ""
+    entity_id: Optional[str] = None
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

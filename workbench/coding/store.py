@@ -1,0 +1,210 @@
+"""The project store: open a project (SQLite file or PostgreSQL URL), migrate it, and run
+each user action as one committed transaction that also writes the audit log.
+
+SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on, so that a commit
+the user was told about survives a crash, a kill or a power cut.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine, select
+
+from workbench.errors import InputError, WorkbenchError
+from workbench.coding.models import AuditEvent, Code, Codebook, Coder, Project
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+FINAL_CODER = "final"
+
+
+def resolve_url(project: str | os.PathLike) -> str:
+    """A project argument (path or URL) as an SQLAlchemy URL."""
+    s = str(project)
+    if "://" in s:
+        if s.startswith("postgresql://") or s.startswith("postgres://"):
+            s = "postgresql+psycopg://" + s.split("://", 1)[1]
+        return s
+    return "sqlite:///" + str(Path(s).expanduser().resolve())
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+class Store:
+    """An open project. Use ``with store.transaction() as s:`` for each user action."""
+
+    def __init__(self, url: str, actor: Optional[str] = None):
+        self.url = url
+        self.engine = make_engine(url)
+        self.actor = actor or _default_actor()
+
+    # -- opening -------------------------------------------------------------------
+    @classmethod
+    def open(cls, project: str | os.PathLike, *, create: bool = False, actor: Optional[str] = None) -> "Store":
+        """Open (and with ``create`` make) a project and bring its schema to the newest version."""
+        url = resolve_url(project)
+        if url.startswith("sqlite"):
+            path = Path(make_url(url).database or "")
+            if not path.exists() and not create:
+                raise InputError(f"no project file at {path} (create one with `workbench init`)", file=str(path))
+            if path.exists() and path.is_dir():
+                raise InputError("is a folder, not a project file", file=str(path))
+            if path.exists():
+                with open(path, "rb") as f:
+                    head = f.read(16)
+                if head and not head.startswith(b"SQLite format 3"):
+                    raise InputError("is not a workbench project (not an SQLite database)", file=str(path))
+        store = cls(url, actor=actor)
+        try:
+            store.migrate()
+        except InputError:
+            raise
+        except Exception as e:  # unreachable server, corrupt file, ...
+            store.engine.dispose()
+            raise WorkbenchError(f"cannot open project {project}: {e}") from e
+        if create:
+            with store.transaction() as s:
+                if s.exec(select(Project)).first() is None:
+                    name = Path(str(project)).stem if "://" not in str(project) else make_url(url).database
+                    s.add(Project(name=name or "project", settings={"min_cell": 5}))
+                    store.log(s, "project.create", "project", name=name)
+        elif store.project_row() is None:
+            raise InputError("is not an initialised workbench project (run `workbench init`)", file=str(project))
+        return store
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema through Alembic (never by probing columns)."""
+        with self.engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+
+    def schema_revision(self) -> Optional[str]:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def path(self) -> Optional[Path]:
+        return Path(make_url(self.url).database) if self.is_sqlite else None
+
+    # -- transactions ----------------------------------------------------------------
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One user action: everything inside commits together or not at all."""
+        with self.session() as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def log(self, s: Session, action: str, entity: str = "", entity_id: Any = None, **payload: Any) -> None:
+        """Append to the audit log inside the caller's transaction."""
+        s.add(AuditEvent(actor=self.actor, action=action, entity=entity,
+                         entity_id=None if entity_id is None else str(entity_id), payload=payload))
+
+    # -- common look-ups -------------------------------------------------------------
+    def project_row(self) -> Optional[Project]:
+        with self.session() as s:
+            return s.exec(select(Project)).first()
+
+    def settings(self) -> dict:
+        p = self.project_row()
+        return dict(p.settings) if p else {}
+
+    def update_settings(self, **values: Any) -> None:
+        with self.transaction() as s:
+            p = s.exec(select(Project)).one()
+            p.settings = {**p.settings, **values}
+            s.add(p)
+            self.log(s, "project.settings", "project", p.id, **values)
+
+    def coder(self, s: Session, name: str, role: str = "coder", create: bool = True) -> Coder:
+        c = s.exec(select(Coder).where(Coder.name == name)).first()
+        if c is None:
+            if not create:
+                raise InputError(f"no coder named {name!r} in the project")
+            c = Coder(name=name, role="final" if name == FINAL_CODER else role)
+            s.add(c)
+            s.flush()
+            self.log(s, "coder.create", "coder", c.id, name=name, role=c.role)
+        return c
+
+    def active_codebook(self, s: Session) -> Optional[Codebook]:
+        return s.exec(select(Codebook).where(Codebook.active == True).order_by(Codebook.id)).first()  # noqa: E712
+
+    def codes(self, s: Session, include_retired: bool = True) -> list[Code]:
+        cb = self.active_codebook(s)
+        if cb is None:
+            return []
+        q = select(Code).where(Code.codebook_id == cb.id)
+        if not include_retired:
+            q = q.where(Code.retired == False)  # noqa: E712
+        return list(s.exec(q.order_by(Code.position, Code.id)))
+
+    def integrity_problems(self) -> list[str]:
+        """Database-level checks: SQLite's integrity and foreign keys, schema at head."""
+        problems: list[str] = []
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                res = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
+                if res != ["ok"]:
+                    problems += [f"integrity: {r}" for r in res]
+                fk = list(conn.execute(text("PRAGMA foreign_key_check")))
+                problems += [f"foreign key: {tuple(r)}" for r in fk]
+        rev = self.schema_revision()
+        if rev != head_revision():
+            problems.append(f"schema revision {rev} is not the newest ({head_revision()})")
+        return problems
+
+
+def _default_actor() -> str:
+    try:
+        return os.environ.get("WORKBENCH_USER") or getpass.getuser()
+    except Exception:
+        return "unknown"

@@ -1,0 +1,45 @@
+"""Errors the command line maps to exit codes: InputError → 2, WorkbenchError → 1."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+class WorkbenchError(Exception):
+    """Something went wrong that is not the user's input (exit 1)."""
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input: where (file, row, column) and what."""
+
+    file: str
+    problem: str
+    row: Optional[int] = None
+    column: Optional[str] = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.problem}"
+
+
+class InputError(WorkbenchError):
+    """Invalid input or usage (exit 2). Carries every problem found, not just the first."""
+
+    def __init__(self, problems: "list[Problem] | Problem | str", file: str = ""):
+        if isinstance(problems, str):
+            problems = [Problem(file=file, problem=problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        super().__init__(self.message())
+
+    def message(self, limit: int = 200) -> str:
+        lines = [str(p) for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"... and {len(self.problems) - limit} more problems")
+        return "\n".join(lines)

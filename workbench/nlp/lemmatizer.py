@@ -1,0 +1,180 @@
+"""Danish lemmatizer component ``workbench_lemmatizer``: simplemma + POS rules + a lookup table.
+
+Order of decisions for one token (the first that applies wins):
+
+1. punctuation, symbols, numbers and tokens without letters keep their form;
+2. a lookup table learned from the UD Danish-DDT *dev* split (form, UPOS) → lemma, and
+   form → lemma when the form is unambiguous there (small closed-class words, the
+   treebank's conventions for pronouns, auxiliaries and determiners);
+3. proper nouns keep their form;
+4. simplemma (Danish data) for everything else.
+
+The table travels with the pipeline (``to_disk`` / ``from_disk`` of the component), so no
+data are read from outside the package at run time. Lemmas are lower-case except for
+proper nouns and tokens whose lemma is the form itself.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path
+
+try:  # simplemma is a declared dependency, but stay usable without it
+    import simplemma as _simplemma
+except Exception:  # pragma: no cover - exercised only without simplemma
+    _simplemma = None
+
+KEEP_POS = frozenset({"PUNCT", "SYM", "NUM", "X"})
+ANY_POS = ""  # key of the POS-independent entry in the table
+
+TABLE_FILE = "table.json"
+
+
+@lru_cache(maxsize=200_000)
+def simplemma_lemma(word: str) -> str:
+    """simplemma's Danish lemma of ``word`` (the word itself if simplemma is missing)."""
+    if _simplemma is None:
+        return word
+    try:
+        return _simplemma.lemmatize(word, lang="da")
+    except Exception:  # pragma: no cover - defensive
+        return word
+
+
+def read_conllu(path: str | Path) -> Iterable[list[tuple[str, str, str]]]:
+    """Sentences of a CoNLL-U file as lists of (form, lemma, upos); skips multiword ranges."""
+    sent: list[tuple[str, str, str]] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line:
+                if sent:
+                    yield sent
+                    sent = []
+                continue
+            if line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if "-" in cols[0] or "." in cols[0]:
+                continue
+            sent.append((cols[1], cols[2], cols[3]))
+    if sent:
+        yield sent
+
+
+def learn_table(conllu_path: str | Path, min_count: int = 1) -> dict[str, dict[str, str]]:
+    """Learn {form_lower: {upos: lemma, "": lemma}} from a CoNLL-U file.
+
+    An entry is kept only where the treebank lemma differs from what the rules would give
+    anyway (simplemma / unchanged form), so the table stays small. The ``""`` entry (POS
+    unknown) is stored when one lemma covers all occurrences of the form.
+    """
+    by_pos: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    by_form: dict[str, Counter] = defaultdict(Counter)
+    for sent in read_conllu(conllu_path):
+        for form, lemma, upos in sent:
+            low, lem = form.lower(), lemma.lower()
+            by_pos[(low, upos)][lem] += 1
+            by_form[low][lem] += 1
+    table: dict[str, dict[str, str]] = defaultdict(dict)
+    for (low, upos), counts in by_pos.items():
+        lem, n = counts.most_common(1)[0]
+        if n < min_count:
+            continue
+        if rule_lemma(low, upos).lower() != lem:
+            table[low][upos] = lem
+    for low, counts in by_form.items():
+        lem, n = counts.most_common(1)[0]
+        if n == sum(counts.values()) and n >= min_count and rule_lemma(low, ANY_POS).lower() != lem:
+            table[low][ANY_POS] = lem
+    return {k: dict(v) for k, v in sorted(table.items())}
+
+
+def _has_letter(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def rule_lemma(text: str, pos: str) -> str:
+    """Lemma without the lookup table: form for PUNCT/NUM/PROPN, otherwise simplemma."""
+    if pos in KEEP_POS or not _has_letter(text):
+        return text
+    if pos == "PROPN":
+        return text
+    return simplemma_lemma(text).lower() if not text.isupper() or len(text) > 1 else text.lower()
+
+
+class WorkbenchLemmatizer:
+    """spaCy component setting ``token.lemma_`` (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str = "workbench_lemmatizer", overwrite: bool = True):
+        self.name = name
+        self.overwrite = overwrite
+        self.table: dict[str, dict[str, str]] = {}
+
+    # -- the lemma of one token ----------------------------------------------------------
+    def lemmatize(self, text: str, pos: str = "") -> str:
+        if pos in KEEP_POS or not _has_letter(text):
+            return text
+        entry = self.table.get(text.lower())
+        if entry:
+            if pos in entry:
+                return entry[pos]
+            if ANY_POS in entry and pos != "PROPN":
+                return entry[ANY_POS]
+        return rule_lemma(text, pos)
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            if not self.overwrite and token.lemma != 0:
+                continue
+            token.lemma_ = self.lemmatize(token.text, token.pos_)
+        return doc
+
+    def pipe(self, stream, batch_size: int = 128):
+        for doc in stream:
+            yield self(doc)
+
+    def initialize(self, get_examples=None, *, nlp=None, table=None):
+        if table is not None:
+            self.set_table(table)
+
+    def set_table(self, table: dict[str, dict[str, str]]) -> None:
+        self.table = {str(k): {str(p): str(l) for p, l in v.items()} for k, v in table.items()}
+
+    # -- serialization (the table lives inside the pipeline folder) ------------------------
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return srsly.msgpack_dumps({"table": self.table, "overwrite": self.overwrite})
+
+    def from_bytes(self, data: bytes, *, exclude=tuple()):
+        msg = srsly.msgpack_loads(data)
+        self.set_table(msg.get("table", {}))
+        self.overwrite = bool(msg.get("overwrite", True))
+        return self
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / TABLE_FILE, self.table, indent=0)
+
+    def from_disk(self, path, *, exclude=tuple()):
+        path = ensure_path(path)
+        table_path = path / TABLE_FILE
+        if table_path.exists():
+            self.set_table(srsly.read_json(table_path))
+        return self
+
+
+@Language.factory(
+    "workbench_lemmatizer",
+    default_config={"overwrite": True},
+    assigns=["token.lemma"],
+    requires=["token.pos"],
+)
+def make_workbench_lemmatizer(nlp: Language, name: str, overwrite: bool) -> WorkbenchLemmatizer:
+    return WorkbenchLemmatizer(nlp, name, overwrite=overwrite)

@@ -75,6 +75,32 @@ def cmd_import(a) -> int:
     return 0
 
 
+def cmd_import_qdpx(a) -> int:
+    from workbench.importer.refi import import_qdpx, read_qdpx
+
+    plan = read_qdpx(a.file)  # validate the whole file before touching (or creating) the project
+    created = not _project_exists(a.project)
+    store = _open(a.project, create=created)
+    try:
+        res = import_qdpx(store, a.file, plan=plan)
+    except BaseException:
+        store.close()
+        if created:  # nothing half-written: drop the project file this command made
+            for suffix in ("", "-wal", "-shm"):
+                Path(a.project + suffix).unlink(missing_ok=True)
+        raise
+    print(res.summary())
+    return 0
+
+
+def cmd_import_codebook(a) -> int:
+    from workbench.importer.codebook_table import import_codebook
+
+    store = _open(a.project)
+    print(import_codebook(store, a.file, key=a.key))
+    return 0
+
+
 def cmd_codings_import(a) -> int:
     from workbench.coding.codings import import_codings
 
@@ -238,6 +264,17 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--mapping", metavar="YAML")
     im.add_argument("--year", type=int)
     im.set_defaults(fn=cmd_import)
+
+    iq = sub.add_parser("import-qdpx", help="import a REFI-QDA project (.qdpx) into a new or empty project")
+    iq.add_argument("project")
+    iq.add_argument("file")
+    iq.set_defaults(fn=cmd_import_qdpx)
+
+    ic = sub.add_parser("import-codebook", help="install a codebook (.yaml, .qdc, .csv or .xlsx) into a project")
+    ic.add_argument("project")
+    ic.add_argument("file")
+    ic.add_argument("--key", help="the codebook to update (default: the project's active codebook)")
+    ic.set_defaults(fn=cmd_import_codebook)
 
     s = sub.add_parser("suggest", help="suggest codes for answers in a CSV")
     s.add_argument("--input", required=True)

@@ -41,6 +41,7 @@ Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology,
 from __future__ import annotations
 
 import math
+import numbers
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Hashable, Sequence
@@ -322,8 +323,8 @@ def _pair_sum(first: list[_Section], second: list[_Section]) -> int:
 def _normalise_unitizing_input(
     spans_by_coder: Sequence, length: int | Sequence[int]
 ) -> tuple[list[int], list[list[Sequence[Span]]]]:
-    if isinstance(length, int):
-        lengths = [length]
+    if isinstance(length, numbers.Integral):
+        lengths = [int(length)]
         per_coder = [[list(coder_spans)] for coder_spans in spans_by_coder]
     else:
         lengths = [int(x) for x in length]

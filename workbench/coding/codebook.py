@@ -127,8 +127,9 @@ def parse_codebook(raw: Any, name: str = "codebook") -> CodebookSpec:
             return []
         if isinstance(v, str):
             return v.split() if fld in ("bands", "questions") else [v]
-        if not isinstance(v, list) or not all(isinstance(x, (str, int, float)) for x in v):
-            bad("must be a list of texts", i, fld); return []
+        if not isinstance(v, list) or not all(isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in v):
+            bad("must be a list of texts (quote words YAML reads as true/false, such as ja, nej, true)", i, fld)
+            return []
         return [str(x) for x in v]
 
     for i, c in enumerate(codes_raw):

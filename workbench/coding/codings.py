@@ -24,7 +24,10 @@ class ConflictError(Exception):
 
 
 def _state(s: Session, answer_id: int, coder_id: int) -> AnswerState:
-    st = s.exec(select(AnswerState).where(AnswerState.answer_id == answer_id, AnswerState.coder_id == coder_id)).first()
+    # FOR UPDATE (ignored by SQLite): two clients checking the same version serialise here,
+    # so the second sees the first's version and gets a ConflictError, not a lost update.
+    st = s.exec(select(AnswerState).where(AnswerState.answer_id == answer_id, AnswerState.coder_id == coder_id)
+                .with_for_update()).first()
     if st is None:
         st = AnswerState(answer_id=answer_id, coder_id=coder_id)
     return st
@@ -75,6 +78,7 @@ def remove_coding(store, coding_id: int) -> None:
         payload = dict(answer_id=cd.answer_id, code_id=cd.code_id, coder_id=cd.coder_id, start=cd.start,
                        end=cd.end, uid=cd.uid, source=cd.source)
         s.delete(cd)
+        _touch(s, _state(s, cd.answer_id, cd.coder_id))  # a removal is a change: bump version/updated_at
         store.log(s, "coding.remove", "coding", coding_id, **payload)
 
 
@@ -88,6 +92,8 @@ def remove_code(store, coder: str, answer_id: int, code_id: int) -> int:
             store.log(s, "coding.remove", "coding", cd.id, coder=coder, answer_id=answer_id, code_id=code_id,
                       start=cd.start, end=cd.end, uid=cd.uid)
             s.delete(cd)
+        if rows:  # a removal is a change: bump version/updated_at (staleness, merge)
+            _touch(s, _state(s, answer_id, c.id))
         return len(rows)
 
 

@@ -259,6 +259,9 @@ class Decision(SQLModel, table=True):
     note: str = ""
     decided_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    # The coders' codings the decision was made on ({coder: [[code, start, end], ...]}), so a
+    # later change by a coder shows the decision as stale instead of silently overriding it.
+    inputs: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class SuggestionFeedback(SQLModel, table=True):

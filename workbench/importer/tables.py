@@ -73,7 +73,9 @@ def read_table(path: str | Path) -> Table:
         raise InputError(f"cannot be read: {e.strerror}", file=file) from None
     if path.suffix.lower() in (".xlsx", ".xlsm") or data[:2] == b"PK":
         return _read_xlsx(data, file)
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    sample = data[:4096]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    if controls > max(2, len(sample) // 20) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("is a binary file, not CSV text", file=file)
     text, encoding = decode(data, file)
     if not text.strip():

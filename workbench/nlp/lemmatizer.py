@@ -2,16 +2,20 @@
 
 Order of decisions for one token (the first that applies wins):
 
-1. punctuation, symbols, numbers and tokens without letters keep their form;
-2. a lookup table learned from the UD Danish-DDT *dev* split (form, UPOS) → lemma, and
-   form → lemma when the form is unambiguous there (small closed-class words, the
-   treebank's conventions for pronouns, auxiliaries and determiners);
-3. proper nouns keep their form;
-4. simplemma (Danish data) for everything else.
+1. punctuation, symbols, numbers, ``X`` and tokens without letters keep their form;
+2. a lookup table learned from the UD Danish-DDT *dev* split: (form, UPOS) → lemma, and
+   form → lemma when the form has one lemma there whatever its POS (closed-class words
+   and the treebank's conventions: ``kan`` → ``kunne``, ``det`` (DET) → ``den`` …);
+3. proper nouns keep their form, minus a genitive ``'s`` / ``s`` when a noun, adjective
+   or number follows (``Københavns borgmester`` → ``København``);
+4. adverbs keep their (lower-cased) form (``godt``, ``langt``, ``senere``);
+5. simplemma (Danish data), lower-cased; for verbs whose simplemma lemma does not look
+   like an infinitive, ``-er`` / ``-es`` / ``-ede`` / ``-te`` endings are undone when the
+   resulting infinitive is a known word (``leder`` → ``lede``, ``skabes`` → ``skabe``).
 
 The table travels with the pipeline (``to_disk`` / ``from_disk`` of the component), so no
 data are read from outside the package at run time. Lemmas are lower-case except for
-proper nouns and tokens whose lemma is the form itself.
+proper nouns.
 """
 from __future__ import annotations
 
@@ -83,9 +87,18 @@ def learn_table(conllu_path: str | Path, min_count: int = 1) -> dict[str, dict[s
             by_pos[(low, upos)][lem] += 1
             by_form[low][lem] += 1
     table: dict[str, dict[str, str]] = defaultdict(dict)
+    cased: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for sent in read_conllu(conllu_path):
+        for form, lemma, upos in sent:
+            cased[(form.lower(), lemma.lower())][lemma] += 1
     for (low, upos), counts in by_pos.items():
         lem, n = counts.most_common(1)[0]
         if n < min_count:
+            continue
+        if upos == "PROPN":
+            # proper nouns: only genitives etc. the rules miss; keep the treebank's case
+            if low != lem:
+                table[low][upos] = cased[(low, lem)].most_common(1)[0][0]
             continue
         if rule_lemma(low, upos).lower() != lem:
             table[low][upos] = lem
@@ -100,13 +113,58 @@ def _has_letter(text: str) -> bool:
     return any(c.isalpha() for c in text)
 
 
-def rule_lemma(text: str, pos: str) -> str:
-    """Lemma without the lookup table: form for PUNCT/NUM/PROPN, otherwise simplemma."""
+@lru_cache(maxsize=50_000)
+def _is_known(word: str) -> bool:
+    if _simplemma is None:
+        return False
+    try:
+        return bool(_simplemma.is_known(word, lang="da"))
+    except Exception:  # pragma: no cover - defensive
+        return False
+
+
+def _verb_lemma(text: str, lemma: str) -> str:
+    """Undo present/passive/past endings that simplemma left on a verb."""
+    low = text.lower()
+    if lemma.endswith("e") or len(low) < 4:
+        return lemma
+    candidates = []
+    if low.endswith(("er", "es")):
+        candidates.append(low[:-1])
+    if low.endswith("ede"):
+        candidates.append(low[:-2])
+    if low.endswith(("te", "et")):
+        candidates.append(low[:-2] + "e")
+    for cand in candidates:
+        if _is_known(cand):
+            return cand
+    return lemma
+
+
+_GENITIVE_HEADS = frozenset({"NOUN", "ADJ", "NUM"})
+
+
+def _propn_lemma(text: str, next_pos: str = "") -> str:
+    if text.endswith(("'s", "’s")) and len(text) > 2:
+        return text[:-2]
+    if (next_pos in _GENITIVE_HEADS and len(text) > 3 and text.endswith("s")
+            and not text.endswith("ss") and text[-2].isalpha()):
+        return text[:-1]
+    return text
+
+
+def rule_lemma(text: str, pos: str, next_pos: str = "") -> str:
+    """Lemma without the lookup table (steps 1 and 3–5 of the module docstring)."""
     if pos in KEEP_POS or not _has_letter(text):
         return text
     if pos == "PROPN":
-        return text
-    return simplemma_lemma(text).lower() if not text.isupper() or len(text) > 1 else text.lower()
+        return _propn_lemma(text, next_pos)
+    if pos == "ADV":
+        return text.lower()
+    lemma = simplemma_lemma(text).lower()
+    if pos == "VERB":
+        lemma = _verb_lemma(text, lemma)
+    return lemma
 
 
 class WorkbenchLemmatizer:
@@ -118,7 +176,8 @@ class WorkbenchLemmatizer:
         self.table: dict[str, dict[str, str]] = {}
 
     # -- the lemma of one token ----------------------------------------------------------
-    def lemmatize(self, text: str, pos: str = "") -> str:
+    def lemmatize(self, text: str, pos: str = "", next_pos: str = "") -> str:
+        """The lemma of ``text`` tagged ``pos`` (UPOS or ""), followed by a ``next_pos`` token."""
         if pos in KEEP_POS or not _has_letter(text):
             return text
         entry = self.table.get(text.lower())
@@ -127,13 +186,15 @@ class WorkbenchLemmatizer:
                 return entry[pos]
             if ANY_POS in entry and pos != "PROPN":
                 return entry[ANY_POS]
-        return rule_lemma(text, pos)
+        return rule_lemma(text, pos, next_pos)
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
+        n = len(doc)
+        for i, token in enumerate(doc):
             if not self.overwrite and token.lemma != 0:
                 continue
-            token.lemma_ = self.lemmatize(token.text, token.pos_)
+            next_pos = doc[i + 1].pos_ if i + 1 < n else ""
+            token.lemma_ = self.lemmatize(token.text, token.pos_, next_pos)
         return doc
 
     def pipe(self, stream, batch_size: int = 128):

@@ -1,0 +1,124 @@
+"""The project store on SQLite and on a real PostgreSQL: migrations, transactions, audit."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlmodel import select
+
+from workbench.coding import codings
+from workbench.coding.models import Answer, AnswerState, AuditEvent, Code, Coding, Respondent, SQLModel
+from workbench.coding.store import Store, head_revision
+from workbench.errors import InputError
+from workbench.importer.survey import import_survey
+
+
+def test_migration_from_empty_database_creates_every_table(any_store):
+    insp = inspect(any_store.engine)
+    tables = set(insp.get_table_names())
+    assert set(SQLModel.metadata.tables) <= tables
+    assert "alembic_version" in tables
+    assert any_store.schema_revision() == head_revision()
+    # the indexes the grid and the frequency tables rely on exist
+    idx = {i["name"] for i in insp.get_indexes("answer")}
+    assert "ix_answer_question_band" in idx
+    assert "ix_coding_answer_coder" in {i["name"] for i in insp.get_indexes("coding")}
+
+
+def test_reopening_is_idempotent(tmp_path):
+    p = tmp_path / "x.db"
+    Store.open(p, create=True).close()
+    s = Store.open(p)
+    assert s.schema_revision() == head_revision()
+    assert s.integrity_problems() == []
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(sqlite_store):
+    with sqlite_store.engine.connect() as c:
+        assert c.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert c.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+
+
+def test_foreign_keys_are_enforced(any_store):
+    with pytest.raises(Exception):
+        with any_store.transaction() as s:
+            s.add(Coding(answer_id=999999, coder_id=999999, code_id=999999))
+
+
+def test_open_refuses_missing_and_foreign_files(tmp_path):
+    with pytest.raises(InputError, match="no project file"):
+        Store.open(tmp_path / "missing.db")
+    junk = tmp_path / "junk.db"
+    junk.write_text("hello")
+    with pytest.raises(InputError, match="not a workbench project"):
+        Store.open(junk)
+    plain = tmp_path / "plain.db"
+    sqlite3.connect(plain).execute("create table t(x)").connection.commit()
+    with pytest.raises(InputError, match="not an initialised"):
+        Store.open(plain)
+
+
+def test_failed_action_rolls_back_everything(any_store, survey_file):
+    import_survey(any_store, survey_file)
+    with any_store.session() as s:
+        before = s.exec(select(AuditEvent)).all()
+        n_resp = len(s.exec(select(Respondent)).all())
+    with pytest.raises(RuntimeError):
+        with any_store.transaction() as s:
+            s.add(Respondent(survey_id=1, key="ZZZ", subgroup="integration"))
+            any_store.log(s, "test.fail")
+            s.flush()
+            raise RuntimeError("boom")
+    with any_store.session() as s:
+        assert len(s.exec(select(Respondent)).all()) == n_resp
+        assert len(s.exec(select(AuditEvent)).all()) == len(before)
+
+
+def test_coding_actions_are_committed_and_audited(any_store, survey_file):
+    import_survey(any_store, survey_file)
+    with any_store.session() as s:
+        ans = s.exec(select(Answer).where(Answer.text != "")).first()
+        code = s.exec(select(Code)).first()
+    cid = codings.apply_code(any_store, "anne", ans.id, code.id)
+    span_id = codings.apply_code(any_store, "anne", ans.id, code.id, 0, 3)
+    # a second connection sees it: it was committed
+    other = Store(any_store.url)
+    with other.session() as s:
+        rows = s.exec(select(Coding).where(Coding.answer_id == ans.id)).all()
+        assert {r.id for r in rows} == {cid, span_id}
+        st = s.exec(select(AnswerState).where(AnswerState.answer_id == ans.id)).one()
+        assert st.coded and st.version >= 2
+        actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))]
+        assert actions.count("coding.apply") == 2
+    other.close()
+    with pytest.raises(InputError, match="outside the answer"):
+        codings.apply_code(any_store, "anne", ans.id, code.id, 0, len(ans.text) + 5)
+    codings.remove_coding(any_store, cid)
+    with any_store.session() as s:
+        assert s.get(Coding, cid) is None
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "coding.remove")).first().payload["uid"]
+
+
+def test_optimistic_version_conflict(any_store, survey_file):
+    import_survey(any_store, survey_file)
+    with any_store.session() as s:
+        aid = s.exec(select(Answer.id)).first()
+    v = codings.set_flag(any_store, "anne", aid, True)
+    codings.set_flag(any_store, "anne", aid, False, expected_version=v)
+    with pytest.raises(codings.ConflictError):
+        codings.set_flag(any_store, "anne", aid, True, expected_version=v)
+
+
+def test_memo_create_update_delete(sqlite_store, survey_file):
+    from workbench.coding.models import Memo
+
+    import_survey(sqlite_store, survey_file)
+    mid = codings.save_memo(sqlite_store, "anne", "answer", 1, "Uklart svar")
+    assert codings.save_memo(sqlite_store, "anne", "answer", 1, "Uklart svar, spørg Bo") == mid
+    with sqlite_store.session() as s:
+        assert s.get(Memo, mid).text.endswith("Bo")
+    codings.save_memo(sqlite_store, "anne", "answer", 1, "")
+    with sqlite_store.session() as s:
+        assert s.get(Memo, mid) is None

@@ -1,0 +1,358 @@
+"""The answer grid: every follow-up answer of a project as columns in memory, for one coder.
+
+The coding window shows, filters and steps through tens of thousands of answers while the
+coder types, so everything here is loaded with a fixed handful of queries (answers joined
+to respondents and questions, the coder's codings, the coder's states) and filtered with
+numpy masks over precomputed, Danish-folded texts. No Qt here: the UI wraps this.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields
+from typing import Iterable, NamedTuple, Optional, Sequence
+
+import numpy as np
+from sqlalchemy import select
+
+from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Question, Respondent, Survey
+
+STATUSES = ("uncoded", "coded", "flagged")
+_FOLD_MAP = str.maketrans({"ä": "æ", "ö": "ø", "\u00a0": " "})
+_WS = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Danish-aware search form: NFC, casefolded, ä/ö as æ/ø and the old spelling aa as å,
+    so that "Aabenraa", "ÅBENRÅ" and "åbenrå" all find each other."""
+    t = unicodedata.normalize("NFC", text or "").casefold().translate(_FOLD_MAP)
+    return _WS.sub(" ", t.replace("aa", "å"))
+
+
+class Span(NamedTuple):
+    """One coding of the current coder: which code, where (None = whole answer)."""
+
+    coding_id: int
+    code_id: int
+    start: Optional[int]
+    end: Optional[int]
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One answer as the grid shows it (built on demand from the columns)."""
+
+    index: int
+    answer_id: int
+    respondent_id: int
+    respondent_key: str
+    subgroup: str
+    main_group: str
+    question_key: str
+    question_id: int
+    year: int
+    score: Optional[int]
+    band: Optional[str]
+    text: str
+    code_ids: tuple[int, ...]
+    codings: tuple[Span, ...]
+    status: str
+    coded: bool
+    flagged: bool
+
+
+@dataclass
+class GridFilter:
+    """What the coder asked to see; None / "" means no restriction on that field."""
+
+    question: Optional[str] = None
+    band: Optional[str] = None
+    main_group: Optional[str] = None
+    subgroup: Optional[str] = None
+    coder: Optional[str] = None      # answers that this coder has marked coded
+    code: Optional[int] = None       # answers the current coder gave this code id
+    status: Optional[str] = None     # uncoded | coded | flagged
+    text: str = ""
+    year: Optional[int] = None
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) in (None, "") for f in fields(self))
+
+
+class _Categorical:
+    """Strings stored as small integers, so that equality filters are one numpy compare."""
+
+    def __init__(self, values: Sequence[Optional[str]]):
+        self.labels: list[Optional[str]] = []
+        index: dict[Optional[str], int] = {}
+        codes = np.empty(len(values), dtype=np.int32)
+        for i, v in enumerate(values):
+            k = index.get(v)
+            if k is None:
+                k = index[v] = len(self.labels)
+                self.labels.append(v)
+            codes[i] = k
+        self.codes = codes
+        self._index = index
+
+    def mask(self, value: Optional[str]) -> np.ndarray:
+        k = self._index.get(value)
+        if k is None:
+            return np.zeros(len(self.codes), dtype=bool)
+        return self.codes == k
+
+    def __getitem__(self, i: int) -> Optional[str]:
+        return self.labels[self.codes[i]]
+
+
+class Grid:
+    """All answers with text of a project, with the given coder's codings and states."""
+
+    SORT_KEYS = ("respondent", "subgroup", "question", "score", "band", "text", "codes", "status")
+
+    def __init__(self, store, coder: str):
+        self.store = store
+        self.coder = coder
+        self.coder_id: Optional[int] = None
+        self.load()
+
+    # -- loading -------------------------------------------------------------------------
+    def load(self) -> None:
+        """(Re)load everything: one query for the answers, one for codings, one for states."""
+        with self.store.engine.connect() as conn:
+            cid = conn.execute(select(Coder.id).where(Coder.name == self.coder)).scalar()
+            self.coder_id = cid
+            rows = conn.execute(
+                select(Answer.id, Answer.respondent_id, Respondent.key, Respondent.subgroup, Respondent.main_group,
+                       Question.key, Question.id, Survey.year, Answer.score, Answer.band, Answer.text)
+                .join(Respondent, Respondent.id == Answer.respondent_id)
+                .join(Question, Question.id == Answer.question_id)
+                .join(Survey, Survey.id == Question.survey_id)
+                .where(Answer.text != "")
+                .order_by(Survey.year, Question.position, Respondent.key, Answer.id)).all()
+            codings = [] if cid is None else conn.execute(
+                select(Coding.answer_id, Coding.id, Coding.code_id, Coding.start, Coding.end)
+                .where(Coding.coder_id == cid).order_by(Coding.id)).all()
+            states = [] if cid is None else conn.execute(
+                select(AnswerState.answer_id, AnswerState.coded, AnswerState.flagged)
+                .where(AnswerState.coder_id == cid)).all()
+        n = len(rows)
+        cols = list(zip(*rows)) if rows else [()] * 11
+        self.answer_ids = np.fromiter(cols[0], dtype=np.int64, count=n)
+        self.respondent_ids = np.fromiter(cols[1], dtype=np.int64, count=n)
+        self.respondent_keys: list[str] = list(cols[2])
+        self.subgroups = _Categorical(cols[3])
+        self.main_groups = _Categorical(cols[4])
+        self.questions = _Categorical(cols[5])
+        self.question_ids = np.fromiter(cols[6], dtype=np.int64, count=n)
+        self.years = np.fromiter(cols[7], dtype=np.int64, count=n)
+        self.scores = np.fromiter((-1 if s is None else s for s in cols[8]), dtype=np.int64, count=n)
+        self.bands = _Categorical(cols[9])
+        self.texts: list[str] = list(cols[10])
+        self.folded: list[str] = [fold(t) for t in self.texts]
+        self.row_of: dict[int, int] = {int(a): i for i, a in enumerate(self.answer_ids)}
+        self.codings: list[tuple[Span, ...]] = [()] * n
+        per: dict[int, list[Span]] = {}
+        for aid, cdid, code_id, st, en in codings:
+            per.setdefault(aid, []).append(Span(cdid, code_id, st, en))
+        for aid, spans in per.items():
+            i = self.row_of.get(aid)
+            if i is not None:
+                self.codings[i] = tuple(spans)
+        self.coded = np.zeros(n, dtype=bool)
+        self.flagged = np.zeros(n, dtype=bool)
+        for aid, coded, flagged in states:
+            i = self.row_of.get(aid)
+            if i is not None:
+                self.coded[i], self.flagged[i] = bool(coded), bool(flagged)
+        self._coded_by: dict[str, np.ndarray] = {}
+        self._ranks: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.answer_ids)
+
+    def refresh_answer(self, answer_id: int) -> Optional[int]:
+        """Re-read one answer's codings and state after an action; returns its row index."""
+        i = self.row_of.get(answer_id)
+        if i is None:
+            return None
+        with self.store.engine.connect() as conn:
+            if self.coder_id is None:
+                self.coder_id = conn.execute(select(Coder.id).where(Coder.name == self.coder)).scalar()
+            if self.coder_id is None:
+                return i
+            cds = conn.execute(select(Coding.id, Coding.code_id, Coding.start, Coding.end)
+                               .where(Coding.answer_id == answer_id, Coding.coder_id == self.coder_id)
+                               .order_by(Coding.id)).all()
+            st = conn.execute(select(AnswerState.coded, AnswerState.flagged)
+                              .where(AnswerState.answer_id == answer_id, AnswerState.coder_id == self.coder_id)).first()
+        self.codings[i] = tuple(Span(*r) for r in cds)
+        self.coded[i], self.flagged[i] = (bool(st[0]), bool(st[1])) if st else (False, False)
+        self._coded_by.clear()
+        self._ranks.pop("codes", None)
+        self._ranks.pop("status", None)
+        return i
+
+    # -- rows ----------------------------------------------------------------------------
+    def code_ids(self, i: int) -> tuple[int, ...]:
+        """The distinct codes of row i, in the order they were applied."""
+        return tuple(dict.fromkeys(c.code_id for c in self.codings[i]))
+
+    def status(self, i: int) -> str:
+        return "flagged" if self.flagged[i] else ("coded" if self.coded[i] else "uncoded")
+
+    def row(self, i: int) -> GridRow:
+        score = int(self.scores[i])
+        return GridRow(
+            index=i, answer_id=int(self.answer_ids[i]), respondent_id=int(self.respondent_ids[i]),
+            respondent_key=self.respondent_keys[i], subgroup=self.subgroups[i] or "", main_group=self.main_groups[i] or "",
+            question_key=self.questions[i] or "", question_id=int(self.question_ids[i]), year=int(self.years[i]),
+            score=None if score < 0 else score, band=self.bands[i], text=self.texts[i], code_ids=self.code_ids(i),
+            codings=self.codings[i], status=self.status(i), coded=bool(self.coded[i]), flagged=bool(self.flagged[i]))
+
+    def rows(self, indices: Iterable[int]) -> list[GridRow]:
+        return [self.row(int(i)) for i in indices]
+
+    # -- filtering -----------------------------------------------------------------------
+    def coded_by(self, coder: str) -> np.ndarray:
+        """Mask of the answers that ``coder`` has marked coded (one query, cached)."""
+        m = self._coded_by.get(coder)
+        if m is None:
+            with self.store.engine.connect() as conn:
+                ids = conn.execute(select(AnswerState.answer_id).join(Coder, Coder.id == AnswerState.coder_id)
+                                   .where(Coder.name == coder, AnswerState.coded == True)).scalars().all()  # noqa: E712
+            m = np.zeros(len(self), dtype=bool)
+            idx = [self.row_of[a] for a in ids if a in self.row_of]
+            m[idx] = True
+            self._coded_by[coder] = m
+        return m
+
+    def code_mask(self, code_id: int) -> np.ndarray:
+        return np.fromiter((any(c.code_id == code_id for c in cs) for cs in self.codings), dtype=bool, count=len(self))
+
+    def text_mask(self, query: str, base: Optional[np.ndarray] = None) -> np.ndarray:
+        """Rows whose folded text holds every word of the query (only rows in ``base``)."""
+        words = fold(query).split()
+        n = len(self)
+        if not words:
+            return np.ones(n, dtype=bool)
+        hits = range(n) if base is None else np.flatnonzero(base).tolist()
+        folded = self.folded
+        for w in words:  # narrow word by word: each pass is a tight C-level `in` per row
+            hits = [i for i in hits if w in folded[i]]
+        m = np.zeros(n, dtype=bool)
+        m[hits] = True
+        return m
+
+    def mask(self, f: GridFilter) -> np.ndarray:
+        m = np.ones(len(self), dtype=bool)
+        if f.question:
+            m &= self.questions.mask(f.question)
+        if f.band:
+            m &= self.bands.mask(None if f.band == "missing" else f.band)
+        if f.main_group:
+            m &= self.main_groups.mask(f.main_group)
+        if f.subgroup:
+            m &= self.subgroups.mask(f.subgroup)
+        if f.year:
+            m &= self.years == int(f.year)
+        if f.status == "uncoded":
+            m &= ~self.coded
+        elif f.status == "coded":
+            m &= self.coded
+        elif f.status == "flagged":
+            m &= self.flagged
+        elif f.status:
+            raise ValueError(f"status {f.status!r} is not one of {', '.join(STATUSES)}")
+        if f.coder:
+            m &= self.coded_by(f.coder)
+        if f.code is not None:
+            m &= self.code_mask(int(f.code))
+        if f.text and f.text.strip():
+            m &= self.text_mask(f.text, base=m)  # the text scan only visits rows still in
+        return m
+
+    def filter(self, f: Optional[GridFilter] = None) -> np.ndarray:
+        """Indices of the matching rows, in load order."""
+        if f is None or f.is_empty():
+            return np.arange(len(self), dtype=np.int64)
+        return np.flatnonzero(self.mask(f)).astype(np.int64)
+
+    # -- sorting -------------------------------------------------------------------------
+    def _rank(self, key: str) -> np.ndarray:
+        r = self._ranks.get(key)
+        if r is None:
+            if key == "respondent":
+                vals = self.respondent_keys
+            elif key == "subgroup":
+                vals = [self.subgroups.labels[c] or "" for c in self.subgroups.codes]
+            elif key == "question":
+                r = np.arange(len(self))  # load order is question order
+            elif key == "score":
+                r = np.argsort(np.argsort(self.scores, kind="stable"), kind="stable")
+            elif key == "band":
+                order = {"negativ": 0, "neutral": 1, "positiv": 2, "ved_ikke": 3, None: 4}
+                r = np.fromiter((order.get(b, 5) for b in (self.bands.labels[c] for c in self.bands.codes)),
+                                dtype=np.int64, count=len(self))
+            elif key == "text":
+                vals = self.folded
+            elif key == "codes":
+                vals = [" ".join(map(str, self.code_ids(i))) for i in range(len(self))]
+            elif key == "status":
+                r = np.where(self.flagged, 2, np.where(self.coded, 1, 0))
+            else:
+                raise ValueError(f"cannot sort by {key!r}")
+            if r is None:
+                order = sorted(range(len(vals)), key=vals.__getitem__)
+                r = np.empty(len(vals), dtype=np.int64)
+                r[order] = np.arange(len(vals))
+            self._ranks[key] = r
+        return r
+
+    def sort(self, indices: np.ndarray, key: str, descending: bool = False) -> np.ndarray:
+        """The given row indices ordered by a column (stable, so ties keep load order)."""
+        indices = np.asarray(indices, dtype=np.int64)
+        r = self._rank(key)[indices]
+        order = np.argsort(-r if descending else r, kind="stable")
+        return indices[order]
+
+    # -- stepping ------------------------------------------------------------------------
+    @staticmethod
+    def step(visible: Sequence[int], position: int, delta: int) -> int:
+        """The position ``delta`` rows from ``position`` in the visible order, clamped."""
+        if len(visible) == 0:
+            return -1
+        return max(0, min(len(visible) - 1, position + delta))
+
+    def next_uncoded(self, visible: Sequence[int], position: int, wrap: bool = True) -> int:
+        """The position of the next visible row the coder has not coded yet, or -1."""
+        vis = np.asarray(visible, dtype=np.int64)
+        if len(vis) == 0:
+            return -1
+        unc = ~self.coded[vis]
+        after = np.flatnonzero(unc[position + 1:])
+        if len(after):
+            return int(position + 1 + after[0])
+        if wrap:
+            before = np.flatnonzero(unc[:max(position, 0)])
+            if len(before):
+                return int(before[0])
+        return -1
+
+    def code_counts(self, indices: np.ndarray) -> dict[int, int]:
+        """How many of the given rows carry each code (for the codebook panel)."""
+        counts: dict[int, int] = {}
+        for i in np.asarray(indices, dtype=np.int64).tolist():
+            for cid in self.code_ids(i):
+                counts[cid] = counts.get(cid, 0) + 1
+        return counts
+
+
+def load_grid(store, coder: str) -> Grid:
+    return Grid(store, coder)
+
+
+def active_codes(store) -> list[Code]:
+    """The active codebook's codes, retired included (the grid may show old codings)."""
+    with store.session() as s:
+        return store.codes(s)

@@ -1,0 +1,248 @@
+"""Team projects on PostgreSQL: database roles, users, and the app-side role checks.
+
+Roles are enforced twice, because a coder's desktop app is not a security boundary:
+the functions here and in ``reconcile``/``assignments`` check the acting person's role,
+and the server refuses what the person's group role was not granted (a coder's login
+cannot write decisions, whatever client it uses). Optionally (``rls=True``, the default)
+row-level security keeps coders from reading other coders' codings in a blind round that
+has not been released.
+
+Group roles are ``<prefix>_coder``, ``<prefix>_supervisor``, ``<prefix>_admin`` (prefix
+``wb`` unless told otherwise; roles are cluster-wide, so tests use their own prefix). Each
+person gets a LOGIN role with the same name as their ``Coder`` row, so the policies can
+match ``current_user`` to the coder. Passwords are sent to the server only as a SCRAM hash
+made by libpq on this machine; they are never written to the project or the audit log.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from sqlmodel import Session, select
+
+from workbench.coding.models import Coder, Project
+from workbench.errors import InputError, WorkbenchError
+
+ROLES = ("coder", "supervisor", "admin")
+STAFF = ("supervisor", "admin")
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,62}$")
+
+CODER_WRITE = ("coding", "answerstate", "memo", "suggestionfeedback")
+SUPERVISOR_WRITE = CODER_WRITE + ("decision", "round", "assignment", "quotestar", "piifinding", "code", "codebook")
+
+
+class PermissionDenied(WorkbenchError):
+    """The acting person's role does not allow this action."""
+
+
+def require_role(s: Session, name: str, roles=STAFF, action: str = "do this") -> Coder:
+    """The coder row of ``name``; PermissionDenied unless their role is one of ``roles``."""
+    c = s.exec(select(Coder).where(Coder.name == name)).first()
+    if c is None:
+        raise PermissionDenied(f"{name!r} is not a person in this project, so cannot {action}")
+    if c.role not in roles:
+        raise PermissionDenied(f"{name} is a {c.role}; only a {' or '.join(roles)} can {action}")
+    return c
+
+
+def ensure_person(store, name: str, role: str = "supervisor") -> Coder:
+    """The coder row of ``name``, created with ``role`` if missing (solo SQLite projects,
+    where the one researcher is also the supervisor)."""
+    with store.transaction() as s:
+        return store.coder(s, name, role=role)
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------
+
+def _dsn(url: str) -> str:
+    from workbench.coding.store import resolve_url
+
+    u = resolve_url(url)
+    if not u.startswith("postgresql"):
+        raise InputError("team projects need a PostgreSQL URL (postgresql+psycopg://user@host/db)", file=url)
+    return "postgresql://" + u.split("://", 1)[1]
+
+
+def _check_name(name: str) -> None:
+    if not NAME_RE.match(name or ""):
+        raise InputError(f"user name {name!r}: use letters, digits, _ . - (at most 63, starting with a letter)")
+
+
+def group_roles(prefix: str = "wb") -> dict[str, str]:
+    return {r: f"{prefix}_{r}" for r in ROLES}
+
+
+def _prefix(store) -> str:
+    return (store.settings().get("team") or {}).get("role_prefix", "wb")
+
+
+def _role_exists(cur, name: str) -> bool:
+    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
+    return cur.fetchone() is not None
+
+
+def _grants(prefix: str, schema: str, rls: bool) -> list:
+    from psycopg import sql
+
+    g = {r: sql.Identifier(n) for r, n in group_roles(prefix).items()}
+    sch = sql.Identifier(schema)
+    everyone = sql.SQL(", ").join([g["coder"], g["supervisor"], g["admin"]])
+    S = sql.SQL
+    out = [
+        S("GRANT USAGE ON SCHEMA {} TO {}").format(sch, everyone),
+        S("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(sch, everyone),
+        S("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(sch, everyone),
+        S("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT SELECT ON TABLES TO {}").format(sch, everyone),
+        S("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT USAGE, SELECT ON SEQUENCES TO {}").format(sch, everyone),
+        S("GRANT INSERT ON auditevent TO {}").format(everyone),
+        S("GRANT INSERT, UPDATE ON nlpcache TO {}").format(everyone),
+        S("GRANT ALL PRIVILEGES ON ALL TABLES IN SCHEMA {} TO {}").format(sch, g["admin"]),
+        S("REVOKE UPDATE, DELETE, TRUNCATE ON auditevent FROM {}").format(g["admin"]),  # append-only
+        S("GRANT INSERT, UPDATE ON coder TO {}").format(g["supervisor"]),
+        S("GRANT UPDATE ON answer TO {}").format(g["supervisor"]),  # pseudonymising texts
+    ]
+    for t in CODER_WRITE:
+        out.append(S("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(sql.Identifier(t), g["coder"]))
+    for t in SUPERVISOR_WRITE:
+        out.append(S("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(sql.Identifier(t), g["supervisor"]))
+    if rls:
+        own = S("coder_id IN (SELECT id FROM coder WHERE name = current_user)")
+        blind = S("EXISTS (SELECT 1 FROM assignment a JOIN round r ON r.id = a.round_id "
+                  "WHERE a.answer_id = coding.answer_id AND r.blind AND NOT r.released)")
+        staff = S("{}, {}").format(g["supervisor"], g["admin"])
+        pol = lambda n: sql.Identifier(f"{prefix}_{n}")  # noqa: E731
+        out += [
+            S("ALTER TABLE coding ENABLE ROW LEVEL SECURITY"),
+            S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_staff")),
+            S("CREATE POLICY {} ON coding TO {} USING (true) WITH CHECK (true)").format(pol("coding_staff"), staff),
+            S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_read")),
+            S("CREATE POLICY {} ON coding FOR SELECT TO {} USING ({} OR NOT {})").format(
+                pol("coding_read"), g["coder"], own, blind),
+            S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_insert")),
+            S("CREATE POLICY {} ON coding FOR INSERT TO {} WITH CHECK ({})").format(pol("coding_insert"), g["coder"], own),
+            S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_update")),
+            S("CREATE POLICY {} ON coding FOR UPDATE TO {} USING ({}) WITH CHECK ({})").format(
+                pol("coding_update"), g["coder"], own, own),
+            S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_delete")),
+            S("CREATE POLICY {} ON coding FOR DELETE TO {} USING ({})").format(pol("coding_delete"), g["coder"], own),
+            # the audit log is also a change feed: coders must not read others' coding events there
+            S("ALTER TABLE auditevent ENABLE ROW LEVEL SECURITY"),
+            S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_staff")),
+            S("CREATE POLICY {} ON auditevent TO {} USING (true) WITH CHECK (true)").format(pol("audit_staff"), staff),
+            S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_read")),
+            S("CREATE POLICY {} ON auditevent FOR SELECT TO {} USING (action NOT LIKE 'coding%' "
+              "OR (payload->>'coder') = current_user "
+              "OR (payload->>'coder_id') IN (SELECT id::text FROM coder WHERE name = current_user))").format(
+                pol("audit_read"), g["coder"]),
+            S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_insert")),
+            S("CREATE POLICY {} ON auditevent FOR INSERT TO {} WITH CHECK (true)").format(pol("audit_insert"), g["coder"]),
+        ]
+    return out
+
+
+def setup(url: str, admin: str, password: Optional[str] = None, prefix: str = "wb", rls: bool = True) -> dict:
+    """Prepare a PostgreSQL project for a team: schema, group roles and grants, row-level
+    security, and the first admin. Run it as the database owner (or a superuser), and again
+    after upgrading the workbench (it is idempotent)."""
+    import psycopg
+    from psycopg import sql
+
+    from workbench.coding.store import Store
+
+    _check_name(admin)
+    if not re.match(r"^[a-z_][a-z0-9_]{0,40}$", prefix):
+        raise InputError(f"role prefix {prefix!r}: lower-case letters, digits and _")
+    dsn = _dsn(url)
+    store = Store.open(url, create=True)
+    try:
+        store.update_settings(team={"role_prefix": prefix, "rls": rls})
+    finally:
+        store.close()
+    created = []
+    with psycopg.connect(dsn) as conn:
+        with conn.cursor() as cur:
+            cur.execute("SELECT current_schema()")
+            schema = cur.fetchone()[0]
+            for r, name in group_roles(prefix).items():
+                if not _role_exists(cur, name):
+                    cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
+                    created.append(name)
+            for stmt in _grants(prefix, schema, rls):
+                cur.execute(stmt)
+        conn.commit()
+    add_user(url, admin, "admin", password, prefix=prefix)
+    return {"groups": list(group_roles(prefix).values()), "created": created, "admin": admin, "rls": rls}
+
+
+def add_user(url: str, name: str, role: str, password: Optional[str] = None, prefix: Optional[str] = None) -> None:
+    """Create (or update) a person's LOGIN role in their group and their Coder row.
+
+    Admins may create further users (CREATEROLE and ADMIN OPTION on the groups)."""
+    import psycopg
+    from psycopg import sql
+
+    from workbench.coding.store import Store
+
+    _check_name(name)
+    if name in ("final", "gold"):
+        raise InputError(f"{name!r} is reserved for reconciled and gold-standard codings")
+    if role not in ROLES:
+        raise InputError(f"role {role!r} must be one of {', '.join(ROLES)}", file="--role")
+    store = Store.open(url)
+    try:
+        prefix = prefix or _prefix(store)
+        groups = group_roles(prefix)
+        with psycopg.connect(_dsn(url)) as conn:
+            with conn.cursor() as cur:
+                for g in groups.values():
+                    if not _role_exists(cur, g):
+                        raise InputError(f"group role {g} is missing: run `workbench team setup` first")
+                ident = sql.Identifier(name)
+                opts = [sql.SQL("LOGIN"), sql.SQL("CREATEROLE" if role == "admin" else "NOCREATEROLE")]
+                if password:
+                    hashed = conn.pgconn.encrypt_password(password.encode(), name.encode()).decode()
+                    opts += [sql.SQL("PASSWORD {}").format(sql.Literal(hashed))]
+                verb = "ALTER" if _role_exists(cur, name) else "CREATE"
+                cur.execute(sql.SQL(verb + " ROLE {} " + " ".join(["{}"] * len(opts))).format(ident, *opts))
+                for r, g in groups.items():  # exactly one group (admins administer all three)
+                    if r != role and role != "admin":
+                        cur.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(g), ident))
+                if role == "admin":
+                    cur.execute(sql.SQL("GRANT {} TO {} WITH ADMIN OPTION").format(
+                        sql.SQL(", ").join(sql.Identifier(g) for g in groups.values()), ident))
+                else:
+                    cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(groups[role]), ident))
+            conn.commit()
+        with store.transaction() as s:
+            c = store.coder(s, name, role=role)
+            if c.role != role:
+                c.role = role
+                s.add(c)
+            store.log(s, "team.add_user", "coder", c.id, name=name, role=role)
+    finally:
+        store.close()
+
+
+def drop_roles(url: str, names: list[str]) -> None:
+    """Remove roles (users or groups) and their privileges in this database, then the roles
+    themselves. For tests and for taking a team project down."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(_dsn(url), autocommit=True) as conn:
+        for n in names:
+            if _role_exists(conn.cursor(), n):
+                conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(n)))
+        for n in names:
+            if _role_exists(conn.cursor(), n):
+                conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(n)))
+
+
+def project_role_prefix(store) -> str:
+    return _prefix(store)
+
+
+def is_team(store) -> bool:
+    with store.session() as s:
+        p = s.exec(select(Project)).first()
+        return bool(p and (p.settings or {}).get("team"))

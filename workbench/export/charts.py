@@ -1,0 +1,192 @@
+"""Report figures with matplotlib (Agg, no Qt): answer distributions as stacked bars like the
+report's figures, and the most frequent themes of a band per group.
+
+Both take the same frames as the tables (``data.load``), so a figure never disagrees with the
+numbers beside it; groups below the project's minimum cell size are left out and named.
+"""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Optional
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from workbench.coding.bands import BAND_LABELS  # noqa: E402
+from workbench.coding import survey_spec as spec  # noqa: E402
+from workbench.errors import InputError  # noqa: E402
+from workbench.export import data as D  # noqa: E402
+from workbench.export.atomic import atomic_path  # noqa: E402
+from workbench.export.distributions import CATEGORIES, whole_percent  # noqa: E402
+from workbench.export.safety import is_small  # noqa: E402
+
+SCALE_COLOURS = ["#a50f15", "#fb6a4a", "#fee08b", "#74c476", "#006d2c", "#bdbdbd"]
+DARK = {"#a50f15", "#006d2c"}
+GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
+                 "#332288", "#88CCEE", "#44AA99", "#117733"]
+BAND_TITLES = {"negativ": "negative svar (1–2)", "neutral": "neutrale svar (3)", "positiv": "positive svar (4–5)",
+               "ved_ikke": "ved ikke-svar (9)"}
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def _format(out: Path) -> str:
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise InputError("a chart must end in .png, .svg or .pdf", file=str(out))
+    return fmt
+
+
+def _save(fig, out: Path) -> None:
+    fmt = _format(out)
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+
+
+def _wrap(s: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(s, width)) or s
+
+
+def distribution_chart(store, question: str, by: str = "main_group", out=None, *, main_group: Optional[str] = None,
+                       data: Optional[D.CodedData] = None, year=None) -> Path:
+    """Stacked 100 % bars, one per group (``main_group`` keeps only that main group's
+    subgroups, as in the report's chapters), segments 1–5 red→green and ved ikke grey,
+    whole-percent labels on segments of 5 % or more."""
+    if out is None:
+        raise InputError("no output file given for the chart")
+    out = Path(out)
+    _format(out)
+    D.check_by(by)
+    data = data or D.load(store, with_codings=False, year=year)
+    info = data.question_info(question)
+    a = data.answers[(data.answers["question"] == question) & data.answers["score"].notna()]
+    if main_group:
+        a = a[a["main_group"] == main_group]
+    if a.empty:
+        raise InputError(f"no scores for {question}" + (f" in {main_group}" if main_group else ""))
+    groups = [g for g in data.groups(by) if g in set(a[by].dropna())]
+    bars, hidden = [], []
+    for g in groups + ([D.ALL] if len(groups) > 1 or not groups else []):
+        s = a[a[by] == g]["score"] if g != D.ALL else a["score"]
+        n = len(s)
+        label = data.group_label(by, g) if g != D.ALL else (spec.MAIN_GROUPS.get(main_group, "Alle") if main_group else "Alle")
+        if is_small(n, data.min_cell):
+            hidden.append(label)
+            continue
+        counts = [int((s == c).sum()) for c in CATEGORIES]
+        bars.append((f"{label} (n={n})", counts, n))
+    labels = list(info.get("scale_labels") or [])
+    labels = (labels + [spec.DONT_KNOW_LABEL] * 6)[:6] if len(labels) >= 5 else \
+        ["1", "2", "3", "4", "5", spec.DONT_KNOW_LABEL]
+    height = 1.2 + 0.48 * max(len(bars), 1)
+    fig, ax = plt.subplots(figsize=(9, height + 1.3))
+    for i, (lbl, counts, n) in enumerate(bars):
+        y = len(bars) - 1 - i
+        left = 0.0
+        for j, k in enumerate(counts):
+            w = 100 * k / n
+            if w <= 0:
+                continue
+            ax.barh(y, w, left=left, color=SCALE_COLOURS[j], edgecolor="white", linewidth=0.6, height=0.7)
+            if w >= 5:
+                ax.text(left + w / 2, y, f"{whole_percent(k, n)}%", ha="center", va="center", fontsize=8,
+                        color="white" if SCALE_COLOURS[j] in DARK else "black")
+            left += w
+    ax.set_yticks(range(len(bars)))
+    ax.set_yticklabels([_wrap(b[0], 38) for b in reversed(bars)], fontsize=9)
+    ax.set_xlim(0, 100)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_xticklabels([f"{x}%" for x in range(0, 101, 20)], fontsize=8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    title = f"{question.upper()}. {info.get('topic', '')}"
+    if main_group:
+        title += f" — {spec.MAIN_GROUPS.get(main_group, main_group)}"
+    ax.set_title(title + "\n" + _wrap(str(info.get("text", "")), 95), fontsize=10, loc="left")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in SCALE_COLOURS]
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.45, -0.12), ncol=3, fontsize=8, frameon=False)
+    if hidden:
+        fig.text(0.01, 0.005, f"Ikke vist (færre end {data.min_cell} svar): {', '.join(hidden)}", fontsize=7)
+    _save(fig, out)
+    return out
+
+
+def theme_chart(store, question: str, band: str, coder: Optional[str] = None, out=None, top: int = 10, *,
+                by: str = "main_group", main_group: Optional[str] = None, data: Optional[D.CodedData] = None,
+                year=None) -> Path:
+    """The ``top`` themes of a band (by share of all answers with text in the band), one bar
+    per group, share labels at the bar ends."""
+    from workbench.export.frequencies import compute_frequencies
+
+    if out is None:
+        raise InputError("no output file given for the chart")
+    out = Path(out)
+    _format(out)
+    data = data or D.load(store, coder, year=year)
+    if main_group:
+        data = _only_main_group(data, main_group)
+    f = compute_frequencies(data, by)
+    f = f[(f["question"] == question) & (f["band"] == band)]
+    if f.empty:
+        raise InputError(f"no answers with text in band {band} of {question}")
+    info = data.question_info(question)
+    alle = f[f["group"] == D.ALL].set_index("code")
+    ranked = alle[alle["n_coded"] > 0].sort_values(["pct", "n_coded"], ascending=False, kind="stable").index.tolist()
+    ranked = ranked[:top]
+    dens = f.drop_duplicates("group").set_index("group")["n_answers"].to_dict()
+    groups = [g for g in data.groups(by) if g in dens]
+    shown = [g for g in groups if not is_small(dens[g], data.min_cell)]
+    hidden = [data.group_label(by, g) for g in groups if g not in shown]
+    if len(shown) <= 1:
+        shown = [D.ALL] if not is_small(dens.get(D.ALL, 0), data.min_cell) else []
+    cells = f.set_index(["code", "group"])
+    n_rows = max(len(ranked), 1)
+    fig, ax = plt.subplots(figsize=(9, 1.6 + n_rows * (0.22 + 0.2 * len(shown))))
+    bar_h = 0.8 / max(len(shown), 1)
+    for gi, g in enumerate(shown):
+        ys, vals = [], []
+        for ci, k in enumerate(ranked):
+            y = (n_rows - 1 - ci) + 0.4 - bar_h * (gi + 0.5)
+            v = float(cells.loc[(k, g), "pct"]) if (k, g) in cells.index else 0.0
+            ys.append(y), vals.append(v)
+        label = "Alle" if g == D.ALL else data.group_label(by, g)
+        ax.barh(ys, vals, height=bar_h * 0.92, color=GROUP_COLOURS[gi % len(GROUP_COLOURS)],
+                label=f"{label} (n={dens[g]})")
+        for y, v in zip(ys, vals):
+            ax.text(v + 0.6, y, f"{v:.0f}%", va="center", fontsize=7)
+    ax.set_yticks(range(n_rows))
+    ax.set_yticklabels([_wrap(data.code_label(k), 34) for k in reversed(ranked)] or [""], fontsize=9)
+    xmax = max([float(cells.loc[(k, g), "pct"]) for k in ranked for g in shown if (k, g) in cells.index] + [10])
+    ax.set_xlim(0, min(100, xmax * 1.15 + 5))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: f"{x:.0f}%"))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    sub = f" — {spec.MAIN_GROUPS.get(main_group, main_group)}" if main_group else ""
+    ax.set_title(f"{question.upper()}. {info.get('topic', '')}{sub}: hyppigste temaer i {BAND_TITLES.get(band, band)}\n"
+                 f"Andel af svar med tekst i båndet, der nævner temaet (koder: {data.coder})",
+                 fontsize=10, loc="left")
+    if shown:
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    if hidden:
+        fig.text(0.01, 0.005, f"Ikke vist (færre end {data.min_cell} svar): {', '.join(hidden)}", fontsize=7)
+    if not ranked:
+        ax.text(0.5, 0.5, "Ingen kodede temaer", transform=ax.transAxes, ha="center")
+    _save(fig, out)
+    return out
+
+
+def _only_main_group(data: D.CodedData, main_group: str) -> D.CodedData:
+    from dataclasses import replace
+
+    keep = data.answers["main_group"] == main_group
+    ids = set(data.answers.loc[keep, "answer_id"])
+    return replace(data, answers=data.answers[keep], codings=data.codings[data.codings["answer_id"].isin(ids)])
+
+
+__all__ = ["distribution_chart", "theme_chart", "SCALE_COLOURS", "BAND_LABELS"]

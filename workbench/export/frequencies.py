@@ -1,0 +1,163 @@
+"""Theme frequencies per question × band × group × code: the tables behind the report's
+"dominant explanations" (contract CSV; formatted XLSX with small cells suppressed).
+
+n_answers counts answers with text in the band and group, whether coded yet or not, so a
+share never looks larger because coding is unfinished; n_coded counts an answer once per code
+however many spans carry it. pct uses Python's round(x, 1) exactly as the contract's checker.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+
+from workbench.coding.bands import BAND_LABELS, BANDS
+from workbench.errors import InputError
+from workbench.export import data as D
+from workbench.export.atomic import atomic_path, atomic_write_bytes
+from workbench.export.safety import is_small, neutralise, suppressed
+
+CONTRACT_COLUMNS = ["question", "band", "group", "code", "n_coded", "n_answers", "pct"]
+COLUMNS = CONTRACT_COLUMNS + ["small_cell"]
+
+
+def pct(n: int, den: int) -> Optional[float]:
+    return round(100 * n / den, 1) if den else None
+
+
+def compute_frequencies(data: D.CodedData, by: str = "main_group", include_all: bool = True) -> pd.DataFrame:
+    """The long table (COLUMNS), every code for every question/band/group with answers."""
+    D.check_by(by)
+    a = data.answers[data.answers["has_text"] & data.answers["band"].notna()]
+    m = data.code_matrix().reindex(a["answer_id"]).fillna(0).astype(int)
+    m.index = a.index
+    keys = list(data.codes["key"])
+    qpos = dict(zip(data.questions["key"], data.questions["position"]))
+    groups = data.groups(by) + ([D.ALL] if include_all else [])
+    gpos = {g: i for i, g in enumerate(groups)}
+    bpos = {b: i for i, b in enumerate(BANDS)}
+    out = []
+    for col in ([by, D.ALL] if include_all else [by]):
+        sub = a[a[col].notna()]
+        if sub.empty:
+            continue
+        keys_df = sub[["question", "band", col]]
+        sums = m.loc[sub.index].groupby([keys_df["question"], keys_df["band"], keys_df[col]]).sum()
+        dens = keys_df.groupby(["question", "band", col]).size()
+        for (q, b, g), den in dens.items():
+            row = sums.loc[(q, b, g)] if keys else None
+            for k in keys:
+                n = int(row[k])
+                out.append((q, b, g, k, n, int(den), pct(n, int(den)), int(is_small(int(den), data.min_cell))))
+    df = pd.DataFrame(out, columns=COLUMNS)
+    cpos = {k: i for i, k in enumerate(keys)}
+    if not df.empty:
+        df = df.assign(_q=df["question"].map(lambda q: (qpos.get(q, 99), q)), _b=df["band"].map(bpos),
+                       _g=df["group"].map(lambda g: gpos.get(g, len(gpos))), _c=df["code"].map(cpos))
+        df = df.sort_values(["_q", "_b", "_g", "_c"], kind="stable").drop(columns=["_q", "_b", "_g", "_c"])
+    return df.reset_index(drop=True)
+
+
+def frequencies_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM so Excel reads æøå; the body holds data only (no header lines)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(COLUMNS)
+    for r in df.itertuples(index=False):
+        w.writerow([neutralise(r.question), r.band, neutralise(str(r.group)), neutralise(r.code), r.n_coded,
+                    r.n_answers, "" if r.pct is None or pd.isna(r.pct) else repr(float(r.pct)), r.small_cell])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) -> None:
+    """One sheet per question: a block per band, a row per code (most frequent first), per group
+    the share and the count; groups with fewer answers than min_cell show "<min_cell"."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from workbench.export.data import about_sheet
+    from workbench.export.safety import set_text
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    groups = [g for g in data.groups(by) + [D.ALL] if g in set(df["group"])]
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
+    small = suppressed(data.min_cell)
+    for q in [k for k in data.questions["key"] if k in set(df["question"])] or []:
+        info = data.question_info(q)
+        ws = wb.create_sheet(q[:31])
+        set_text(ws.cell(1, 1), f"{q} — {info.get('topic', '')}: {info.get('text', '')}").font = Font(bold=True, size=13)
+        set_text(ws.cell(2, 1), data.header("Temafrekvenser"))
+        set_text(ws.cell(3, 1), f"Andel af svar med tekst i båndet og gruppen, der har temaet (n = antal svar). "
+                                f"Celler med under {data.min_cell} svar vises som {small}.")
+        hdr = ["Bånd", "Tema", "Kode-id"]
+        for g in groups:
+            hdr += [f"{data.group_label(by, g)} %", f"{data.group_label(by, g)} n"]
+        for j, h in enumerate(hdr, start=1):
+            c = set_text(ws.cell(5, j), h)
+            c.font, c.fill = bold, head_fill
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "D6"
+        r = 6
+        dq = df[df["question"] == q]
+        for b in BANDS:
+            db = dq[dq["band"] == b]
+            if db.empty:
+                continue
+            dens = db.drop_duplicates("group").set_index("group")["n_answers"].to_dict()
+            set_text(ws.cell(r, 1), BAND_LABELS[b]).font = bold
+            set_text(ws.cell(r, 2), "Svar med tekst (n)").font = bold
+            for i, g in enumerate(groups):
+                n = dens.get(g)
+                if n is not None:
+                    ws.cell(r, 5 + 2 * i, n if not is_small(n, data.min_cell) else small)
+            r += 1
+            alle = db[db["group"] == D.ALL].set_index("code")["n_coded"] if D.ALL in groups else \
+                db.groupby("code")["n_coded"].sum()
+            codes = sorted(db["code"].unique(), key=lambda k: (-int(alle.get(k, 0)), k))
+            cells = db.set_index(["code", "group"])
+            for k in codes:
+                if int(db.loc[db["code"] == k, "n_coded"].sum()) == 0:
+                    continue
+                set_text(ws.cell(r, 1), BAND_LABELS[b])
+                set_text(ws.cell(r, 2), data.code_label(k))
+                set_text(ws.cell(r, 3), k)
+                for i, g in enumerate(groups):
+                    if (k, g) not in cells.index:
+                        continue
+                    row = cells.loc[(k, g)]
+                    if int(row["small_cell"]):
+                        ws.cell(r, 4 + 2 * i, small)
+                        ws.cell(r, 5 + 2 * i, small)
+                    else:
+                        ws.cell(r, 4 + 2 * i, float(row["pct"]) / 100).number_format = "0.0%"
+                        ws.cell(r, 5 + 2 * i, int(row["n_coded"]))
+                r += 1
+        ws.column_dimensions["A"].width = 10
+        ws.column_dimensions["B"].width = 42
+        ws.column_dimensions["C"].width = 26
+    about_sheet(wb, data, "Temafrekvenser", [
+        ("Grupper", by), ("Mindste celle", data.min_cell),
+        ("Definition", "n_answers: svar med tekst i båndet og gruppen; n_coded: de af dem, der har temaet "
+                       "(et svar tælles én gang pr. tema); pct = 100·n_coded/n_answers med én decimal.")])
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+
+
+def export_frequencies(store, out, by: str = "main_group", coder: Optional[str] = None, year=None) -> str:
+    """Write theme frequencies to ``out`` (.csv or .xlsx); returns a one-line summary."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InputError("the output must end in .csv or .xlsx", file=str(out))
+    data = D.load(store, coder, year=year)
+    df = compute_frequencies(data, by)
+    if suffix == ".csv":
+        atomic_write_bytes(out, frequencies_csv_bytes(df))
+    else:
+        write_frequencies_xlsx(data, df, by, out)
+    n_q = df["question"].nunique() if not df.empty else 0
+    return (f"wrote theme frequencies ({len(df)} rows, {n_q} questions, by {by}, coder {data.coder}) to {out}")

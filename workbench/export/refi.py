@@ -1,0 +1,338 @@
+"""Export a project as REFI-QDA: a ``.qdpx`` project (ZIP of ``project.qde`` + ``sources/``)
+and a ``.qdc`` codebook, so other QDA tools (NVivo, ATLAS.ti, MAXQDA, QualCoder) can read it.
+
+Mapping (``importer/refi.py`` reads it back without loss):
+
+- coders → ``<User guid=coder.uid>`` (``final`` included; coders of role ``gold`` only on request);
+- codebook → ``<CodeBook>``: each category is a non-codable parent code holding its codes,
+  ``parent_id`` nests below that; colours and descriptions carried; retired codes are kept
+  (codings may use them) and flagged in our metadata;
+- respondents → ``<Case guid=respondent.uid>`` with background ``<VariableValue>``s and the
+  scale scores ``q1_score``..``q7_score``, so score-only answers survive;
+- each answer with text (or with codings, states or memos) → ``<TextSource guid=answer.uid>``
+  named ``"R0001 q3"``, its text in ``sources/<guid>.txt`` (UTF-8), variables ``question``,
+  ``score`` and ``band``; each coding → ``<PlainTextSelection>`` (code points, end exclusive;
+  whole-answer codings select 0..len) holding ``<Coding guid=coding.uid>``;
+- memos → ``<Notes>`` referenced by ``<NoteRef>`` from the answer, code or project;
+- "coded" and "flagged" answer states (REFI has no such notion) → one ``<Set>`` per coder and
+  state whose ``<Description>`` starts ``workbench:coded:`` / ``workbench:flagged:``; other
+  tools just see a set of sources.
+
+What the schema has no place for (code ids, inclusion/exclusion notes, keywords, examples,
+bands, shortcuts, coder roles, whole-answer vs span) travels in ``<?workbench-...?>``
+processing instructions holding JSON: XML's own channel for application data, ignored by
+schema validation and by other tools. ``text_original`` (pre-pseudonymisation) is never
+exported.
+"""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+import zipfile
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional
+from xml.etree import ElementTree as ET
+
+from sqlmodel import select
+
+import workbench
+from workbench.coding.models import (Answer, AnswerState, Code, Coder, Coding, Memo, Question, Respondent,
+                                     Survey)
+from workbench.export.atomic import atomic_path
+from workbench.errors import InputError
+
+NS_PROJECT = "urn:QDA-XML:project:1.0"
+NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
+# uuid5 namespace for guids of things without a uid column (categories, variables, sets, selections).
+GUID_NS = uuid.UUID("6f0d7c5e-2b1a-4c43-9a57-7a8e3b1f0c21")
+PI_PROJECT, PI_CODE, PI_CASE, PI_CODING, PI_NOTE = (
+    "workbench-project", "workbench-code", "workbench-case", "workbench-coding", "workbench-note")
+SET_CODED, SET_FLAGGED = "workbench:coded:", "workbench:flagged:"
+# Case variables: name → REFI type. Scores per question are added as ``<q>_score`` (Integer).
+CASE_VARIABLES = {"year": "Integer", "subgroup": "Text", "main_group": "Text", "gender": "Text", "age": "Integer",
+                  "unemployment_months": "Integer", "ethnicity": "Text", "unit": "Text"}
+SOURCE_VARIABLES = {"question": "Text", "score": "Integer", "band": "Text"}
+_BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def guid_for(*parts: str) -> str:
+    """A stable guid for an exported thing that has no uid of its own."""
+    return str(uuid.uuid5(GUID_NS, ":".join(parts)))
+
+
+def xml_text(v: Any) -> str:
+    """Text XML 1.0 can hold (it cannot hold most control characters)."""
+    return _BAD_XML.sub("", str(v))
+
+
+def _dt(v: Optional[datetime]) -> Optional[str]:
+    if v is None:
+        return None
+    if v.tzinfo is None:
+        v = v.replace(tzinfo=timezone.utc)
+    return v.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _pi(parent: ET.Element, target: str, data: dict) -> None:
+    """Append ``<?target {json}?>``; ASCII JSON cannot contain ``?>`` outside strings."""
+    body = json.dumps(data, ensure_ascii=True, sort_keys=True).replace("?>", "?\\u003e")
+    parent.append(ET.ProcessingInstruction(target, body))
+
+
+def _sub(parent: ET.Element, tag: str, attrs: Optional[dict] = None, text: Optional[str] = None,
+         ns: str = NS_PROJECT) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{ns}}}{tag}", {k: xml_text(v) for k, v in (attrs or {}).items() if v is not None})
+    if text is not None:
+        el.text = xml_text(text)
+    return el
+
+
+def _colour(c: str) -> Optional[str]:
+    return c if c and re.fullmatch(r"#[0-9a-fA-F]{6}", c) else None
+
+
+def _code_meta(c: Code) -> dict:
+    meta = {"id": c.key, "category": c.category, "include": c.inclusion, "exclude": c.exclusion,
+            "examples": list(c.examples), "keywords": list(c.keywords), "bands": list(c.bands),
+            "questions": list(c.questions), "shortcut": c.shortcut, "retired": bool(c.retired)}
+    return {k: v for k, v in meta.items() if v not in (None, "", [], False)}
+
+
+def _codes_tree(parent: ET.Element, codes: list[Code], ns: str, note_refs: dict[int, list[str]]) -> int:
+    """Write categories (non-codable) holding their codes, nested by parent; returns codes written."""
+    by_parent: dict[Optional[int], list[Code]] = defaultdict(list)
+    ids = {c.id for c in codes}
+    for c in codes:
+        by_parent[c.parent_id if c.parent_id in ids else None].append(c)
+
+    def write(el: ET.Element, c: Code) -> None:
+        ce = _sub(el, "Code", {"guid": c.uid, "name": c.label or c.key, "isCodable": "true", "color": _colour(c.colour)},
+                  ns=ns)
+        _pi(ce, PI_CODE, _code_meta(c))
+        if c.description:
+            _sub(ce, "Description", text=c.description, ns=ns)
+        for ref in note_refs.get(c.id, []):
+            _sub(ce, "NoteRef", {"targetGUID": ref}, ns=ns)
+        for child in by_parent.get(c.id, []):
+            write(ce, child)
+
+    codes_el = _sub(parent, "Codes", ns=ns)
+    cb_id = codes[0].codebook_id if codes else 0
+    for cat in dict.fromkeys(c.category for c in by_parent[None]):
+        members = [c for c in by_parent[None] if c.category == cat]
+        if not cat:
+            for c in members:
+                write(codes_el, c)
+            continue
+        colours = [c.colour for c in members if _colour(c.colour)]
+        ce = _sub(codes_el, "Code", {"guid": guid_for("category", str(cb_id), cat), "name": cat, "isCodable": "false",
+                                     "color": max(set(colours), key=colours.count) if colours else None}, ns=ns)
+        _pi(ce, PI_CODE, {"category": cat})
+        for c in members:
+            write(ce, c)
+    if not len(codes_el):  # the schema needs at least one code
+        ce = _sub(codes_el, "Code", {"guid": guid_for("empty-codebook"), "name": "(ingen koder)", "isCodable": "false"},
+                  ns=ns)
+        _pi(ce, PI_CODE, {"placeholder": True})
+    return len(codes)
+
+
+def _xml_bytes(root: ET.Element) -> bytes:
+    ET.indent(root, space=" ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def build_qdc(store) -> tuple[bytes, int]:
+    """The active codebook (without retired codes) as a standalone QDC document."""
+    with store.session() as s:
+        cb = store.active_codebook(s)
+        if cb is None:
+            raise InputError("the project has no codebook to export")
+        codes = store.codes(s, include_retired=False)
+    ET.register_namespace("", NS_CODEBOOK)
+    root = ET.Element(f"{{{NS_CODEBOOK}}}CodeBook", {"origin": f"workbench {workbench.__version__}"})
+    _pi(root, PI_PROJECT, {"codebook": {"key": cb.key, "name": cb.name, "version": cb.version,
+                                        "description": cb.description}})
+    n = _codes_tree(root, codes, NS_CODEBOOK, {})
+    return _xml_bytes(root), n
+
+
+def export_qdc(store, out: str | Path) -> str:
+    data, n = build_qdc(store)
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(data)
+    return f"wrote codebook with {n} codes to {out}"
+
+
+def build_qdpx(store, include_gold: bool = False) -> tuple[bytes, dict[str, bytes], dict[str, int]]:
+    """``project.qde``, the source files by name, and counts for the summary."""
+    with store.session() as s:
+        cb = store.active_codebook(s)
+        codes = store.codes(s, include_retired=True) if cb else []
+        code_by_id = {c.id: c for c in codes}
+        coders = [c for c in s.exec(select(Coder).order_by(Coder.id)) if include_gold or c.role != "gold"]
+        coder_uid = {c.id: c.uid for c in coders}
+        surveys = {sv.id: sv for sv in s.exec(select(Survey))}
+        questions = {q.id: q for q in s.exec(select(Question))}
+        respondents = list(s.exec(select(Respondent).order_by(Respondent.survey_id, Respondent.key)))
+        answers = list(s.exec(select(Answer)))
+        codings = [c for c in s.exec(select(Coding).order_by(Coding.id)) if c.coder_id in coder_uid
+                   and c.code_id in code_by_id]
+        states = [st for st in s.exec(select(AnswerState)) if st.coder_id in coder_uid and (st.coded or st.flagged)]
+        memos = list(s.exec(select(Memo).order_by(Memo.id)))
+        project = store.project_row()
+
+    ET.register_namespace("", NS_PROJECT)
+    root = ET.Element(f"{{{NS_PROJECT}}}Project", {
+        "name": xml_text(project.name if project else "workbench"), "origin": f"workbench {workbench.__version__}",
+        "creationDateTime": _dt(project.created_at) if project else _dt(datetime.now(timezone.utc)),
+        "modifiedDateTime": _dt(datetime.now(timezone.utc))})
+    _pi(root, PI_PROJECT, {
+        "format": 1,
+        "codebook": ({"key": cb.key, "name": cb.name, "version": cb.version, "description": cb.description}
+                     if cb else None),
+        "coders": {c.uid: {"role": c.role} for c in coders},
+        "surveys": {str(sv.year): sv.name for sv in surveys.values()}})
+
+    if coders:
+        users = _sub(root, "Users")
+        for c in coders:
+            _sub(users, "User", {"guid": c.uid, "name": c.name})
+
+    memo_refs: dict[tuple[str, int], list[str]] = defaultdict(list)
+    answer_ids = {a.id for a in answers}
+    for m in memos:
+        target = m.target_type if (m.target_type == "answer" and m.target_id in answer_ids) or \
+            (m.target_type == "code" and m.target_id in code_by_id) else "project"
+        memo_refs[(target, m.target_id if target != "project" else 0)].append(m.uid)
+
+    if codes:
+        cbe = _sub(root, "CodeBook")
+        _codes_tree(cbe, codes, NS_PROJECT, {cid: memo_refs.get(("code", cid), []) for cid in code_by_id})
+
+    # Variables: background and per-question scores on cases, question/score/band on sources.
+    q_keys = list(dict.fromkeys(q.key for q in sorted(questions.values(), key=lambda q: (q.position, q.id))))
+    extra_names = sorted({k for r in respondents for k in (r.extra or {})})
+    var_types = dict(CASE_VARIABLES)
+    var_types.update({f"{k}_score": "Integer" for k in q_keys})
+    extra_var = {k: (k if k not in var_types and k not in SOURCE_VARIABLES else f"extra_{k}") for k in extra_names}
+    var_types.update({v: "Text" for v in extra_var.values()})
+    var_types.update(SOURCE_VARIABLES)
+    var_guid = {name: guid_for("variable", name) for name in var_types}
+    vars_el = _sub(root, "Variables")
+    for name, typ in var_types.items():
+        _sub(vars_el, "Variable", {"guid": var_guid[name], "name": name, "typeOfVariable": typ})
+
+    def value(parent: ET.Element, name: str, v: Any) -> None:
+        if v is None or v == "":
+            return
+        vv = _sub(parent, "VariableValue")
+        _sub(vv, "VariableRef", {"targetGUID": var_guid[name]})
+        if var_types[name] == "Integer":
+            _sub(vv, "IntegerValue", text=str(int(v)))
+        else:
+            _sub(vv, "TextValue", text=str(v))
+
+    by_resp: dict[int, list[Answer]] = defaultdict(list)
+    for a in answers:
+        by_resp[a.respondent_id].append(a)
+    coded_answers = {c.answer_id for c in codings} | {st.answer_id for st in states} | \
+        {aid for (t, aid) in memo_refs if t == "answer"}
+    exported = [a for r in respondents for a in sorted(by_resp[r.id], key=lambda a: questions[a.question_id].position)
+                if a.text or a.id in coded_answers]
+    exported_ids = {a.id for a in exported}
+
+    if respondents:
+        cases = _sub(root, "Cases")
+        for r in respondents:
+            ce = _sub(cases, "Case", {"guid": r.uid, "name": r.key})
+            sv = surveys.get(r.survey_id)
+            score_only = {questions[a.question_id].key: a.uid for a in by_resp[r.id] if a.id not in exported_ids}
+            _pi(ce, PI_CASE, {"key": r.key, "answers": score_only})
+            value(ce, "year", sv.year if sv else None)
+            for name in ("subgroup", "main_group", "gender", "age", "unemployment_months", "ethnicity", "unit"):
+                value(ce, name, getattr(r, name))
+            for a in sorted(by_resp[r.id], key=lambda a: questions[a.question_id].position):
+                value(ce, f"{questions[a.question_id].key}_score", a.score)
+            for k, v in sorted((r.extra or {}).items()):
+                value(ce, extra_var[k], v)
+            for a in by_resp[r.id]:
+                if a.id in exported_ids:
+                    _sub(ce, "SourceRef", {"targetGUID": a.uid})
+
+    files: dict[str, bytes] = {}
+    codings_by_answer: dict[int, list[Coding]] = defaultdict(list)
+    for c in codings:
+        codings_by_answer[c.answer_id].append(c)
+    resp_by_id = {r.id: r for r in respondents}
+    if exported:
+        sources = _sub(root, "Sources")
+        for a in exported:
+            r, q = resp_by_id[a.respondent_id], questions[a.question_id]
+            files[f"sources/{a.uid}.txt"] = a.text.encode("utf-8")
+            ts = _sub(sources, "TextSource", {"guid": a.uid, "name": f"{r.key} {q.key}",
+                                              "plainTextPath": f"internal://{a.uid}.txt"})
+            _sub(ts, "Description", text=f"{q.key}: {q.text}" if q.text else q.key)
+            for c in codings_by_answer[a.id]:
+                whole = c.start is None
+                start, end = (0, len(a.text)) if whole else (c.start, c.end)
+                user = coder_uid[c.coder_id]
+                sel = _sub(ts, "PlainTextSelection", {
+                    "guid": guid_for("selection", c.uid), "name": code_by_id[c.code_id].label,
+                    "startPosition": str(start), "endPosition": str(end), "creatingUser": user,
+                    "creationDateTime": _dt(c.created_at)})
+                _pi(sel, PI_CODING, {"whole": whole, "source": c.source})
+                ce = _sub(sel, "Coding", {"guid": c.uid, "creatingUser": user, "creationDateTime": _dt(c.created_at)})
+                _sub(ce, "CodeRef", {"targetGUID": code_by_id[c.code_id].uid})
+            for ref in memo_refs.get(("answer", a.id), []):
+                _sub(ts, "NoteRef", {"targetGUID": ref})
+            value(ts, "question", q.key)
+            value(ts, "score", a.score)
+            value(ts, "band", a.band)
+
+    if memos:
+        notes = _sub(root, "Notes")
+        for m in memos:
+            ne = _sub(notes, "Note", {"guid": m.uid, "name": "Memo", "creatingUser": coder_uid.get(m.coder_id),
+                                      "creationDateTime": _dt(m.created_at), "modifiedDateTime": _dt(m.updated_at)})
+            _pi(ne, PI_NOTE, {"target_type": m.target_type})
+            _sub(ne, "PlainTextContent", text=m.text)
+
+    by_set: dict[tuple[str, int], list[str]] = defaultdict(list)
+    answer_uid = {a.id: a.uid for a in answers}
+    for st in sorted(states, key=lambda st: st.answer_id):
+        if st.coded:
+            by_set[(SET_CODED, st.coder_id)].append(answer_uid[st.answer_id])
+        if st.flagged:
+            by_set[(SET_FLAGGED, st.coder_id)].append(answer_uid[st.answer_id])
+    if by_set:
+        sets = _sub(root, "Sets")
+        names = {c.id: c.name for c in coders}
+        for (kind, cid), members in sorted(by_set.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            label = "kodet" if kind == SET_CODED else "markeret"
+            se = _sub(sets, "Set", {"guid": guid_for("set", kind, coder_uid[cid]),
+                                    "name": f"Svar {label} af {names[cid]}"})
+            _sub(se, "Description", text=f"{kind}{coder_uid[cid]}")
+            for m in members:  # every answer with a state is exported as a source
+                _sub(se, "MemberSource", {"targetGUID": m})
+
+    for ref in memo_refs.get(("project", 0), []):
+        _sub(root, "NoteRef", {"targetGUID": ref})
+
+    counts = {"sources": len(exported), "cases": len(respondents), "codes": len(codes), "codings": len(codings),
+              "users": len(coders), "notes": len(memos)}
+    return _xml_bytes(root), files, counts
+
+
+def export_qdpx(store, out: str | Path, include_gold: bool = False) -> str:
+    qde, files, n = build_qdpx(store, include_gold=include_gold)
+    with atomic_path(out) as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            z.writestr("project.qde", qde)
+            for name, data in files.items():
+                z.writestr(name, data)
+    return (f"wrote {out}: {n['sources']} sources, {n['cases']} cases, {n['codes']} codes, {n['codings']} codings, "
+            f"{n['users']} users, {n['notes']} notes")

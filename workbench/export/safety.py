@@ -1,0 +1,92 @@
+"""What every report export must do before a cell leaves the project: neutralise spreadsheet
+formulas, hide cells too small to be anonymous, and pseudonymise open personal data.
+
+Formula injection (OWASP "CSV injection"): a cell that starts with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return is run as a formula by Excel/LibreOffice; a leading single quote
+makes it plain text. Interviewers' texts do start with "-" or "+" now and then.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DEFAULT_MIN_CELL = 5
+
+# PII finding type -> placeholder shown instead of the span.
+PLACEHOLDERS = {"PERSON": "[NAVN]", "NAME": "[NAVN]", "CPR": "[CPR]", "PHONE": "[TELEFON]",
+                "EMAIL": "[EMAIL]", "ADDRESS": "[ADRESSE]"}
+
+
+def neutralise(value: Any) -> Any:
+    """A text value that a spreadsheet will never evaluate; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def min_cell(store) -> int:
+    """The project's minimum cell size (settings["min_cell"], default 5)."""
+    try:
+        v = int(store.settings().get("min_cell", DEFAULT_MIN_CELL))
+    except (TypeError, ValueError):
+        v = DEFAULT_MIN_CELL
+    return max(v, 0)
+
+
+def is_small(n: Optional[int], limit: int) -> bool:
+    """A cell counts as small (not shown) when fewer than ``limit`` people are behind it."""
+    return n is not None and n < limit
+
+
+def suppressed(limit: int) -> str:
+    return f"<{limit}"
+
+
+def pseudonymise(text: str, findings: Iterable[tuple[int, int, str]], start: int = 0,
+                 end: Optional[int] = None) -> str:
+    """``text[start:end]`` with every finding's span replaced by its placeholder.
+
+    Offsets of findings are into the whole ``text``; a finding that overlaps the window only
+    partly still hides the part inside it, so a quote cut from an answer never shows half a name.
+    """
+    end = len(text) if end is None else end
+    spans = sorted((max(a, start), min(b, end), t) for a, b, t in findings if a < end and b > start)
+    out, pos = [], start
+    for a, b, t in spans:
+        if b <= pos:
+            continue
+        a = max(a, pos)
+        out.append(text[pos:a])
+        out.append(PLACEHOLDERS.get(str(t).upper(), "[SKJULT]"))
+        pos = b
+    out.append(text[pos:end])
+    return "".join(out)
+
+
+def set_text(cell, value: Any):
+    """Write a value as an inert XLSX text cell (data type 's', never a formula)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = "" if value is None else ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    cell.value = neutralise(text)
+    cell.data_type = "s"
+    return cell
+
+
+def safe_value(cell, value: Any):
+    """Numbers as numbers, everything else through ``set_text``; missing stays empty."""
+    try:
+        import pandas as pd
+
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            cell.value = None
+            return cell
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, bool):
+        cell.value = int(value)
+    elif isinstance(value, (int, float)) or type(value).__module__ == "numpy":
+        cell.value = value.item() if hasattr(value, "item") else value
+    else:
+        return set_text(cell, value)
+    return cell

@@ -1,0 +1,224 @@
+"""The UI language: Danish by default, English on request, through Qt's own translators.
+
+Source strings in the code are English (``tr("Open project…")``). The Danish catalogue
+below is the single source of truth; ``python -m workbench.ui.i18n`` writes it as Qt
+Linguist XML (``i18n/workbench_da.ts``) and compiles it with ``pyside6-lrelease`` to the
+``.qm`` the app loads. If the ``.qm`` is missing, a QTranslator subclass serves the same
+catalogue, so the app is Danish either way. Widgets register their texts with ``Texts``
+and re-apply them on ``QEvent.LanguageChange``, so switching language needs no restart.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional
+from xml.sax.saxutils import escape
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+CONTEXT = "workbench"
+LANGUAGES = {"da": "Dansk", "en": "English"}
+DEFAULT_LANGUAGE = "da"
+HERE = Path(__file__).resolve().parent / "i18n"
+TS_FILE = HERE / "workbench_da.ts"
+QM_FILE = HERE / "workbench_da.qm"
+
+
+def tr(text: str) -> str:
+    """Translate an English source string in the app's one context."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def trf(text: str, *args: Any) -> str:
+    """Translate, then fill ``{0}``, ``{1}`` … (the placeholders are kept by translators)."""
+    return tr(text).format(*args)
+
+
+class Texts:
+    """Remembers which setter shows which source string, to re-apply after a language switch."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[Callable[[str], Any], str, tuple]] = []
+
+    def bind(self, setter: Callable[[str], Any], source: str, *args: Any) -> None:
+        self._items.append((setter, source, args))
+        setter(trf(source, *args) if args else tr(source))
+
+    def apply(self) -> None:
+        for setter, source, args in self._items:
+            try:
+                setter(trf(source, *args) if args else tr(source))
+            except RuntimeError:  # the widget is gone
+                pass
+
+
+class CatalogueTranslator(QTranslator):
+    """Serves the Python catalogue through Qt's mechanism when no compiled .qm is present."""
+
+    def __init__(self, catalogue: dict[str, str], parent=None):
+        super().__init__(parent)
+        self.catalogue = catalogue
+
+    def translate(self, context: str, source: str, disambiguation: Optional[str] = None, n: int = -1) -> str:
+        if context != CONTEXT:
+            return ""
+        return self.catalogue.get(source, "")
+
+    def isEmpty(self) -> bool:
+        return not self.catalogue
+
+
+_installed: list[QTranslator] = []
+_current = {"lang": "en"}
+
+
+def current_language() -> str:
+    return _current["lang"]
+
+
+def install(lang: str, app: Optional[QCoreApplication] = None) -> str:
+    """Switch the running app to ``lang`` ("da" or "en"); returns the language now in use.
+
+    Installing or removing translators makes Qt send LanguageChange to every widget.
+    """
+    app = app or QCoreApplication.instance()
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    for t in _installed:
+        app.removeTranslator(t)
+    _installed.clear()
+    if lang == "da":
+        qt = QTranslator(app)  # Qt's own strings (dialog buttons) where Qt ships them
+        if qt.load(QLocale(QLocale.Language.Danish), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt)
+            _installed.append(qt)
+        t = QTranslator(app)
+        if not (QM_FILE.exists() and t.load(str(QM_FILE))):
+            t = CatalogueTranslator(DA, app)
+        app.installTranslator(t)
+        _installed.append(t)
+        QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Territory.Denmark))
+    else:
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedKingdom))
+    _current["lang"] = lang
+    return lang
+
+
+def number(n: int) -> str:
+    """A count in the UI language's style: 2.531 in Danish, 2,531 in English."""
+    return QLocale().toString(int(n))
+
+
+# -- the Danish catalogue --------------------------------------------------------------------
+
+DA: dict[str, str] = {
+    # menus
+    "&File": "&Fil", "&Edit": "&Rediger", "&View": "&Vis", "&Coding": "&Kodning", "&Help": "&Hjælp",
+    "&Open project…": "&Åbn projekt…", "Open &demo project": "Åbn &demoprojekt", "Recent projects": "Seneste projekter",
+    "&Import survey…": "&Importér survey…", "&Quit": "&Afslut", "(none)": "(ingen)", "Clear list": "Ryd listen",
+    "&Undo": "&Fortryd", "&Redo": "&Gentag", "Undo {0}": "Fortryd {0}", "Redo {0}": "Gentag {0}",
+    "&Filter…": "&Filtrér…", "Clear filters": "Ryd filtre", "&Quick pick code…": "&Hurtigvalg af kode…",
+    "Language": "Sprog", "Toolbar": "Værktøjslinje", "Reset layout": "Nulstil layout",
+    "Mark coded && next": "Markér kodet && næste", "Mark coded & next": "Markér kodet & næste",
+    "Next answer": "Næste svar", "Previous answer": "Forrige svar", "Next uncoded": "Næste ukodede",
+    "Flag": "Flag", "Memo…": "Memo…", "No code applies": "Ingen kode passer", "Apply code": "Anvend kode",
+    "Switch coder…": "Skift koder…", "Keyboard shortcuts": "Tastaturgenveje", "&About": "&Om",
+    "Open": "Åbn", "Undo": "Fortryd", "Redo": "Gentag", "Previous": "Forrige", "Next": "Næste",
+    "Uncoded": "Ukodet", "Coded & next": "Kodet & næste", "No code": "Ingen kode", "Quick pick": "Hurtigvalg",
+    # grid columns and values
+    "Respondent": "Respondent", "Group": "Gruppe", "Question": "Spørgsmål", "Score": "Score", "Band": "Bånd",
+    "Answer": "Svar", "Codes": "Koder", "Status": "Status", "uncoded": "ukodet", "coded": "kodet",
+    "flagged": "flaget", "Negative": "Negativ", "Neutral": "Neutral", "Positive": "Positiv",
+    "Don't know": "Ved ikke", "Missing": "Mangler",
+    # filter bar
+    "Search answers (Ctrl+F)": "Søg i svar (Ctrl+F)", "All questions": "Alle spørgsmål", "All bands": "Alle bånd",
+    "All main groups": "Alle hovedgrupper", "All target groups": "Alle målgrupper", "All coders": "Alle kodere",
+    "Coded by {0}": "Kodet af {0}", "All codes": "Alle koder", "Any status": "Alle statusser",
+    "Uncoded answers": "Ukodede svar", "Coded answers": "Kodede svar", "Flagged answers": "Flagede svar",
+    "Clear": "Ryd", "Vulnerable citizens": "Udsatte borgere", "Job and education ready": "Job- og uddannelsesparate",
+    # answer pane
+    "No answer selected": "Intet svar valgt", "Follow-up: {0}": "Opfølgning: {0}", "Score {0}: {1}": "Score {0}: {1}",
+    "No score": "Ingen score", "{0} years": "{0} år", "{0} months unemployed": "{0} mdr. ledig",
+    "Danish": "dansk", "other ethnic background": "anden etnisk baggrund", "woman": "kvinde", "man": "mand",
+    "No codes yet. Press a code's key, or select text first to code a passage.":
+        "Ingen koder endnu. Tryk på en kodes tast, eller markér tekst først for at kode et udsnit.",
+    "Coded: no code applies": "Kodet: ingen kode passer", "Remove {0}": "Fjern {0}", "whole answer": "hele svaret",
+    "Memo: {0}": "Memo: {0}", "Flagged for discussion": "Flaget til drøftelse",
+    # codebook panel
+    "Codebook": "Kodebog", "Search codes": "Søg i koder", "Code": "Kode", "Key": "Tast", "Count": "Antal",
+    "Apply to answer": "Anvend på svaret", "New code…": "Ny kode…", "Rename…": "Omdøb…", "Colour…": "Farve…",
+    "Shortcut…": "Genvej…", "Merge into…": "Flet ind i…", "Move under…": "Flyt under…", "Retire": "Udgå",
+    "Memo on code…": "Memo om koden…", "Show retired codes": "Vis udgåede koder", "(retired)": "(udgået)",
+    "Include: {0}": "Medtag: {0}", "Exclude: {0}": "Udelad: {0}", "Examples:": "Eksempler:",
+    "Label of the new code:": "Navn på den nye kode:", "New label:": "Nyt navn:",
+    "One key (1–9 or a letter), empty for none:": "Én tast (1–9 eller et bogstav), tom for ingen:",
+    "Merge “{0}” into:": "Flet “{0}” ind i:", "Move “{0}” under:": "Flyt “{0}” under:", "(top level)": "(øverste niveau)",
+    "Retire “{0}”? It stays on existing codings but is no longer offered.":
+        "Lad “{0}” udgå? Den bliver på eksisterende kodninger, men tilbydes ikke længere.",
+    "Merged {0} into {1}: {2} codings moved, {3} duplicates dropped.":
+        "Flettede {0} ind i {1}: {2} kodninger flyttet, {3} dubletter fjernet.",
+    # quick pick, memo, coder
+    "Type to find a code — Enter applies": "Skriv for at finde en kode — Enter anvender",
+    "Memo on answer {0}": "Memo om svar {0}", "Memo on code {0}": "Memo om koden {0}", "Save": "Gem", "Cancel": "Annullér",
+    "Who is coding?": "Hvem koder?", "Your codings are saved under this name.": "Dine kodninger gemmes under dette navn.",
+    "Coder": "Koder", "Coder: {0}": "Koder: {0}",
+    # status bar and messages
+    "{0} of {1} answers": "{0} af {1} svar", "Saved {0}": "Gemt {0}", "{0} coded ({1} %)": "{0} kodet ({1} %)",
+    "Opening {0}…": "Åbner {0}…", "Loading answers…": "Indlæser svar…", "Creating the demo project…": "Opretter demoprojektet…",
+    "Importing {0}…": "Importerer {0}…", "Could not open the project": "Kunne ikke åbne projektet",
+    "Could not save": "Kunne ikke gemme", "The change was not saved: {0}": "Ændringen blev ikke gemt: {0}",
+    "Import failed": "Importen mislykkedes", "Imported {0} respondents, {1} answers": "Importerede {0} respondenter, {1} svar",
+    "Open a project (Ctrl+O) or the demo project to start coding.":
+        "Åbn et projekt (Ctrl+O) eller demoprojektet for at begynde at kode.",
+    "Open project": "Åbn projekt", "Workbench projects (*.db *.sqlite *.wb);;All files (*)":
+        "Workbench-projekter (*.db *.sqlite *.wb);;Alle filer (*)",
+    "Survey files (*.csv *.xlsx);;All files (*)": "Surveyfiler (*.csv *.xlsx);;Alle filer (*)",
+    "Import survey": "Importér survey", "Cancelled": "Annulleret", "Operation failed": "Handlingen mislykkedes",
+    "About Workbench": "Om Workbench",
+    "A keyboard-first workbench for coding open survey answers in Danish.":
+        "Et tastaturstyret værktøj til kodning af åbne surveysvar på dansk.",
+    "Danish NLP pipeline: {0}": "Dansk NLP-pipeline: {0}", "not loaded": "ikke indlæst",
+    "Keyboard": "Tastatur", "Reserved key": "Reserveret tast",
+    "code's key: toggle the code on the answer, or on the selected text":
+        "kodens tast: slå koden til/fra på svaret eller på den markerede tekst",
+    "mark coded and go to the next answer": "markér som kodet og gå til næste svar",
+    "next / previous answer": "næste / forrige svar", "next uncoded answer": "næste ukodede svar",
+    "flag the answer": "flag svaret", "memo on the answer": "memo om svaret",
+    "no code applies (mark coded without codes)": "ingen kode passer (markér kodet uden koder)",
+    "undo / redo": "fortryd / gentag", "quick pick a code": "hurtigvalg af kode", "filter and search": "filtrér og søg",
+    "apply code {0}": "anvend kode {0}", "remove code {0}": "fjern kode {0}", "flag": "flag", "unflag": "fjern flag",
+    "mark coded": "markér kodet", "no code applies": "ingen kode passer", "memo": "memo",
+}
+
+
+def write_ts(path: Path = TS_FILE, catalogue: Optional[dict[str, str]] = None) -> Path:
+    """Write the catalogue as a Qt Linguist .ts file (one context)."""
+    catalogue = DA if catalogue is None else catalogue
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>", '<TS version="2.1" language="da_DK">',
+             "<context>", f"    <name>{CONTEXT}</name>"]
+    for src, dst in catalogue.items():
+        lines += ["    <message>", f"        <source>{escape(src)}</source>",
+                  f"        <translation>{escape(dst)}</translation>", "    </message>"]
+    lines += ["</context>", "</TS>", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def lrelease_path() -> Optional[str]:
+    cand = Path(sys.executable).with_name("pyside6-lrelease")
+    return str(cand) if cand.exists() else shutil.which("pyside6-lrelease") or shutil.which("lrelease")
+
+
+def compile_qm(ts: Path = TS_FILE, qm: Path = QM_FILE) -> Path:
+    """Compile .ts to .qm with pyside6-lrelease (raises if the tool is missing or fails)."""
+    tool = lrelease_path()
+    if tool is None:
+        raise RuntimeError("pyside6-lrelease not found")
+    subprocess.run([tool, "-silent", str(ts), "-qm", str(qm)], check=True, capture_output=True)
+    return qm
+
+
+if __name__ == "__main__":  # regenerate the shipped translation files
+    print(compile_qm(write_ts()))

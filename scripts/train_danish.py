@@ -323,7 +323,7 @@ def assemble(best: Path, lemma_table: dict, out_dir: Path) -> spacy.Language:
     lem = nlp.add_pipe("workbench_lemmatizer", after="attribute_ruler")
     lem.set_table(lemma_table)
     nlp.meta.update({
-        "name": "workbench",  # spaCy prefixes the language: da_workbench
+        "name": "da_workbench",
         "lang": "da",
         "version": MODEL_VERSION,
         "description": (

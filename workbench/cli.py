@@ -199,6 +199,128 @@ def cmd_agreement(a) -> int:
     return 0
 
 
+def _acting(store, name: Optional[str], role: str = "supervisor") -> str:
+    """The acting person. In a solo SQLite project a new name becomes the supervisor; on a
+    team server people are added by an admin (`workbench team add-user`)."""
+    name = name or store.actor
+    if store.is_sqlite:
+        from workbench.coding.team import ensure_person
+
+        ensure_person(store, name, role)
+    return name
+
+
+def cmd_assign(a) -> int:
+    from workbench.coding.assignments import create_round
+
+    store = _open(a.project)
+    actor = _acting(store, a.as_)
+    coders = [c.strip() for c in a.coders.split(",") if c.strip()]
+    info = create_round(store, actor, coders, sample=a.sample, seed=a.seed, name=a.round, blind=a.blind,
+                        question=a.question)
+    kind = "reliability round" if info.reliability else "round"
+    print(f"{kind} {info.name}: {info.n_answers} answers to each of {', '.join(info.coders)}"
+          f" ({'blind' if info.blind else 'open'})")
+    if a.sample and info.n_answers > a.sample:
+        print(f"note: {len(info.strata)} question/band groups each got at least one answer, so the sample "
+              f"has {info.n_answers} answers, more than {a.sample}")
+    return 0
+
+
+def cmd_release(a) -> int:
+    from workbench.coding.assignments import release_round
+
+    store = _open(a.project)
+    release_round(store, _acting(store, a.as_), a.round)
+    print(f"released round {a.round}")
+    return 0
+
+
+def cmd_reconcile(a) -> int:
+    from workbench.coding.reconcile import auto_merge_agreed, disagreements
+
+    store = _open(a.project)
+    sup = _acting(store, a.supervisor)
+    coders = [c.strip() for c in a.coders.split(",") if c.strip()] if a.coders else None
+    if a.auto_agreed:
+        r = auto_merge_agreed(store, sup, coders=coders, question=a.question)
+        print(f"merged {r['merged']} agreed answers ({r['refreshed']} refreshed, {r['unchanged']} unchanged, "
+              f"{r['kept']} human decisions kept)")
+    left = disagreements(store, coders=coders, question=a.question, only_open=True, viewer=sup)
+    print(f"{len(left)} answers need a decision")
+    for u in left[:a.limit]:
+        sets = "; ".join(f"{c}: {', '.join(v) or '-'}" for c, v in u.codes.items())
+        print(f"  [{u.status}] answer {u.answer_id} {u.respondent} {u.question}: {sets}")
+    if a.json:
+        from workbench.export.atomic import atomic_write_text
+
+        rows = [dict(answer_id=u.answer_id, answer_uid=u.answer_uid, respondent=u.respondent, question=u.question,
+                     band=u.band, status=u.status, codes=u.codes, spans=u.spans,
+                     decision=None if u.decision is None else dict(basis=u.decision.basis, codes=u.decision.codes,
+                                                                     version=u.decision.version))
+                for u in left]
+        atomic_write_text(a.json, json.dumps(rows, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_merge(a) -> int:
+    from workbench.coding.merge import merge_project
+
+    store = _open(a.project)
+    rep = merge_project(store, a.other)
+    print(f"merged {a.other}: {rep['added']} added, {rep['updated']} updated, {rep['unchanged']} unchanged, "
+          f"{rep['kept']} kept (newer here), {len(rep['conflicts'])} conflicts, {len(rep['unmatched'])} unmatched")
+    for c in rep["conflicts"][:50]:
+        if c["kind"] == "coding":
+            print(f"  CONFLICT {c['respondent']} {c['question']} {c['coder']}: here {c['ours']} / copy {c['theirs']}")
+        else:
+            print(f"  CONFLICT memo {c['memo_uid']}")
+    if a.json:
+        from workbench.export.atomic import atomic_write_text
+
+        atomic_write_text(a.json, json.dumps(rep, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def cmd_offline_copy(a) -> int:
+    from workbench.coding.merge import make_offline_copy
+
+    store = _open(a.project)
+    make_offline_copy(store, a.out)
+    print(f"copied {a.project} to {a.out}; merge it back with `workbench merge {a.project} {a.out}`")
+    return 0
+
+
+def _new_password(name: str) -> Optional[str]:
+    """From WORKBENCH_NEW_PASSWORD (scripts) or asked twice; never echoed, stored or logged."""
+    pw = os.environ.get("WORKBENCH_NEW_PASSWORD")
+    if pw:
+        return pw
+    if not sys.stdin.isatty():
+        raise InputError("set WORKBENCH_NEW_PASSWORD or run in a terminal to type the password", file="password")
+    import getpass
+
+    pw = getpass.getpass(f"password for {name}: ")
+    if pw != getpass.getpass("again: "):
+        raise InputError("the two passwords differ", file="password")
+    if not pw:
+        raise InputError("the password is empty", file="password")
+    return pw
+
+
+def cmd_team(a) -> int:
+    from workbench.coding import team
+
+    if a.team_command == "setup":
+        r = team.setup(a.url, a.admin, _new_password(a.admin), prefix=a.prefix, rls=not a.no_rls)
+        print(f"team project ready: groups {', '.join(r['groups'])}; admin {r['admin']}"
+              f"{'; row-level security on' if r['rls'] else ''}")
+    else:
+        team.add_user(a.url, a.name, a.role, _new_password(a.name))
+        print(f"added {a.name} as {a.role}")
+    return 0
+
+
 def cmd_export(a) -> int:
     store = _open(a.project)
     kind = a.kind
@@ -223,6 +345,33 @@ def cmd_export(a) -> int:
     else:  # argparse restricts choices
         raise UsageError(f"unknown export {kind}")
     print(out if isinstance(out, str) else f"wrote {a.out}")
+    return 0
+
+
+def cmd_backup(a) -> int:
+    from workbench.coding.backup import create_backup
+
+    store = _open(a.project)  # refuses anything that is not a project
+    if not store.is_sqlite:
+        raise InputError("backups of PostgreSQL projects are taken with pg_dump on the server", file=a.project)
+    store.close()
+    print(f"wrote {create_backup(a.project, keep=a.keep)}")
+    return 0
+
+
+def cmd_backups(a) -> int:
+    from workbench.coding.backup import list_backups
+
+    for b in list_backups(a.project):
+        print(b)
+    return 0
+
+
+def cmd_restore(a) -> int:
+    from workbench.coding.backup import restore_backup
+
+    safety = restore_backup(a.project, a.backup)
+    print(f"restored {a.backup} into {a.project}" + (f" (the state before is kept in {safety})" if safety else ""))
     return 0
 
 
@@ -311,6 +460,60 @@ def build_parser() -> argparse.ArgumentParser:
     ag.add_argument("--question")
     ag.set_defaults(fn=cmd_agreement)
 
+    asg = sub.add_parser("assign", help="create a coding round (blind double coding, reliability sample)")
+    asg.add_argument("project")
+    asg.add_argument("--coders", required=True, help="comma-separated coder names")
+    asg.add_argument("--sample", type=int, help="a reliability sample of N answers, stratified by question and band")
+    asg.add_argument("--seed", type=int, help="random seed of the sample (same seed, same sample)")
+    asg.add_argument("--round", help="round name (default runde-N / reliabilitet-N)")
+    asg.add_argument("--question", help="only answers to this question")
+    bl = asg.add_mutually_exclusive_group()
+    bl.add_argument("--blind", dest="blind", action="store_true", default=True, help="coders do not see each other's codes (default)")
+    bl.add_argument("--open", dest="blind", action="store_false", help="coders see each other's codes")
+    asg.add_argument("--as", dest="as_", metavar="NAME", help="acting supervisor (default: WORKBENCH_USER)")
+    asg.set_defaults(fn=cmd_assign)
+
+    rel = sub.add_parser("release", help="release a blind round: everyone sees all its codings")
+    rel.add_argument("project")
+    rel.add_argument("--round", required=True)
+    rel.add_argument("--as", dest="as_", metavar="NAME")
+    rel.set_defaults(fn=cmd_release)
+
+    rc = sub.add_parser("reconcile", help="merge agreed answers and list the disagreements left")
+    rc.add_argument("project")
+    rc.add_argument("--supervisor", required=True, metavar="NAME")
+    rc.add_argument("--auto-agreed", action="store_true", help="decide answers all coders agree on")
+    rc.add_argument("--coders", help="comma-separated coder names (default: all human coders)")
+    rc.add_argument("--question")
+    rc.add_argument("--limit", type=int, default=50, help="disagreements to print")
+    rc.add_argument("--json", metavar="OUT", help="write the disagreements left as JSON")
+    rc.set_defaults(fn=cmd_reconcile)
+
+    mg = sub.add_parser("merge", help="merge an offline SQLite copy's codings and memos")
+    mg.add_argument("project")
+    mg.add_argument("other", metavar="OTHER.db")
+    mg.add_argument("--json", metavar="OUT", help="write the merge report as JSON")
+    mg.set_defaults(fn=cmd_merge)
+
+    oc = sub.add_parser("offline-copy", help="copy a project to an SQLite file to code offline")
+    oc.add_argument("project")
+    oc.add_argument("out", metavar="OUT.db")
+    oc.set_defaults(fn=cmd_offline_copy)
+
+    tm = sub.add_parser("team", help="team projects on PostgreSQL")
+    tsub = tm.add_subparsers(dest="team_command", parser_class=_Parser, required=True)
+    ts = tsub.add_parser("setup", help="database roles, grants and the first admin")
+    ts.add_argument("url")
+    ts.add_argument("--admin", required=True, metavar="NAME")
+    ts.add_argument("--prefix", default="wb", help="group role prefix (default wb: wb_coder, ...)")
+    ts.add_argument("--no-rls", action="store_true", help="no row-level security for blind rounds")
+    ts.set_defaults(fn=cmd_team)
+    tu = tsub.add_parser("add-user", help="add a person (password from WORKBENCH_NEW_PASSWORD or asked)")
+    tu.add_argument("url")
+    tu.add_argument("name")
+    tu.add_argument("--role", required=True, choices=["coder", "supervisor", "admin"])
+    tu.set_defaults(fn=cmd_team)
+
     ex = sub.add_parser("export", help="exports for the report")
     ex.add_argument("kind", choices=["frequencies", "distributions", "answers", "quotes", "qdpx", "qdc"])
     ex.add_argument("project")
@@ -318,6 +521,17 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--by", help="main_group, subgroup, gender, ethnicity, age_band or unemployment_band")
     ex.add_argument("--coder", default=None, help="a coder's name or 'final' (default: final if reconciled)")
     ex.set_defaults(fn=cmd_export)
+    b = sub.add_parser("backup", help="take a timestamped backup of a project file")
+    b.add_argument("project")
+    b.add_argument("--keep", type=int, default=20, help="how many backups to keep")
+    b.set_defaults(fn=cmd_backup)
+    bl = sub.add_parser("backups", help="list a project's backups")
+    bl.add_argument("project")
+    bl.set_defaults(fn=cmd_backups)
+    rs = sub.add_parser("restore", help="restore a project from a backup (the current state is backed up first)")
+    rs.add_argument("project")
+    rs.add_argument("backup")
+    rs.set_defaults(fn=cmd_restore)
     return p
 
 

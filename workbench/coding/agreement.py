@@ -94,6 +94,9 @@ def collect(store, s: Session, coders: Optional[list[str]] = None, question: Opt
     if question is not None:
         q = q.where(Question.key == question)
     restrict = set(answer_ids) if answer_ids is not None else None
+    small = restrict is not None and len(restrict) <= 500  # e.g. one answer being decided: filter in SQL
+    if small:
+        q = q.where(AnswerState.answer_id.in_(sorted(restrict)))
     name_of = {i: n for i, n, _r in all_coders}
     coded_by: dict[int, set[int]] = defaultdict(set)
     info: dict[int, UnitInfo] = {}
@@ -120,7 +123,9 @@ def collect(store, s: Session, coders: Optional[list[str]] = None, question: Opt
         unit_set = set(units)
         cq = select(Coding.answer_id, Coding.coder_id, Coding.code_id, Coding.start, Coding.end).where(
             Coding.coder_id.in_(coder_ids))
-        if question is not None:
+        if small:
+            cq = cq.where(Coding.answer_id.in_(units))
+        elif question is not None:
             cq = cq.join(Answer, Answer.id == Coding.answer_id).join(Question, Question.id == Answer.question_id).where(
                 Question.key == question)
         for aid, cid, code_id, st, en in s.exec(cq).all():

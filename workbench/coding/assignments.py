@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select, update
 from sqlmodel import Session
 
 from workbench.coding.agreement import NO_BAND, _chunks
-from workbench.coding.models import Answer, AnswerState, Assignment, Coder, Coding, Question, Round, utcnow
+from workbench.coding.models import Answer, AnswerState, Assignment, Coder, Coding, Question, Round
 from workbench.coding.team import STAFF, require_role
 from workbench.errors import InputError
 

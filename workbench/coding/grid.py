@@ -7,7 +7,6 @@ numpy masks over precomputed, Danish-folded texts. No Qt here: the UI wraps this
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Iterable, NamedTuple, Optional, Sequence
@@ -18,15 +17,30 @@ from sqlalchemy import select
 from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Question, Respondent, Survey
 
 STATUSES = ("uncoded", "coded", "flagged")
-_FOLD_MAP = str.maketrans({"ä": "æ", "ö": "ø", "\u00a0": " "})
-_WS = re.compile(r"\s+")
+_SEP = "\x00"
+
+
+def _fold_raw(t: str) -> str:
+    t = unicodedata.normalize("NFC", t).casefold()
+    # str.replace runs in C; a translate table would visit every character in Python
+    return t.replace("ä", "æ").replace("ö", "ø").replace("aa", "å")
 
 
 def fold(text: str) -> str:
     """Danish-aware search form: NFC, casefolded, ä/ö as æ/ø and the old spelling aa as å,
-    so that "Aabenraa", "ÅBENRÅ" and "åbenrå" all find each other."""
-    t = unicodedata.normalize("NFC", text or "").casefold().translate(_FOLD_MAP)
-    return _WS.sub(" ", t.replace("aa", "å"))
+    so that "Aabenraa", "ÅBENRÅ" and "åbenrå" all find each other. Search splits the query
+    into words, so whitespace needs no normalising."""
+    return _fold_raw((text or "").replace(_SEP, " "))
+
+
+def fold_many(texts: Sequence[str]) -> list[str]:
+    """``fold`` over many texts at once: one pass over a joined string (100k texts in ~0.1 s)."""
+    if not texts:
+        return []
+    out = _fold_raw(_SEP.join(t.replace(_SEP, " ") for t in texts)).split(_SEP)
+    if len(out) != len(texts):  # cannot happen (the separator is removed first); be safe anyway
+        return [fold(t) for t in texts]
+    return out
 
 
 class Span(NamedTuple):
@@ -83,17 +97,17 @@ class _Categorical:
     """Strings stored as small integers, so that equality filters are one numpy compare."""
 
     def __init__(self, values: Sequence[Optional[str]]):
-        self.labels: list[Optional[str]] = []
         index: dict[Optional[str], int] = {}
-        codes = np.empty(len(values), dtype=np.int32)
-        for i, v in enumerate(values):
-            k = index.get(v)
-            if k is None:
-                k = index[v] = len(self.labels)
-                self.labels.append(v)
-            codes[i] = k
-        self.codes = codes
+        setdefault = index.setdefault
+        self.codes = np.fromiter((setdefault(v, len(index)) for v in values), dtype=np.int32, count=len(values))
+        self.labels: list[Optional[str]] = list(index)
         self._index = index
+
+    def take(self, idx: np.ndarray) -> "_Categorical":
+        """The same labels for the rows ``idx`` (maps a small table onto the answers)."""
+        out = _Categorical.__new__(_Categorical)
+        out.labels, out._index, out.codes = self.labels, self._index, self.codes[idx]
+        return out
 
     def mask(self, value: Optional[str]) -> np.ndarray:
         k = self._index.get(value)
@@ -118,18 +132,17 @@ class Grid:
 
     # -- loading -------------------------------------------------------------------------
     def load(self) -> None:
-        """(Re)load everything: one query for the answers, one for codings, one for states."""
+        """(Re)load everything with six queries whatever the size: respondents, questions,
+        answers (no joins: the small tables are mapped in numpy), the coder, codings, states."""
         with self.store.engine.connect() as conn:
             cid = conn.execute(select(Coder.id).where(Coder.name == self.coder)).scalar()
             self.coder_id = cid
-            rows = conn.execute(
-                select(Answer.id, Answer.respondent_id, Respondent.key, Respondent.subgroup, Respondent.main_group,
-                       Question.key, Question.id, Survey.year, Answer.score, Answer.band, Answer.text)
-                .join(Respondent, Respondent.id == Answer.respondent_id)
-                .join(Question, Question.id == Answer.question_id)
-                .join(Survey, Survey.id == Question.survey_id)
-                .where(Answer.text != "")
-                .order_by(Survey.year, Question.position, Respondent.key, Answer.id)).all()
+            resp = conn.execute(select(Respondent.id, Respondent.key, Respondent.subgroup,
+                                       Respondent.main_group).order_by(Respondent.key, Respondent.id)).all()
+            quest = conn.execute(select(Question.id, Question.key, Question.position, Survey.year)
+                                 .join(Survey, Survey.id == Question.survey_id)).all()
+            rows = conn.execute(select(Answer.id, Answer.respondent_id, Answer.question_id, Answer.score,
+                                       Answer.band, Answer.text).where(Answer.text != "")).all()
             codings = [] if cid is None else conn.execute(
                 select(Coding.answer_id, Coding.id, Coding.code_id, Coding.start, Coding.end)
                 .where(Coding.coder_id == cid).order_by(Coding.id)).all()
@@ -137,19 +150,38 @@ class Grid:
                 select(AnswerState.answer_id, AnswerState.coded, AnswerState.flagged)
                 .where(AnswerState.coder_id == cid)).all()
         n = len(rows)
-        cols = list(zip(*rows)) if rows else [()] * 11
-        self.answer_ids = np.fromiter(cols[0], dtype=np.int64, count=n)
-        self.respondent_ids = np.fromiter(cols[1], dtype=np.int64, count=n)
-        self.respondent_keys: list[str] = list(cols[2])
-        self.subgroups = _Categorical(cols[3])
-        self.main_groups = _Categorical(cols[4])
-        self.questions = _Categorical(cols[5])
-        self.question_ids = np.fromiter(cols[6], dtype=np.int64, count=n)
-        self.years = np.fromiter(cols[7], dtype=np.int64, count=n)
-        self.scores = np.fromiter((-1 if s is None else s for s in cols[8]), dtype=np.int64, count=n)
-        self.bands = _Categorical(cols[9])
-        self.texts: list[str] = list(cols[10])
-        self.folded: list[str] = [fold(t) for t in self.texts]
+        cols = list(zip(*rows)) if rows else [()] * 6
+        # respondents and questions: position of each id in the small tables (ids are dense)
+        r_ids = np.fromiter((r[0] for r in resp), dtype=np.int64, count=len(resp))
+        r_pos = np.full(int(r_ids.max()) + 1 if len(resp) else 1, -1, dtype=np.int64)
+        r_pos[r_ids] = np.arange(len(resp))  # = rank of the respondent key
+        q_ids = np.fromiter((q[0] for q in quest), dtype=np.int64, count=len(quest))
+        q_pos = np.full(int(q_ids.max()) + 1 if len(quest) else 1, -1, dtype=np.int64)
+        q_pos[q_ids] = np.arange(len(quest))
+        a_resp = np.fromiter(cols[1], dtype=np.int64, count=n)
+        a_q = np.fromiter(cols[2], dtype=np.int64, count=n)
+        ri, qi = r_pos[a_resp], q_pos[a_q]
+        q_year = np.fromiter((q[3] for q in quest), dtype=np.int64, count=len(quest))
+        q_order = np.fromiter((q[2] for q in quest), dtype=np.int64, count=len(quest))
+        a_ids = np.fromiter(cols[0], dtype=np.int64, count=n)
+        # the coding order: year, question, respondent id (as the questionnaire is coded)
+        order = np.lexsort((a_ids, ri, q_order[qi], q_year[qi])) if n else np.zeros(0, dtype=np.int64)
+        ri, qi = ri[order], qi[order]
+        self.answer_ids = a_ids[order]
+        self.respondent_ids = a_resp[order]
+        rkeys = [r[1] for r in resp]
+        self.respondent_keys: list[str] = [rkeys[j] for j in ri.tolist()]
+        self.subgroups = _Categorical([r[2] for r in resp]).take(ri)
+        self.main_groups = _Categorical([r[3] for r in resp]).take(ri)
+        self.questions = _Categorical([q[1] for q in quest]).take(qi)
+        self.question_ids = a_q[order]
+        self.years = q_year[qi]
+        self.scores = np.fromiter((-1 if s is None else s for s in cols[3]), dtype=np.int64, count=n)[order]
+        self.bands = _Categorical(cols[4]).take(order)
+        olist = order.tolist()
+        texts = cols[5]
+        self.texts: list[str] = [texts[j] for j in olist]
+        self.folded: list[str] = fold_many(self.texts)
         self.row_of: dict[int, int] = {int(a): i for i, a in enumerate(self.answer_ids)}
         self.codings: list[tuple[Span, ...]] = [()] * n
         per: dict[int, list[Span]] = {}

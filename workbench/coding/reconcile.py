@@ -31,6 +31,20 @@ from workbench.errors import InputError
 BASES = ("union", "manual", "none")  # plus "coder:<name>"; "agreed" is written by auto_merge_agreed
 
 
+def _ensure_final(store, supervisor: str) -> None:
+    """Check the role, then create the ``final`` coder in its own short transaction, so that
+    two supervisors' first decisions do not collide on creating it."""
+    with store.session() as s:
+        require_role(s, supervisor, STAFF, "reconcile codings")
+        if s.exec(select(Coder.id).where(Coder.name == FINAL_CODER)).first() is not None:
+            return
+    try:
+        with store.transaction() as s:
+            store.coder(s, FINAL_CODER)
+    except IntegrityError:
+        pass
+
+
 @dataclass
 class DecisionInfo:
     id: int
@@ -98,10 +112,14 @@ def _info(d: Decision, names: dict[int, str]) -> DecisionInfo:
 
 
 def disagreements(store, coders: Optional[list[str]] = None, question: Optional[str] = None,
-                  answer_ids: Optional[Iterable[int]] = None, only_open: bool = False) -> list[ReconcileUnit]:
+                  answer_ids: Optional[Iterable[int]] = None, only_open: bool = False,
+                  viewer: Optional[str] = None) -> list[ReconcileUnit]:
     """Every answer all ``coders`` have coded, each coder's codes and spans, the decision if
-    any; those needing attention (open, stale) first, then decided, then agreed."""
+    any; those needing attention (open, stale) first, then decided, then agreed. With
+    ``viewer``, only a supervisor or admin may look (it shows everyone's codings)."""
     with store.session() as s:
+        if viewer is not None:
+            require_role(s, viewer, STAFF, "see everyone's codings for reconciliation")
         data = collect(store, s, coders=coders, question=question, answer_ids=answer_ids, with_text=True)
         decs = _decisions(s, data.units)
         names = {i: n for i, n in s.exec(select(Coder.id, Coder.name)).all()}
@@ -127,8 +145,7 @@ def disagreements(store, coders: Optional[list[str]] = None, question: Optional[
         if only_open and not ru.needs_attention:
             continue
         out.append(ru)
-    order = {"open": 0, "stale": 0, "decided": 1, "agreed": 2}
-    out.sort(key=lambda r: (order[r.status] if not (r.status == "decided" and r.agreed) else 2, r.answer_id))
+    out.sort(key=lambda r: (0 if r.needs_attention else 2 if r.agreed else 1, r.answer_id))
     return out
 
 
@@ -168,8 +185,7 @@ def _write_decision(s: Session, answer_id: int, who: int, basis: str, codes: lis
                      decided_at=utcnow(), version=1)
         s.add(d)
         try:
-            with s.begin_nested():
-                s.flush()
+            s.flush()
         except IntegrityError:
             raise ConflictError(f"answer {answer_id} was decided by someone else at the same time; "
                                 f"reload it and decide again") from None
@@ -191,6 +207,7 @@ def auto_merge_agreed(store, supervisor: str, coders: Optional[list[str]] = None
     coders agree, including agreeing that no code applies. Human decisions are kept; an
     earlier automatic decision is refreshed when the coders now agree on something else.
     Final spans are copied from the first listed coder. Returns counts."""
+    _ensure_final(store, supervisor)
     with store.transaction() as s:
         me = require_role(s, supervisor, STAFF, "reconcile codings")
         data = collect(store, s, coders=coders, question=question)
@@ -246,6 +263,7 @@ def decide(store, supervisor: str, answer_id: int, codes: Optional[list[str]] = 
     """
     if not (basis in BASES or basis.startswith("coder:")):
         raise InputError(f"basis {basis!r} must be coder:<name>, union, manual or none")
+    _ensure_final(store, supervisor)
     with store.transaction() as s:
         me = require_role(s, supervisor, STAFF, "decide codings")
         ans = s.get(Answer, answer_id)

@@ -15,9 +15,10 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from workbench.coding import survey_spec as spec
 from workbench.coding.bands import band_of
@@ -103,6 +104,8 @@ def score_counts(pcts: list[int], n: int, normalise: bool = False) -> list[int]:
     of 186). ``normalise`` scales the percentages to 100 first (for scaled-up surveys, where
     the rounding excess would otherwise pile up)."""
     total = sum(pcts) if normalise else 100
+    if total <= 0 or n < 0:
+        raise ValueError("percentages must add to more than 0 and n must not be negative")
     t = [p * n / total for p in pcts]
     c = [int(math.floor(x + 0.5)) for x in t]
     while sum(c) < n:
@@ -199,52 +202,67 @@ def _can_invert(template: str) -> bool:
     return _STARTS_SUBJECT.match(template) is not None
 
 
+def _one(rng: random.Random, seq):
+    """rng.choice without its overhead (the generator makes hundreds of thousands of picks)."""
+    return seq[int(rng.random() * len(seq))]
+
+
+def _cum(weights) -> list[float]:
+    out, t = [], 0.0
+    for w in weights:
+        t += w
+        out.append(t)
+    return out
+
+
+def _weighted(rng: random.Random, seq, cum: list[float]):
+    return seq[bisect_right(cum, rng.random() * cum[-1])]
+
+
 class _Voice:
     """Who speaks: the citizen ("jeg") or the interviewer about the citizen ("hun/han")."""
 
-    __slots__ = ("first", "pron", "obj", "poss", "sb_pron", "sb_obj", "sb_noun", "named", "sb_named", "rng")
+    __slots__ = ("first", "pron", "fixed", "sb_pron", "sb_obj", "sb_noun", "named", "sb_named", "rng")
 
     def __init__(self, rng: random.Random, first: bool, gender: str):
         self.rng = rng
         self.first = first
-        self.pron, self.obj, self.poss = ("hun", "hende", "hendes") if gender == "kvinde" else ("han", "ham", "hans")
-        sbf = rng.random() < 0.6
-        self.sb_pron, self.sb_obj = ("hun", "hende") if sbf else ("han", "ham")
+        fem = gender == "kvinde"
+        self.pron = "hun" if fem else "han"
         if first:
+            self.fixed = _FIRST
             self.sb_noun = "min sagsbehandler" if rng.random() < 0.3 else "sagsbehandleren"
         else:
-            self.sb_noun = f"{self.poss} sagsbehandler" if rng.random() < 0.2 else "sagsbehandleren"
+            self.fixed = _THIRD_F if fem else _THIRD_M
+            self.sb_noun = ("hendes" if fem else "hans") + " sagsbehandler" if rng.random() < 0.2 else "sagsbehandleren"
+        self.sb_pron, self.sb_obj = ("hun", "hende") if rng.random() < 0.6 else ("han", "ham")
         self.named = False
         self.sb_named = False
 
     def value(self, ph: str) -> str:
-        if self.first:
-            v = _FIRST.get(ph)
-            if v is not None:
-                return v
-        elif ph == "S":
+        if ph == "{S}":  # third person: the citizen is named once, then a pronoun
             if not self.named:
                 self.named = True
                 if self.rng.random() < 0.35:
                     return "borgeren"
             return self.pron
-        elif ph in ("O", "R", "min", "mit", "mine", "sin", "sit", "sine"):
-            return {"O": self.obj, "R": "sig", "sin": "sin", "sit": "sit", "sine": "sine"}.get(ph, self.poss)
-        if ph in ("SB", "SBo"):
-            if not self.sb_named:
-                self.sb_named = True
-                return self.sb_noun
-            if self.first:
-                return self.sb_pron if ph == "SB" else self.sb_obj
-            return "sagsbehandleren"
-        raise KeyError(ph)
+        if not self.sb_named:
+            self.sb_named = True
+            return self.sb_noun
+        if self.first:
+            return self.sb_pron if ph == "{SB}" else self.sb_obj
+        return "sagsbehandleren"
 
     def render(self, tokens: tuple[str, ...]) -> str:
-        return "".join(self.value(t[1:-1]) if t[0] == "{" and t[-1] == "}" else t for t in tokens)
+        fixed = self.fixed
+        return "".join([t if t[0] != "{" else (fixed.get(t) or self.value(t)) for t in tokens])
 
 
-_FIRST = {"S": "jeg", "O": "mig", "R": "mig", "min": "min", "mit": "mit", "mine": "mine",
-          "sin": "min", "sit": "mit", "sine": "mine"}
+_FIRST = {"{S}": "jeg", "{O}": "mig", "{R}": "mig", "{min}": "min", "{mit}": "mit", "{mine}": "mine",
+          "{sin}": "min", "{sit}": "mit", "{sine}": "mine"}
+_THIRD_F = {"{O}": "hende", "{R}": "sig", "{min}": "hendes", "{mit}": "hendes", "{mine}": "hendes",
+            "{sin}": "sin", "{sit}": "sit", "{sine}": "sine"}
+_THIRD_M = {**_THIRD_F, "{O}": "ham", "{min}": "hans", "{mit}": "hans", "{mine}": "hans"}
 
 _ABBR_WORDS = {w: rs for w, rs in P.ABBREVIATIONS}
 _ABBR_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w, _ in P.ABBREVIATIONS), key=len, reverse=True))
@@ -263,15 +281,22 @@ def _low(s: str) -> str:
     return s[:1].lower() + s[1:]
 
 
+_ABBR_HINTS = tuple({w[:6].lower() for w, _ in P.ABBREVIATIONS})
+
+
 def _abbreviate(rng: random.Random, text: str) -> str:
+    """Interviewer shorthand: most long words of ABBREVIATIONS shortened, "og" sometimes "&"."""
+    low = text.lower()
+    if " og " in text and rng.random() < 0.15:
+        text = text.replace(" og ", " & ", 1)
+    if not any(h in low for h in _ABBR_HINTS):
+        return text
+
     def sub(m: re.Match) -> str:
         w = m.group(0)
-        low = w.lower()
-        if low == "og":
-            return "&" if rng.random() < 0.12 else w
         if rng.random() < 0.25:
             return w
-        r = rng.choice(_ABBR_WORDS[low])
+        r = _one(rng, _ABBR_WORDS[w.lower()])
         return _cap(r) if w[0].isupper() and not r.isupper() else r
     return _ABBR_RE.sub(sub, text)
 
@@ -301,6 +326,13 @@ class WrittenAnswer:
     noise: frozenset[str]
 
 
+_CONN_SAME_CUM = _cum(c[3] for c in P.CONNECT_SAME)
+_CONN_CONTRAST_CUM = _cum(c[3] for c in P.CONNECT_CONTRAST)
+# Facts, not opinions: never framed as "jeg synes at ...".
+_FACTUAL = {"ny_i_forloebet", "helbred", "sprogbarriere", "relevante_tilbud", "covid19", "egen_indsats",
+            "klare_aftaler", "opfylder_krav"}
+
+
 def write_answer(rng: random.Random, band: str, themes: list[str], gender: str = "kvinde",
                  irony: bool = False) -> WrittenAnswer:
     """Write one follow-up answer that expresses exactly ``themes`` (in that order).
@@ -308,92 +340,94 @@ def write_answer(rng: random.Random, band: str, themes: list[str], gender: str =
     The text is built from segments (filler, opener, one clause per theme, connectors);
     noise is applied per segment, so each theme's clause can be located in the final text.
     """
-    first = rng.random() < 0.62
+    rnd = rng.random
+    first = rnd() < 0.62
     v = _Voice(rng, first, gender)
-    segs: list[list] = []  # [text, theme or None, starts_sentence]
+    segs: list[list] = []  # [text, theme or None]
     flags: set[str] = set()
     if not themes:
-        segs.append([v.render(_tokens(rng.choice(P.NO_THEME))), None, True])
+        segs.append([v.render(_tokens(_one(rng, P.NO_THEME))), None])
     else:
-        if rng.random() < 0.06:
-            segs.append([rng.choice(P.FILLERS[band]), None, True])
+        if rnd() < 0.06:
+            segs.append([_one(rng, P.FILLERS[band]), None])
             flags.add("filler")
-        if band in P.OPENERS and rng.random() < 0.18:
-            segs.append([v.render(_tokens(rng.choice(P.OPENERS[band]))), None, not segs])
-            segs.append([rng.choice((". ", ", ")), None, False])
-        reported = not first and rng.random() < 0.35
+        reported = not first and rnd() < 0.35
+        if band in P.OPENERS and rnd() < 0.18:
+            opener = v.render(_tokens(_one(rng, P.OPENERS[band])))
+            segs.append([_low(opener) if segs else opener, None])
+            segs.append([". " if reported or rnd() < 0.5 else ", ", None])
         if reported:
-            lead = rng.choice(P.REPORTED)
-            segs.append([lead, None, not segs])
+            segs.append([_one(rng, P.REPORTED), None])
             v.named = True
         prev_pol = None
         for i, theme in enumerate(themes):
             pol = P.POLARITY[theme]
-            sentence_start = not segs or segs[-1][0].endswith(". ") or segs[-1][0].endswith(": ")
-            if reported and i == 0:
-                sentence_start = segs[-1][0].endswith(": ")
+            last = segs[-1][0] if segs else ". "
+            sentence_start = last.endswith(". ") or last.endswith(": ")
             invert = False
             if i > 0:
-                contrast = prev_pol is not None and {pol, prev_pol} == {"pos", "neg"}
-                conn, starts, inv = rng.choice(P.CONNECT_CONTRAST if contrast else P.CONNECT_SAME)
-                segs.append([conn, None, False])
-                sentence_start, invert = starts, inv
+                contrast = prev_pol is not None and pol != prev_pol and "mid" not in (pol, prev_pol)
                 if contrast:
+                    conn, sentence_start, invert, _w = _weighted(rng, P.CONNECT_CONTRAST, _CONN_CONTRAST_CUM)
                     flags.add("mixed")
+                else:
+                    conn, sentence_start, invert, _w = _weighted(rng, P.CONNECT_SAME, _CONN_SAME_CUM)
+                segs.append([conn, None])
             pool = P.IRONY.get(theme) if irony and pol == "neg" else None
             if pool:
-                template = rng.choice(pool)
+                template = _one(rng, pool)
                 flags.add("irony")
             else:
-                template = rng.choice(P.PHRASES[theme])
+                template = _one(rng, P.PHRASES[theme])
             if invert and not _can_invert(template):
-                segs[-1][0] = rng.choice((", og ", ". ", " - "))  # V2 would need inversion: plain join
+                segs[-1][0] = _one(rng, (", og ", ". ", " - "))  # V2 would need inversion: plain join
                 sentence_start, invert = segs[-1][0] == ". ", False
             frame = ""
-            if not invert and not template.startswith("{") and not pool and rng.random() < 0.12:
-                frame = v.render(_tokens(rng.choice(P.FRAMES)))
-            drop = first and not invert and not frame and rng.random() < 0.2
+            if (not invert and not reported and not pool and template[0] != "{" and theme not in _FACTUAL
+                    and rnd() < 0.12):
+                frame = v.render(_tokens(_one(rng, P.FRAMES_FIRST if first else P.FRAMES_THIRD)))
+            drop = first and not invert and not frame and rnd() < 0.2
             clause = v.render(_tokens(template, invert, drop))
             if frame:
                 clause = frame + _low(clause)
-            clause = _cap(clause) if sentence_start else _low(clause)
-            segs.append([clause, theme, sentence_start])
+            segs.append([_cap(clause) if sentence_start else _low(clause), theme])
             prev_pol = pol
-    end = "..." if "irony" in flags and rng.random() < 0.6 else rng.choices(
-        (".", "", "...", "!"), (0.62, 0.3, 0.05, 0.03))[0]
-    if segs[-1][0].endswith((".", "!", "?")):
+    x = rnd()
+    if "irony" in flags and x < 0.6:
+        end = "..."
+    else:
+        end = "." if x < 0.62 else "" if x < 0.92 else "..." if x < 0.97 else "!"
+    if segs[-1][0][-1] in ".!?":
         end = ""
-    segs.append([end, None, False])
+    segs.append([end, None])
     # noise, per segment so the theme clauses can be located afterwards
-    if rng.random() < 0.33:
+    if rnd() < 0.33:
         before = [s[0] for s in segs]
         for s in segs:
             s[0] = _abbreviate(rng, s[0])
         if before != [s[0] for s in segs]:
             flags.add("abbrev")
-    if rng.random() < 0.16:
+    if rnd() < 0.16:
         idx = [i for i, s in enumerate(segs) if _WORD.search(s[0])]
-        for _ in range(1 if rng.random() < 0.7 else 2):
+        for _ in range(1 if rnd() < 0.7 else 2):
             if idx:
-                i = rng.choice(idx)
+                i = _one(rng, idx)
                 segs[i][0] = _typo(rng, segs[i][0])
                 flags.add("typo")
-    if rng.random() < 0.04:
+    if rnd() < 0.04:
         for s in segs:
             s[0] = s[0].translate(_DANISH)
         flags.add("ascii")
-    if rng.random() < 0.15:
+    if rnd() < 0.15:
         segs[0][0] = _low(segs[0][0])
         flags.add("lower")
-    text, spans, pos = [], {}, 0
-    for s, theme, _st in segs:
+    spans, pos = {}, 0
+    for s, theme in segs:
         if theme is not None:
             lead = len(s) - len(s.lstrip())
-            core = s.strip()
-            spans[theme] = (pos + lead, pos + lead + len(core))
-        text.append(s)
+            spans[theme] = (pos + lead, pos + len(s.rstrip()))
         pos += len(s)
-    return WrittenAnswer("".join(text), list(themes), spans, frozenset(flags))
+    return WrittenAnswer("".join([s[0] for s in segs]), list(themes), spans, frozenset(flags))
 
 
 @lru_cache(maxsize=None)
@@ -404,30 +438,41 @@ def _pools(band: str, q: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return both, by_band
 
 
-def _weight(theme: str, r: ParsedRespondent) -> float:
+def _weight(theme: str, subgroup: str, ethnicity: Optional[str]) -> float:
     """How likely a theme is for this kind of respondent (language for newcomers, health for the sick)."""
     w = 1.0
-    main = spec.SUBGROUP_MAIN[r.subgroup]
+    main = spec.SUBGROUP_MAIN[subgroup]
     if theme == "sprogbarriere":
-        w = (4.0 if r.ethnicity == "anden" else 0.12) * (2.0 if r.subgroup == "integration" else 1.0)
+        w = (4.0 if ethnicity == "anden" else 0.12) * (2.0 if subgroup == "integration" else 1.0)
     elif theme == "helbred":
-        w = 3.0 if r.subgroup in ("sygedagpenge", "ressource_o30", "ledighedsydelse", "aktiv_o30") else 0.5
+        w = 3.0 if subgroup in ("sygedagpenge", "ressource_o30", "ledighedsydelse", "aktiv_o30") else 0.5
     elif theme == "covid19":
         w = 2.0 if main == "jobparate" else 0.7
-    elif theme == "egen_indsats" and r.subgroup.startswith("dagpenge"):
+    elif theme == "egen_indsats" and subgroup.startswith("dagpenge"):
         w = 1.6
-    elif theme == "mangel_paa_job" and r.subgroup in ("ledighedsydelse", "dagpenge_akademiker", "dagpenge_o30"):
+    elif theme == "mangel_paa_job" and subgroup in ("ledighedsydelse", "dagpenge_akademiker", "dagpenge_o30"):
         w = 2.0
     return w
 
 
+@lru_cache(maxsize=None)
+def _table(pool: tuple[str, ...], subgroup: str, ethnicity: Optional[str]) -> list[float]:
+    return _cum(_weight(t, subgroup, ethnicity) for t in pool)
+
+
 def _choose(rng: random.Random, pool: tuple[str, ...], r: ParsedRespondent, k: int, taken: list[str]) -> list[str]:
-    cand = [t for t in pool if t not in taken]
+    """Up to k weighted themes from pool, none of them already taken."""
+    free = [t for t in pool if t not in taken]
+    if len(free) <= k:
+        out = free[:]
+        rng.shuffle(out)
+        return out
+    cum = _table(pool, r.subgroup, r.ethnicity)
     out: list[str] = []
-    while cand and len(out) < k:
-        t = rng.choices(cand, [_weight(c, r) for c in cand])[0]
-        out.append(t)
-        cand.remove(t)
+    while len(out) < k:
+        t = _weighted(rng, pool, cum)
+        if t not in taken and t not in out:
+            out.append(t)
     return out
 
 
@@ -445,16 +490,22 @@ def choose_themes(rng: random.Random, band: str, q: str, r: ParsedRespondent) ->
     chosen = _choose(rng, both, r, k, [])
     if len(chosen) < k:
         chosen += _choose(rng, by_band, r, k - len(chosen), chosen)
-    mix_p = {"neutral": 0.45, "negativ": 0.12, "positiv": 0.08}[band]
-    if k >= 2 and rng.random() < mix_p:
+    if k >= 2 and rng.random() < _MIX_P[band]:
         want = "pos" if band in ("neutral", "negativ") else "neg"
-        other_band = "positiv" if want == "pos" else "negativ"
-        ob, obb = _pools(other_band, q)
-        extra = _choose(rng, tuple(t for t in (ob or obb) if P.POLARITY[t] == want), r, 1, chosen)
+        extra = _choose(rng, _mix_pool(q, want), r, 1, chosen)
         if extra:
             keep = [t for t in chosen if P.POLARITY[t] != want][: k - 1] or chosen[: k - 1]
             chosen = extra + keep if want == "pos" else keep + extra
     return chosen
+
+
+_MIX_P = {"neutral": 0.45, "negativ": 0.12, "positiv": 0.08}
+
+
+@lru_cache(maxsize=None)
+def _mix_pool(q: str, want: str) -> tuple[str, ...]:
+    ob, obb = _pools("positiv" if want == "pos" else "negativ", q)
+    return tuple(t for t in (ob or obb) if P.POLARITY[t] == want)
 
 
 def generate_survey(seed: int = 2020, scale: int = 1) -> DemoSurvey:
@@ -478,7 +529,7 @@ def generate_survey(seed: int = 2020, scale: int = 1) -> DemoSurvey:
             if themes is None:
                 r.answers[q] = (score, "")
                 continue
-            irony = band == "negativ" and len(themes) == 1 and rng.random() < 0.12
+            irony = band == "negativ" and len(themes) == 1 and rng.random() < 0.2
             w = write_answer(rng, band, themes, r.gender or "kvinde", irony)
             r.answers[q] = (score, w.text)
             out.gold[(r.key, q)] = w.themes
@@ -527,28 +578,40 @@ def _human(rng: random.Random, gold: list[str], band: str, q: str) -> list[str]:
     return codes
 
 
-def create_demo(project: str, seed: int = 2020, scale: int = 1, codebook: Optional[str | Path] = None) -> str:
+def create_demo(project: str, seed: int = 2020, scale: int = 1, codebook: Optional[str | Path] = None,
+                progress: Optional[Callable[[int, int], bool]] = None) -> str:
     """Create the demo project: survey, default codebook, gold codings (coder ``facit``) and a
     project in progress (anne and bo coded a reliability sample, anne 200 more; susanne
-    supervises). Returns a one-line summary."""
+    supervises). Returns a one-line summary. ``progress(done, total)`` returning False
+    cancels (raises importer.survey.Cancelled; the caller removes the half-made file)."""
     from sqlalchemy import insert, select as sa_select
 
     from workbench.coding.codebook import DEFAULT_CODEBOOK, install_codebook, load_codebook
     from workbench.coding.models import Answer, AnswerState, Coding, Question, Respondent, new_uid, utcnow
     from workbench.coding.store import Store
     from workbench.errors import WorkbenchError
-    from workbench.importer.survey import write_respondents
+    from workbench.importer.survey import Cancelled, write_respondents
 
-    survey = generate_survey(seed, scale)
+    def step(done: int) -> None:
+        if progress is not None and progress(done, 100) is False:
+            raise Cancelled()
+
     cb = load_codebook(codebook or DEFAULT_CODEBOOK)
     missing = sorted(set(P.PHRASES) - set(cb.ids))
     if missing:
         raise WorkbenchError(f"the codebook lacks the demo's themes: {', '.join(missing)}")
+    step(0)
+    survey = generate_survey(seed, scale)
+    step(30)
     store = Store.open(project, create=True)
     try:
         with store.transaction() as s:
             install_codebook(store, s, cb)
-        res = write_respondents(store, survey.respondents, source=f"demo (seed {seed})")
+        step(35)
+        res = write_respondents(store, survey.respondents, source=f"demo (seed {seed})",
+                                progress=None if progress is None else
+                                lambda d, t: progress(35 + 40 * d // max(t, 1), 100))
+        step(75)
         rng = random.Random(f"{seed}-coders")
         with store.transaction() as s:
             conn = s.connection()
@@ -594,6 +657,7 @@ def create_demo(project: str, seed: int = 2020, scale: int = 1, codebook: Option
                 conn.execute(insert(AnswerState), states[start:start + 20000])
             store.log(s, "demo.create", "project", None, seed=seed, scale=scale, respondents=res.respondents,
                       answers=res.answers, reliability_sample=len(sample), anne=len(sample) + len(extra))
+        step(100)
     finally:
         store.close()
     return (f"created demo project {project}: {res.respondents} respondents, {res.answers} answers, "

@@ -125,7 +125,7 @@ PHRASES: dict[str, list[str]] = {
     ],
     "ikke_lyttet_til": [
         "{SB} lytter ikke til hvad {S} siger",
-        "{S} føler sig overhovedet ikke hørt",
+        "{S} føler {R} overhovedet ikke hørt",
         "{SB} spørger aldrig ind til hvordan {S} har det",
         "{SB} forstår ikke {min} situation",
         "Det er som at tale til en væg",
@@ -138,7 +138,7 @@ PHRASES: dict[str, list[str]] = {
     "god_kommunikation": [
         "Der er ingen dumme spørgsmål hos {SBo}",
         "{SB} forklarer tingene så {S} kan forstå det",
-        "{S} føler sig tryg ved at spørge",
+        "{S} føler {R} tryg ved at spørge",
         "Vi har en god og åben dialog",
         "{SB} er ærlig og siger tingene som de er",
         "{SB} gennemgår reglerne i et sprog {S} forstår",
@@ -205,10 +205,12 @@ PHRASES: dict[str, list[str]] = {
         "{S} har ikke noget imod {SBo}, men hele systemet omkring er tungt",
         "De ansatte prøver, men de har bundne hænder",
         "{SB} vil gerne, men loven står i vejen",
+        "{SB} er god nok, det er rammerne der ikke dur",
+        "Det er ikke personalet, det er lovene der er noget galt med",
     ],
     "kontrol_mistaenkeliggoerelse": [
         "Det føles som om de bare skal kontrollere {O}",
-        "{S} føler sig mistænkt hele tiden",
+        "{S} føler {R} mistænkt hele tiden",
         "De tror ikke på det {S} fortæller",
         "Der bliver hele tiden truet med sanktioner",
         "Det er overvågning, ikke samarbejde",
@@ -254,14 +256,14 @@ PHRASES: dict[str, list[str]] = {
         "De kunne ikke rykke mødet selvom {S} skulle til begravelse",
     ],
     "uvaerdig_behandling": [
-        "{S} føler sig som et nummer i køen",
+        "{S} føler {R} som et nummer i køen",
         "{S} bliver behandlet som om {S} er doven",
         "De taler til en som om man er dum",
         "Man bliver brudt ned",
         "Man bliver ikke mødt i øjenhøjde",
         "Det er nedværdigende at komme herind",
-        "{S} føler sig stemplet som en der ikke gider",
-        "{S} skammer sig hver gang {S} skal herind",
+        "{S} føler {R} stemplet som en der ikke gider",
+        "{S} skammer {R} hver gang {S} skal herind",
         "Man bliver set ned på",
         "Man er bare en sag, ikke et menneske",
     ],
@@ -270,7 +272,7 @@ PHRASES: dict[str, list[str]] = {
         "Der er et godt miljø herinde",
         "{S} bliver mødt med et smil",
         "Personalet er venligt og respektfuldt",
-        "{S} føler sig som et menneske og ikke et nummer",
+        "{S} føler {R} som et menneske og ikke et nummer",
         "Lokalerne er pæne og der er kaffe",
         "Det er hyggelige rammer",
         "Folk er flinke fra man kommer ind ad døren",
@@ -334,6 +336,9 @@ PHRASES: dict[str, list[str]] = {
         "Der er ikke nogen støtte at hente",
         "{S} mangler nogen der kan hjælpe med ansøgningerne",
         "Jobcenteret hjælper ikke med noget som helst",
+        "Der er ingen der gør noget for {O}",
+        "{S} bliver bare overladt til {R} selv",
+        "{S} er nødt til at klare alt på egen hånd",
     ],
     "paa_egne_praemisser": [
         "Der bliver taget hensyn til hvad {S} kan",
@@ -355,7 +360,7 @@ PHRASES: dict[str, list[str]] = {
         "{S} får først at vide bagefter hvad der er besluttet",
         "{S} har ingen indflydelse på planen",
         "Det er {SB} der styrer, {S} har intet at skulle have sagt",
-        "{S} føler sig ikke inddraget overhovedet",
+        "{S} føler {R} ikke inddraget overhovedet",
         "Beslutningerne bliver taget uden {O}",
         "{S} blev sendt i et tilbud uden at blive spurgt",
     ],
@@ -507,8 +512,9 @@ OPENERS = {
 }
 FILLERS = {"positiv": ["Øh, ", "Altså ", "Ja, ", "Jamen "], "neutral": ["Øh, ", "Altså ", "Tja, ", "Hmm, "],
            "negativ": ["Øh, ", "Altså ", "Nej, ", "Puha, "], "ved_ikke": ["Øh, ", "Altså "]}
-# Frames that turn a statement into the citizen's opinion (interviewer voice).
-FRAMES = ["{S} synes at ", "{S} mener at ", "{S} oplever at ", "{S} siger at "]
+# Frames that turn a statement into the citizen's opinion, per voice.
+FRAMES_FIRST = ["Jeg synes at ", "Jeg føler at ", "Jeg oplever at "]
+FRAMES_THIRD = ["{S} synes at ", "{S} mener at ", "{S} oplever at ", "{S} siger at ", "{S} fortæller at "]
 # Interviewer lead-ins: the citizen is named, later sentences use the pronoun.
 REPORTED = ["Borgeren siger: ", "Borger fortæller at ", "Borgeren fortæller, at ", "Iflg. borgeren: ",
             "Borgeren siger at "]
@@ -516,13 +522,12 @@ REPORTED = ["Borgeren siger: ", "Borger fortæller at ", "Borgeren fortæller, a
 NO_THEME = ["Ved ikke rigtig", "Kan ikke svare på det", "Ved ikke", "Svært at sige", "Har ingen mening om det",
             "Kan ikke rigtig sige noget om det", "Det ved {S} ikke", "Ingen kommentarer", "Aner det ikke",
             "Det har {S} ikke tænkt over"]
-# Connectors: (text, next clause starts a sentence, next clause is inverted (V2))
-CONNECT_SAME = [(", og ", False, False), (". ", True, False), (". Og ", False, False), (" - ", False, False),
-                (", og så ", False, True), (". Desuden ", False, True), (". Derudover ", False, True),
-                (", ", False, False), (". Plus ", False, False)]
-CONNECT_CONTRAST = [(", men ", False, False), (". Men ", False, False), (" men ", False, False),
-                    (". Til gengæld ", False, True)]
-INVERTING = {"Desuden", "Derudover", "og så", "Til gengæld"}
+# Connectors: (text, next clause starts a sentence, next clause is inverted (V2)), weight
+CONNECT_SAME = [(", og ", False, False, 3), (". ", True, False, 3), (". Og ", False, False, 1),
+                (" - ", False, False, 1), (", og så ", False, True, 1.5), (". Desuden ", False, True, 1),
+                (". Derudover ", False, True, 0.7), (", ", False, False, 1.5), (". Plus ", False, False, 0.3)]
+CONNECT_CONTRAST = [(", men ", False, False, 4), (". Men ", False, False, 2), (" men ", False, False, 1),
+                    (". Til gengæld ", False, True, 0.5)]
 
 # Interviewer shorthand: (word, replacements); matched as whole words, case kept.
 ABBREVIATIONS = [
@@ -536,6 +541,5 @@ ABBREVIATIONS = [
     ("i forhold til", ["ift.", "ift"]),
     ("telefonen", ["tlf.", "tlf'en"]),
     ("kontanthjælpen", ["kth.", "kontanth."]),
-    ("og", ["&", "og", "og"]),
 ]
-ABBREVIATION_FORMS = {r for _w, rs in ABBREVIATIONS for r in rs if r not in ("og", "&")}
+ABBREVIATION_FORMS = {r for _w, rs in ABBREVIATIONS for r in rs}

@@ -21,7 +21,8 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.exists():
         raise InputError("the folder to write into does not exist", file=str(target))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    _remove_stale_parts(folder, target.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=folder)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -40,6 +41,23 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _remove_stale_parts(folder: Path, name: str) -> None:
+    """Delete temporary files left by writers of ``name`` that died (their pid is gone)."""
+    for part in folder.glob(f".{name}.*.part"):
+        try:
+            pid = int(part.name[len(name) + 2:].split(".", 1)[0])
+        except ValueError:
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            part.unlink(missing_ok=True)
+        except PermissionError:
+            pass
 
 
 def atomic_write_bytes(target: str | os.PathLike, data: bytes) -> None:

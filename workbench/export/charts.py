@@ -110,7 +110,8 @@ def distribution_chart(store, question: str, by: str = "main_group", out=None, *
         title += f" — {spec.MAIN_GROUPS.get(main_group, main_group)}"
     ax.set_title(title + "\n" + _wrap(str(info.get("text", "")), 95), fontsize=10, loc="left")
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in SCALE_COLOURS]
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.45, -0.12), ncol=3, fontsize=8, frameon=False)
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.45, -0.1), ncol=6, fontsize=7.5, frameon=False,
+              handlelength=1.2, columnspacing=1.0)
     if hidden:
         fig.text(0.01, 0.005, f"Ikke vist (færre end {data.min_cell} svar): {', '.join(hidden)}", fontsize=7)
     _save(fig, out)
@@ -172,7 +173,7 @@ def theme_chart(store, question: str, band: str, coder: Optional[str] = None, ou
                  f"Andel af svar med tekst i båndet, der nævner temaet (koder: {data.coder})",
                  fontsize=10, loc="left")
     if shown:
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.05), ncol=min(len(shown), 3), fontsize=8, frameon=False)
     if hidden:
         fig.text(0.01, 0.005, f"Ikke vist (færre end {data.min_cell} svar): {', '.join(hidden)}", fontsize=7)
     if not ranked:

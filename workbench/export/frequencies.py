@@ -39,20 +39,29 @@ def compute_frequencies(data: D.CodedData, by: str = "main_group", include_all: 
     groups = data.groups(by) + ([D.ALL] if include_all else [])
     gpos = {g: i for i, g in enumerate(groups)}
     bpos = {b: i for i, b in enumerate(BANDS)}
-    out = []
+    parts = []
     for col in ([by, D.ALL] if include_all else [by]):
         sub = a[a[col].notna()]
-        if sub.empty:
+        if sub.empty or not keys:
             continue
-        keys_df = sub[["question", "band", col]]
-        sums = m.loc[sub.index].groupby([keys_df["question"], keys_df["band"], keys_df[col]]).sum()
-        dens = keys_df.groupby(["question", "band", col]).size()
-        for (q, b, g), den in dens.items():
-            row = sums.loc[(q, b, g)] if keys else None
-            for k in keys:
-                n = int(row[k])
-                out.append((q, b, g, k, n, int(den), pct(n, int(den)), int(is_small(int(den), data.min_cell))))
-    df = pd.DataFrame(out, columns=COLUMNS)
+        idx = [sub["question"], sub["band"], sub[col]]
+        sums = m.loc[sub.index, keys].groupby(idx).sum()
+        dens = sub.groupby(["question", "band", col]).size()
+        sums.index.names = dens.index.names = ["question", "band", "group"]
+        long = sums.stack().rename("n_coded").reset_index().rename(columns={"level_3": "code"})
+        long.columns = ["question", "band", "group", "code", "n_coded"]
+        long["n_answers"] = dens.reindex(pd.MultiIndex.from_frame(long[["question", "band", "group"]])).to_numpy()
+        parts.append(long)
+    if parts:
+        df = pd.concat(parts, ignore_index=True)
+        n_coded = [int(x) for x in df["n_coded"]]
+        n_ans = [int(x) for x in df["n_answers"]]
+        df["n_coded"], df["n_answers"] = n_coded, n_ans
+        df["pct"] = [pct(n, d) for n, d in zip(n_coded, n_ans)]  # Python round(), as the contract
+        df["small_cell"] = [int(is_small(d, data.min_cell)) for d in n_ans]
+        df = df[COLUMNS]
+    else:
+        df = pd.DataFrame(columns=COLUMNS)
     cpos = {k: i for i, k in enumerate(keys)}
     if not df.empty:
         df = df.assign(_q=df["question"].map(lambda q: (qpos.get(q, 99), q)), _b=df["band"].map(bpos),
@@ -115,26 +124,27 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
                 if n is not None:
                     ws.cell(r, 5 + 2 * i, n if not is_small(n, data.min_cell) else small)
             r += 1
-            alle = db[db["group"] == D.ALL].set_index("code")["n_coded"] if D.ALL in groups else \
-                db.groupby("code")["n_coded"].sum()
-            codes = sorted(db["code"].unique(), key=lambda k: (-int(alle.get(k, 0)), k))
-            cells = db.set_index(["code", "group"])
+            cells = {(k, g): (p, n, sm) for k, g, p, n, sm in
+                     zip(db["code"], db["group"], db["pct"], db["n_coded"], db["small_cell"])}
+            total = db.groupby("code")["n_coded"].sum().to_dict()
+            alle = {k: n for (k, g), (_p, n, _s) in cells.items() if g == D.ALL}
+            codes = sorted(total, key=lambda k: (-int(alle.get(k, total[k])), k))
             for k in codes:
-                if int(db.loc[db["code"] == k, "n_coded"].sum()) == 0:
+                if int(total[k]) == 0:
                     continue
                 set_text(ws.cell(r, 1), BAND_LABELS[b])
                 set_text(ws.cell(r, 2), data.code_label(k))
                 set_text(ws.cell(r, 3), k)
                 for i, g in enumerate(groups):
-                    if (k, g) not in cells.index:
+                    if (k, g) not in cells:
                         continue
-                    row = cells.loc[(k, g)]
-                    if int(row["small_cell"]):
+                    p, n, sm = cells[(k, g)]
+                    if sm:
                         ws.cell(r, 4 + 2 * i, small)
                         ws.cell(r, 5 + 2 * i, small)
                     else:
-                        ws.cell(r, 4 + 2 * i, float(row["pct"]) / 100).number_format = "0.0%"
-                        ws.cell(r, 5 + 2 * i, int(row["n_coded"]))
+                        ws.cell(r, 4 + 2 * i, float(p) / 100).number_format = "0.0%"
+                        ws.cell(r, 5 + 2 * i, int(n))
                 r += 1
         ws.column_dimensions["A"].width = 10
         ws.column_dimensions["B"].width = 42

@@ -77,8 +77,8 @@ def _dt(v: Optional[datetime]) -> Optional[str]:
 
 
 def _pi(parent: ET.Element, target: str, data: dict) -> None:
-    """Append ``<?target {json}?>``; ASCII JSON cannot contain ``?>`` outside strings."""
-    body = json.dumps(data, ensure_ascii=True, sort_keys=True).replace("?>", "?\\u003e")
+    """Append ``<?target {json}?>``; JSON has ``?>`` only inside strings, where it is escaped."""
+    body = xml_text(json.dumps(data, ensure_ascii=False, sort_keys=True)).replace("?>", "?\\u003e")
     parent.append(ET.ProcessingInstruction(target, body))
 
 
@@ -98,7 +98,9 @@ def _code_meta(c: Code) -> dict:
     meta = {"id": c.key, "category": c.category, "include": c.inclusion, "exclude": c.exclusion,
             "examples": list(c.examples), "keywords": list(c.keywords), "bands": list(c.bands),
             "questions": list(c.questions), "shortcut": c.shortcut, "retired": bool(c.retired)}
-    return {k: v for k, v in meta.items() if v not in (None, "", [], False)}
+    meta = {k: v for k, v in meta.items() if v not in (None, "", [], False)}
+    meta["position"] = c.position
+    return meta
 
 
 def _codes_tree(parent: ET.Element, codes: list[Code], ns: str, note_refs: dict[int, list[str]]) -> int:

@@ -79,7 +79,7 @@ def load_codebook_table(path: str | Path) -> CodebookSpec:
                 p.column = colour_col if fld == "colour" else fld
             elif p.column == "codes":
                 p.column, p.problem = None, "the table holds no codes"
-        raise
+        raise InputError(e.problems) from None
 
 
 def read_any_codebook(path: str | Path) -> tuple[CodebookSpec, dict[str, str], set[str]]:

@@ -31,7 +31,6 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,7 +50,7 @@ from workbench.coding.models import (Answer, AnswerState, Code, Coder, Coding, M
 from workbench.coding.store import FINAL_CODER
 from workbench.coding.surveys import SURVEY_NAME, ensure_survey
 from workbench.errors import InputError, Problem
-from workbench.export.refi import (NS_CODEBOOK, NS_PROJECT, PI_CASE, PI_CODE, PI_CODING, PI_NOTE, PI_PROJECT,
+from workbench.export.refi import (NS_CODEBOOK, NS_PROJECT, PI_CASE, PI_CODE, PI_CODING, PI_PROJECT,
                                    SET_CODED, SET_FLAGGED)
 
 # Limits for untrusted archives (module constants so tests can lower them).
@@ -319,7 +318,7 @@ def read_codes(codes_el: Optional[ET.Element], ctx: _Ctx, meta: dict, coded_guid
             key = unique_slug(name or "kode", taken)
         entry = {"id": key, "label": name or key, "category": str(pi.get("category", category) or ""),
                  "parent": parent_key, "description": _text(_kid(el, "Description")).strip(),
-                 "colour": _colour(el.get("color")) or None}
+                 "colour": _colour(el.get("color")) or None, "_position": pi.get("position")}
         for k in ("include", "exclude", "examples", "keywords", "bands", "questions"):
             if k in pi:
                 entry[k] = pi[k]
@@ -341,6 +340,11 @@ def read_codes(codes_el: Optional[ET.Element], ctx: _Ctx, meta: dict, coded_guid
             walk(c, None, "", 0)
     if not entries:
         return CodesRead(None, uid_of, key_of, retired, note_refs)
+    if all(isinstance(e.get("_position"), int) for e in entries):  # our export: restore the codebook's order
+        order = sorted(range(len(entries)), key=lambda i: entries[i]["_position"])
+        entries, elements = [entries[i] for i in order], [elements[i] for i in order]
+    for e in entries:
+        e.pop("_position", None)
     raw = {"codebook": {"key": meta.get("key") or default_key, "name": meta.get("name") or default_key,
                         "version": meta.get("version") or "", "description": meta.get("description") or ""},
            "categories": [{"id": k, **{a: b for a, b in v.items() if b}} for k, v in categories.items()],

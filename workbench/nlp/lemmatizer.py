@@ -6,8 +6,9 @@ Order of decisions for one token (the first that applies wins):
 2. a lookup table learned from the UD Danish-DDT *dev* split: (form, UPOS) → lemma, and
    form → lemma when the form has one lemma there whatever its POS (closed-class words
    and the treebank's conventions: ``kan`` → ``kunne``, ``det`` (DET) → ``den`` …);
-3. proper nouns keep their form, minus a genitive ``'s`` / ``s`` when a noun, adjective
-   or number follows (``Københavns borgmester`` → ``København``);
+3. proper nouns keep their form, minus a genitive ``'s`` / ``s`` when a lower-case noun,
+   adjective or number follows (``Københavns borgmester`` → ``København``; not for
+   ``Aarhus Kommune`` or a short list of names such as ``Hans``, ``Lars``, ``Aarhus``);
 4. adverbs keep their (lower-cased) form (``godt``, ``langt``, ``senere``);
 5. simplemma (Danish data), lower-cased; for verbs whose simplemma lemma does not look
    like an infinitive, ``-er`` / ``-es`` / ``-ede`` / ``-te`` endings are undone when the
@@ -96,7 +97,7 @@ def learn_table(conllu_path: str | Path, min_count: int = 1) -> dict[str, dict[s
         if n < min_count:
             continue
         if upos == "PROPN":
-            # proper nouns: only genitives etc. the rules miss; keep the treebank's case
+            # proper nouns whose lemma differs from the form (genitives); keep the case
             if low != lem:
                 table[low][upos] = cased[(low, lem)].most_common(1)[0][0]
             continue
@@ -142,23 +143,32 @@ def _verb_lemma(text: str, lemma: str) -> str:
 
 
 _GENITIVE_HEADS = frozenset({"NOUN", "ADJ", "NUM"})
+# names and places whose nominative ends in -s (their genitive is "Lars'", "Aarhus'")
+_NOMINATIVE_S = frozenset("""
+    aarhus anders andreas agnes claus doris elias gus hans iris jacobs jens jonas klaus lars
+    las lucas lukas mads marcus markus matthias mathias niels nicolas paris rasmus regitzes
+    tobias thomas texas tunis vegas venus zeus
+""".split())
 
 
-def _propn_lemma(text: str, next_pos: str = "") -> str:
+def _propn_lemma(text: str, next_pos: str = "", next_text: str = "") -> str:
+    """A proper noun's form minus a genitive ending when a common noun phrase follows."""
     if text.endswith(("'s", "’s")) and len(text) > 2:
         return text[:-2]
     if (next_pos in _GENITIVE_HEADS and len(text) > 3 and text.endswith("s")
-            and not text.endswith("ss") and text[-2].isalpha()):
+            and not text.endswith("ss") and text[-2].isalpha()
+            and text.lower() not in _NOMINATIVE_S
+            and (not next_text or not next_text[:1].isupper())):
         return text[:-1]
     return text
 
 
-def rule_lemma(text: str, pos: str, next_pos: str = "") -> str:
+def rule_lemma(text: str, pos: str, next_pos: str = "", next_text: str = "") -> str:
     """Lemma without the lookup table (steps 1 and 3–5 of the module docstring)."""
     if pos in KEEP_POS or not _has_letter(text):
         return text
     if pos == "PROPN":
-        return _propn_lemma(text, next_pos)
+        return _propn_lemma(text, next_pos, next_text)
     if pos == "ADV":
         return text.lower()
     lemma = simplemma_lemma(text).lower()
@@ -176,8 +186,8 @@ class WorkbenchLemmatizer:
         self.table: dict[str, dict[str, str]] = {}
 
     # -- the lemma of one token ----------------------------------------------------------
-    def lemmatize(self, text: str, pos: str = "", next_pos: str = "") -> str:
-        """The lemma of ``text`` tagged ``pos`` (UPOS or ""), followed by a ``next_pos`` token."""
+    def lemmatize(self, text: str, pos: str = "", next_pos: str = "", next_text: str = "") -> str:
+        """The lemma of ``text`` tagged ``pos`` (UPOS or ""); the next token has ``next_pos``/``next_text``."""
         if pos in KEEP_POS or not _has_letter(text):
             return text
         entry = self.table.get(text.lower())
@@ -186,15 +196,17 @@ class WorkbenchLemmatizer:
                 return entry[pos]
             if ANY_POS in entry and pos != "PROPN":
                 return entry[ANY_POS]
-        return rule_lemma(text, pos, next_pos)
+        return rule_lemma(text, pos, next_pos, next_text)
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         for i, token in enumerate(doc):
             if not self.overwrite and token.lemma != 0:
                 continue
-            next_pos = doc[i + 1].pos_ if i + 1 < n else ""
-            token.lemma_ = self.lemmatize(token.text, token.pos_, next_pos)
+            nxt = doc[i + 1] if i + 1 < n else None
+            token.lemma_ = self.lemmatize(token.text, token.pos_,
+                                          nxt.pos_ if nxt is not None else "",
+                                          nxt.text if nxt is not None else "")
         return doc
 
     def pipe(self, stream, batch_size: int = 128):

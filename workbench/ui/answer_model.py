@@ -15,7 +15,7 @@ from workbench.coding.grid import Grid, GridFilter
 from workbench.ui.i18n import tr
 
 COLUMNS = ("respondent", "subgroup", "question", "score", "band", "text", "codes", "status")
-HEADERS = ("Respondent", "Group", "Question", "Score", "Band", "Answer", "Codes", "Status")
+HEADERS = ("Respondent", "Group", "Qn.", "Score", "Band", "Answer", "Codes", "Status")
 BAND_COLOURS = {"negativ": "#f6c6c1", "neutral": "#fbe7a6", "positiv": "#c4e6c9", "ved_ikke": "#dedede"}
 BAND_NAMES = {"negativ": "Negative", "neutral": "Neutral", "positiv": "Positive", "ved_ikke": "Don't know"}
 STATUS_COLOURS = {"uncoded": "#8a8a8a", "coded": "#1b7f3b", "flagged": "#c0392b"}
@@ -111,6 +111,8 @@ class AnswerTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return tr(HEADERS[section])
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole and section == COL["question"]:
+            return tr("Question")
         return None
 
     def flags(self, index) -> Qt.ItemFlag:

@@ -98,9 +98,9 @@ def install(lang: str, app: Optional[QCoreApplication] = None) -> str:
             t = CatalogueTranslator(DA, app)
         app.installTranslator(t)
         _installed.append(t)
-        QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Territory.Denmark))
+        QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
     else:
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedKingdom))
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     _current["lang"] = lang
     return lang
 
@@ -127,7 +127,7 @@ DA: dict[str, str] = {
     "Open": "Åbn", "Undo": "Fortryd", "Redo": "Gentag", "Previous": "Forrige", "Next": "Næste",
     "Uncoded": "Ukodet", "Coded & next": "Kodet & næste", "No code": "Ingen kode", "Quick pick": "Hurtigvalg",
     # grid columns and values
-    "Respondent": "Respondent", "Group": "Gruppe", "Question": "Spørgsmål", "Score": "Score", "Band": "Bånd",
+    "Respondent": "Respondent", "Qn.": "Spm.", "Group": "Gruppe", "Question": "Spørgsmål", "Score": "Score", "Band": "Bånd",
     "Answer": "Svar", "Codes": "Koder", "Status": "Status", "uncoded": "ukodet", "coded": "kodet",
     "flagged": "flaget", "Negative": "Negativ", "Neutral": "Neutral", "Positive": "Positiv",
     "Don't know": "Ved ikke", "Missing": "Mangler",

@@ -1,0 +1,328 @@
+"""The coding window, driven like a coder drives it (keys on the real main window, offscreen),
+checked against what landed in the database."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTranslator
+from PySide6.QtWidgets import QApplication
+from sqlmodel import select
+
+from tests.test_grid import DANISH_TEXTS, code_id, make_project
+from workbench.coding.models import AnswerState, Code, Coder, Coding, Memo
+from workbench.ui import i18n
+
+UI = Path(__file__).resolve().parents[1] / "workbench" / "ui"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_SETTINGS", str(tmp_path / "settings.ini"))
+    store = make_project(tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def win(qtbot, project):
+    from workbench.ui.app import application, make_settings
+    from workbench.ui.main_window import MainWindow
+
+    application()
+    i18n.install("da")
+    w = MainWindow(make_settings(), coder="anne", interactive=False)
+    qtbot.addWidget(w)
+    w.retranslate()
+    w.resize(1400, 900)
+    with qtbot.waitSignal(w.project_loaded, timeout=20000) as sig:
+        w.open_project(str(project.path))
+    assert sig.args == [True]
+    w.show()
+    w.activateWindow()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5000)
+    w.focus_grid()
+    yield w
+    w.store.close()
+    i18n.install("da")
+
+
+def codings(store, answer_id=None, coder="anne"):
+    with store.session() as s:
+        q = select(Coding).join(Coder, Coder.id == Coding.coder_id).where(Coder.name == coder)
+        if answer_id is not None:
+            q = q.where(Coding.answer_id == answer_id)
+        return list(s.exec(q.order_by(Coding.id)))
+
+
+def state(store, answer_id, coder="anne"):
+    with store.session() as s:
+        return s.exec(select(AnswerState).join(Coder, Coder.id == AnswerState.coder_id)
+                      .where(Coder.name == coder, AnswerState.answer_id == answer_id)).first()
+
+
+def key(qtbot, w, k, mod=Qt.KeyboardModifier.NoModifier, widget=None):
+    qtbot.keyClick(widget or w.table, k, mod)
+    QApplication.processEvents()
+
+
+def test_window_layout_and_status(win):
+    assert win.model.rowCount() == 30 * 7
+    assert win.current_position() == 0 and win.pane.row is not None
+    assert win.pane.text.toPlainText() == win.current_row().text
+    assert "210 af 210 svar" in win.lbl_count.text()
+    assert win.menuBar().actions()[0].text() == "&Fil"
+    assert [m.title() for m in (win.m_file, win.m_edit, win.m_view, win.m_coding, win.m_help)] == [
+        "&Fil", "&Rediger", "&Vis", "&Kodning", "&Hjælp"]
+    assert win.split.sizes()[0] > win.split.sizes()[1] > 0  # grid left/centre, panes right
+
+
+def test_filter_by_band_and_text(win, qtbot, project):
+    fb = win.filter_bar
+    g = win.grid
+    n_neg = sum(1 for i in range(len(g)) if g.row(i).band == "negativ")
+    fb.band.setCurrentIndex(fb.band.findData("negativ"))
+    assert win.model.rowCount() == n_neg > 0
+    assert all(win.current_row().band == "negativ" for _ in [0])
+    assert f"{n_neg} af 210 svar" in win.lbl_count.text()
+    fb.band.setCurrentIndex(0)
+    assert win.model.rowCount() == 210
+    # text: the old spelling and capitals find å
+    key(qtbot, win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is fb.search
+    qtbot.keyClicks(fb.search, "AABENRAA")
+    qtbot.waitUntil(lambda: win.model.rowCount() == 2, timeout=3000)
+    texts = {win.grid.texts[i] for i in win.model.visible}
+    assert texts == {DANISH_TEXTS[0], DANISH_TEXTS[2]}
+    # code keys type into the search field instead of coding
+    qtbot.keyClicks(fb.search, "1")
+    assert fb.search.text() == "AABENRAA1" and codings(project) == []
+    fb.search.clear()
+    qtbot.keyClicks(fb.search, "ørreder")
+    qtbot.waitUntil(lambda: win.model.rowCount() == 1, timeout=3000)
+    assert win.current_row().text == DANISH_TEXTS[1]
+    key(qtbot, win, Qt.Key.Key_Return, widget=fb.search)  # Enter in the field: back to the grid
+    assert QApplication.focusWidget() is win.table and codings(project) == []
+
+
+def test_filter_keeps_current_answer(win, qtbot):
+    win.select_position(5)
+    aid = win.current_answer_id()
+    band = win.current_row().band
+    win.filter_bar.band.setCurrentIndex(win.filter_bar.band.findData(band))
+    assert win.current_answer_id() == aid
+    win.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # score
+    assert win.current_answer_id() == aid
+    scores = [win.grid.row(i).score or -1 for i in win.model.visible]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_code_by_keyboard_and_toggle(win, qtbot, project):
+    aid = win.current_answer_id()
+    key(qtbot, win, "1")
+    rows = codings(project, aid)
+    assert [(c.code_id, c.start, c.end) for c in rows] == [(code_id(project, "lytter"), None, None)]
+    assert state(project, aid).coded
+    assert "Lytter og forstår" in win.model.index(0, 6).data()
+    assert win.lbl_saved.text().startswith("✔ Gemt ")
+    assert re.search(r"\d\d:\d\d:\d\d", win.lbl_saved.text())
+    key(qtbot, win, "k")
+    assert {c.code_id for c in codings(project, aid)} == {code_id(project, "lytter"), code_id(project, "klar_plan")}
+    key(qtbot, win, "1")  # again: toggles off
+    assert [c.code_id for c in codings(project, aid)] == [code_id(project, "klar_plan")]
+    assert codings(project, aid, coder="bo") == []
+
+
+def test_span_coding(win, qtbot, project):
+    text = win.current_row().text
+    aid = win.current_answer_id()
+    win.pane.text.setFocus()
+    win.pane.select_span(4, 9)
+    key(qtbot, win, "s", widget=win.pane.text)
+    rows = codings(project, aid)
+    assert [(c.code_id, c.start, c.end) for c in rows] == [(code_id(project, "ventetid"), 4, 9)]
+    assert win.pane.text.extraSelections() and not win.pane.text.textCursor().hasSelection()
+    # a second, overlapping span is drawn as a second layer
+    win.pane.select_span(6, 12)
+    key(qtbot, win, "2", widget=win.pane.text)
+    assert {(c.start, c.end) for c in codings(project, aid)} == {(4, 9), (6, 12)}
+    sels = win.pane.text.extraSelections()
+    assert len(sels) == 2 and sels[1].format.fontUnderline()
+    assert text[4:9] == win.grid.texts[win.grid.row_of[aid]][4:9]
+
+
+def test_undo_redo(win, qtbot, project):
+    aid = win.current_answer_id()
+    key(qtbot, win, "1")
+    assert len(codings(project, aid)) == 1 and state(project, aid).coded
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert codings(project, aid) == [] and not state(project, aid).coded
+    assert win.current_row().code_ids == ()
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(codings(project, aid)) == 1 and state(project, aid).coded
+    key(qtbot, win, Qt.Key.Key_F)  # flag, then undo twice, redo with Ctrl+Y
+    assert state(project, aid).flagged
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not state(project, aid).flagged and len(codings(project, aid)) == 1
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert codings(project, aid) == []
+    key(qtbot, win, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert len(codings(project, aid)) == 1
+
+
+def test_flag_and_navigation(win, qtbot, project):
+    aid0 = win.current_answer_id()
+    key(qtbot, win, "f")
+    assert state(project, aid0).flagged and win.current_row().status == "flagged"
+    key(qtbot, win, "n")
+    assert win.current_position() == 1
+    key(qtbot, win, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert win.current_position() == 2
+    key(qtbot, win, "p")
+    key(qtbot, win, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert win.current_answer_id() == aid0
+    # Enter marks coded and moves on; u jumps to the next uncoded
+    key(qtbot, win, Qt.Key.Key_Return)
+    assert state(project, aid0).coded and win.current_position() == 1
+    key(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert win.current_position() == 2
+    win.select_position(0)
+    key(qtbot, win, "u")
+    assert win.current_position() == 2
+
+
+def test_no_code_applies(win, qtbot, project):
+    aid = win.current_answer_id()
+    key(qtbot, win, "1")
+    key(qtbot, win, "0")
+    st = state(project, aid)
+    assert st.coded and codings(project, aid) == []
+    assert win.current_position() == 1  # moved on
+    aid2 = win.current_answer_id()
+    key(qtbot, win, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert state(project, aid2).coded and codings(project, aid2) == []
+    win.select_position(0)
+    assert win.pane.chips_hint.text() == "Kodet: ingen kode passer"
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [c.code_id for c in codings(project, aid)] == [code_id(project, "lytter")]
+
+
+def test_memo_via_dialog(win, qtbot, project):
+    aid = win.current_answer_id()
+    key(qtbot, win, "m")
+    dlg = win.memo_dialog
+    assert dlg is not None and dlg.isVisible()
+    qtbot.keyClicks(dlg.edit, "Uklart: nævner både ventetid og skift")
+    # typing n/p/f/m in the memo must not navigate or code
+    assert win.current_answer_id() == aid and codings(project) == []
+    dlg.accept()
+    with project.session() as s:
+        memos = list(s.exec(select(Memo)))
+    assert [(m.target_type, m.target_id, m.text) for m in memos] == [
+        ("answer", aid, "Uklart: nævner både ventetid og skift")]
+    assert "ventetid" in win.pane.memo.text()
+    win.undo()
+    with project.session() as s:
+        assert list(s.exec(select(Memo))) == []
+
+
+def test_merge_from_codebook_panel(win, qtbot, project, monkeypatch):
+    src, tgt = code_id(project, "sagsbehandlerskift"), code_id(project, "lytter")
+    a0 = win.current_answer_id()
+    key(qtbot, win, "2")
+    key(qtbot, win, "n")
+    a1 = win.current_answer_id()
+    key(qtbot, win, "2")
+    key(qtbot, win, "1")
+    panel = win.panel
+    assert panel.select_code(src) and panel.current_code() == src
+    asked = {}
+
+    def answer(title, label, items):
+        asked["items"] = items
+        return next(i for i in items if i.startswith("Lytter og forstår"))
+    monkeypatch.setattr(panel, "ask_item", answer)
+    panel.act_merge.trigger()
+    assert "Sagsbehandlerskift (sagsbehandlerskift)" not in asked["items"]
+    with project.session() as s:
+        assert s.get(Code, src).retired
+        assert s.exec(select(Coding).where(Coding.code_id == src)).first() is None
+    assert [(c.answer_id, c.code_id) for c in codings(project)] == [(a0, tgt), (a1, tgt)]
+    assert all(a.data() != src for a in win.code_actions)  # its key is free now
+    assert win.grid.row(win.grid.row_of[a0]).code_ids == (tgt,)
+    assert "Flettede" in win.statusBar().currentMessage()
+
+
+def test_quick_pick(win, qtbot, project):
+    aid = win.current_answer_id()
+    key(qtbot, win, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qp = win.quick_pick
+    assert qp is not None and qp.isVisible()
+    qtbot.keyClicks(qp.edit, "klar")
+    assert qp.proxy.rowCount() == 1
+    qtbot.keyClick(qp.edit, Qt.Key.Key_Return)
+    assert [c.code_id for c in codings(project, aid)] == [code_id(project, "klar_plan")]
+
+
+def test_language_switch(win, qtbot):
+    assert win.m_file.title() == "&Fil"
+    win.set_language("en")
+    assert win.m_file.title() == "&File" and win.m_coding.title() == "&Coding"
+    assert win.model.headerData(5, Qt.Orientation.Horizontal) == "Answer"
+    assert "210 of 210 answers" in win.lbl_count.text()
+    assert win.settings.value("ui/lang") == "en"
+    win.set_language("da")
+    assert win.m_file.title() == "&Fil" and win.model.headerData(5, Qt.Orientation.Horizontal) == "Svar"
+
+
+def test_translations_compiled_and_fallback(qtbot, monkeypatch):
+    from workbench.ui.app import application
+
+    application()
+    t = QTranslator()
+    assert t.load(str(i18n.QM_FILE)), "run: python -m workbench.ui.i18n"
+    stale = [k for k, v in i18n.DA.items() if t.translate(i18n.CONTEXT, k) != v]
+    assert stale == [], "the .qm is out of date: run python -m workbench.ui.i18n"
+    monkeypatch.setattr(i18n, "QM_FILE", Path("/nonexistent.qm"))  # the catalogue translator
+    i18n.install("da")
+    assert i18n.tr("&Coding") == "&Kodning" and i18n.trf("{0} of {1} answers", 1, 2) == "1 af 2 svar"
+    i18n.install("en")
+    assert i18n.tr("&Coding") == "&Coding"
+    i18n.install("da")
+
+
+def test_every_ui_string_is_translated():
+    from workbench.ui.answer_model import BAND_NAMES, HEADERS
+    from workbench.ui.filter_bar import MAIN_GROUP_NAMES
+
+    pat = re.compile(r'(?:\btrf?\(|bind\([\w.]+,\s*|_action\(|\bact\()\s*"((?:[^"\\]|\\.)+)"')
+    missing = set()
+    found = 0
+    for f in UI.glob("*.py"):
+        if f.name == "i18n.py":
+            continue
+        for s in pat.findall(f.read_text(encoding="utf-8")):
+            found += 1
+            if s not in i18n.DA:
+                missing.add(f"{f.name}: {s}")
+    for s in [*BAND_NAMES.values(), *HEADERS, *MAIN_GROUP_NAMES.values(), "uncoded", "coded", "flagged"]:
+        if s not in i18n.DA:
+            missing.add(s)
+    assert found > 100
+    assert not missing, sorted(missing)
+
+
+def test_screenshot(project, tmp_path, qtbot):
+    from workbench.ui.app import run_gui
+
+    out = tmp_path / "shot.png"
+    assert run_gui(project=str(project.path), screenshot=str(out), size="1400x900", coder="anne") == 0
+    assert out.stat().st_size > 10_000
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1400, 900)
+    assert run_gui(project=str(tmp_path / "missing.db"), screenshot=str(tmp_path / "x.png"), coder="a") == 2

@@ -1,0 +1,230 @@
+"""Coded quotes for the report as a Word file (python-docx).
+
+Per question and band the themes come in order of frequency with count and share, each with a
+few short quotes, as the report cites them: „…“ (target group, score). Quotes are chosen
+deterministically: analysts' starred quotes first, then passages of 6–40 words (closest to a
+dozen words first), so two exports of the same project give the same document. Quotes from a
+target group smaller than the minimum cell size are left out (they could identify someone)
+and open personal data are replaced by placeholders.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+
+from workbench.coding import survey_spec as spec
+from workbench.coding.bands import BANDS
+from workbench.errors import InputError
+from workbench.export import data as D
+from workbench.export.atomic import atomic_path
+from workbench.export.frequencies import compute_frequencies
+
+BAND_HEADINGS = {"negativ": "Negative svar (1–2)", "neutral": "Neutrale svar (3)", "positiv": "Positive svar (4–5)",
+                 "ved_ikke": "Ved ikke (9)"}
+IDEAL_WORDS = 12
+NEUTRAL_SHARE = 0.10  # the report shows neutral reasons on their own from 10 % answering 3
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def quote_candidates(data: D.CodedData, allow_pii: bool = False) -> pd.DataFrame:
+    """Every coding as a possible quote: passage text, who said it, and its rank key.
+
+    Passages from target groups with fewer respondents than min_cell are dropped here,
+    so no caller can show them by mistake."""
+    from workbench.export.safety import pseudonymise
+
+    if data.codings.empty:
+        return pd.DataFrame(columns=["coding_id", "answer_id", "code", "quote", "words", "starred", "question", "band",
+                                     "subgroup", "main_group", "score", "respondent_id", "rank"])
+    sizes = D.count_respondents(data, "subgroup")
+    cols = ["answer_id", "text", "band", "subgroup", "main_group", "score", "question", "respondent_id"]
+    c = data.codings.merge(data.answers[cols], on="answer_id", how="inner")
+    c = c[c["band"].notna() & (c["text"].str.strip() != "")]
+    c = c[[sizes.get(g, 0) >= data.min_cell for g in c["subgroup"]]]
+    rows = []
+    for r in c.to_dict("records"):
+        text = r["text"]
+        has_span = not pd.isna(r["start"]) and not pd.isna(r["end"])
+        s, e = (int(r["start"]), int(r["end"])) if has_span else (0, len(text))
+        findings = [] if allow_pii else data.pii.get(r["answer_id"], [])
+        quote = pseudonymise(text, findings, s, e).strip()
+        if not quote:
+            continue
+        rows.append(dict(coding_id=int(r["coding_id"]), answer_id=int(r["answer_id"]), code=r["code"], quote=quote,
+                         words=_words(quote), starred=bool(r["starred"]), question=r["question"], band=r["band"],
+                         subgroup=r["subgroup"], main_group=r["main_group"], score=int(r["score"]),
+                         respondent_id=r["respondent_id"]))
+    df = pd.DataFrame(rows, columns=["coding_id", "answer_id", "code", "quote", "words", "starred", "question", "band",
+                                     "subgroup", "main_group", "score", "respondent_id"])
+    if df.empty:
+        return df.assign(rank=[])
+    df["starred"] = df["starred"].astype(bool)
+    tier = df["words"].map(lambda w: 0 if 6 <= w <= 40 else 1 if w < 6 else 2)
+    df["rank"] = list(zip(~df["starred"], tier, (df["words"] - IDEAL_WORDS).abs(), df["respondent_id"], df["coding_id"]))
+    return df.sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+class QuotePool:
+    """Candidates grouped by (question, band, code), best first, so picking is a dict look-up."""
+
+    def __init__(self, cands: pd.DataFrame):
+        self.by_key: dict[tuple, list[dict]] = {}
+        for r in cands.to_dict("records"):
+            self.by_key.setdefault((r["question"], r["band"], r["code"]), []).append(r)
+
+    def pick(self, question: str, band: str, code: str, n: int = 3, main_group: Optional[str] = None) -> list[dict]:
+        """Up to ``n`` quotes for a theme, best first, no passage (or answer) twice."""
+        out, seen_text, seen_answer = [], set(), set()
+        for r in self.by_key.get((question, band, code), []):
+            if main_group and r["main_group"] != main_group:
+                continue
+            key = " ".join(r["quote"].lower().split())
+            if key in seen_text or r["answer_id"] in seen_answer:
+                continue
+            seen_text.add(key), seen_answer.add(r["answer_id"])
+            out.append(r)
+            if len(out) >= n:
+                break
+        return out
+
+
+def pick_quotes(cands: pd.DataFrame, question: str, band: str, code: str, n: int = 3,
+                main_group: Optional[str] = None) -> list[dict]:
+    return QuotePool(cands).pick(question, band, code, n, main_group)
+
+
+_STYLE_IDS: dict = {}
+
+
+def _para(doc, style_name: str):
+    """A new paragraph in a named style, setting the style id directly: python-docx scans
+    every style for each assignment by name or object, which made long documents slow."""
+    sid = _STYLE_IDS.get(style_name)
+    if sid is None:
+        sid = _STYLE_IDS[style_name] = doc.styles[style_name].style_id
+    p = doc.add_paragraph()
+    p._p.get_or_add_pPr().style = sid
+    return p
+
+
+def _quote_paragraph(doc, data: D.CodedData, q: dict):
+    p = _para(doc, "Quote")
+    p.add_run(f"„{q['quote']}“")
+    p.add_run(f" ({data.subgroup_labels.get(q['subgroup'], q['subgroup'])}, {q['score']})").italic = False
+    return p
+
+
+def _theme_block(doc, data: D.CodedData, cands, question, band, rows: pd.DataFrame, n_quotes: int,
+                 main_group: Optional[str] = None) -> None:
+    for r in rows.itertuples(index=False):
+        p = _para(doc, "List Bullet")
+        p.add_run(data.code_label(r.code)).bold = True
+        p.add_run(f": {r.n_coded} af {r.n_answers} svar ({r.pct:.1f} %)".replace(".", ","))
+        for qt in cands.pick(question, band, r.code, n_quotes, main_group):
+            _quote_paragraph(doc, data, qt)
+
+
+def _ranked(freq: pd.DataFrame, question: str, band: str, group: str, limit: Optional[int]) -> pd.DataFrame:
+    f = freq[(freq["question"] == question) & (freq["band"] == band) & (freq["group"] == group) & (freq["n_coded"] > 0)]
+    f = f.sort_values(["n_coded"], ascending=False, kind="stable")
+    return f.head(limit) if limit else f
+
+
+def _new_document(data: D.CodedData, title: str):
+    import docx
+
+    doc = docx.Document()
+    cp = doc.core_properties
+    cp.title = title
+    cp.subject = f"Kodede citater, koder {data.coder}"
+    cp.author = "workbench"
+    cp.comments = data.header(title)
+    cp.keywords = f"kilde={data.source}; koder={data.coder}"
+    doc.add_paragraph(data.header(title))
+    doc.add_heading(title, level=0)
+    return doc
+
+
+def build_quotes_doc(data: D.CodedData, n_quotes: int = 3, max_themes: Optional[int] = None,
+                     allow_pii: bool = False):
+    """Per question (heading with the question) and band: themes by frequency, each with quotes."""
+    doc = _new_document(data, "Temaer og citater")
+    freq = compute_frequencies(data, "main_group")
+    cands = QuotePool(quote_candidates(data, allow_pii))
+    doc.add_paragraph(f"Andel = svar med temaet af alle svar med tekst i båndet. Citater fra målgrupper med færre "
+                      f"end {data.min_cell} respondenter er udeladt; personoplysninger er erstattet af pladsholdere.")
+    for q in data.questions["key"]:
+        info = data.question_info(q)
+        if not (freq["question"] == q).any():
+            continue
+        doc.add_heading(f"{q.upper()}. {info.get('topic', '')}", level=1)
+        doc.add_paragraph().add_run(str(info.get("text", ""))).italic = True
+        for b in BANDS:
+            rows = _ranked(freq, q, b, D.ALL, max_themes)
+            if rows.empty:
+                continue
+            doc.add_heading(BAND_HEADINGS[b], level=2)
+            _theme_block(doc, data, cands, q, b, rows, n_quotes)
+    return doc
+
+
+def build_report_draft(store, data: D.CodedData, n_quotes: int = 3, max_themes: int = 5,
+                       allow_pii: bool = False, workdir: Optional[Path] = None):
+    """A chapter per main group in the report's structure: per question the distribution
+    figure of its target groups, then the dominant themes per band with quotes (neutral only
+    where 10 % or more answered 3, as the report does)."""
+    from docx.shared import Cm
+
+    from workbench.export.charts import distribution_chart
+
+    doc = _new_document(data, "Udkast til rapport: borgernes oplevelser")
+    freq = compute_frequencies(data, "main_group")
+    cands = QuotePool(quote_candidates(data, allow_pii))
+    a = data.answers
+    for mg in data.groups("main_group"):
+        doc.add_heading(spec.MAIN_GROUPS.get(mg, mg), level=1)
+        for q in data.questions["key"]:
+            info = data.question_info(q)
+            scores = a[(a["main_group"] == mg) & (a["question"] == q) & a["score"].notna()]["score"]
+            if scores.empty:
+                continue
+            doc.add_heading(f"{q.upper()}. {info.get('topic', '')}", level=2)
+            doc.add_paragraph().add_run(str(info.get("text", ""))).italic = True
+            img = Path(workdir) / f"dist_{mg}_{q}.png"
+            distribution_chart(store, q, "subgroup", img, main_group=mg, data=data)
+            doc.add_picture(str(img), width=Cm(16))
+            share3 = float((scores == 3).mean())
+            for b in ("negativ", "neutral", "positiv"):
+                if b == "neutral" and share3 < NEUTRAL_SHARE:
+                    continue
+                rows = _ranked(freq, q, b, mg, max_themes)
+                if rows.empty:
+                    continue
+                doc.add_heading(BAND_HEADINGS[b], level=3)
+                _theme_block(doc, data, cands, q, b, rows, n_quotes, main_group=mg)
+    return doc
+
+
+def export_quotes(store, out, coder: Optional[str] = None, n_quotes: int = 3, report_draft: bool = False,
+                  allow_pii: bool = False, max_themes: Optional[int] = None, year=None) -> str:
+    """Write the quotes document (.docx); ``report_draft`` writes the chapter-per-main-group draft."""
+    out = Path(out)
+    if out.suffix.lower() != ".docx":
+        raise InputError("the output must end in .docx", file=str(out))
+    data = D.load(store, coder, year=year)
+    if report_draft:
+        with tempfile.TemporaryDirectory(prefix="wb-charts-") as tmpdir:
+            doc = build_report_draft(store, data, n_quotes, max_themes or 5, allow_pii, Path(tmpdir))
+    else:
+        doc = build_quotes_doc(data, n_quotes, max_themes, allow_pii)
+    with atomic_path(out) as tmp:
+        doc.save(str(tmp))
+    kind = "report draft" if report_draft else "quotes"
+    return f"wrote {kind} (coder {data.coder}, up to {n_quotes} quotes per theme) to {out}"

@@ -1,0 +1,338 @@
+"""The current answer in full: who answered, what they were asked, the text with its coded
+passages highlighted, and the codes applied as removable chips.
+
+The text is read-only but selectable, so a coder can select a passage and press a code's
+key to code just that span. Offsets are converted from Qt's UTF-16 positions to code
+points, the unit the store and REFI-QDA use.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (QFrame, QLabel, QLayout, QTextEdit, QToolButton, QVBoxLayout, QWidget)
+
+from workbench.coding.grid import GridRow, Span
+from workbench.ui.answer_model import BAND_COLOURS, BAND_NAMES
+from workbench.ui.i18n import tr, trf
+
+
+def utf16_to_cp(text: str, pos: int) -> int:
+    """A QString (UTF-16) position in ``text`` as a code-point offset."""
+    if text.isascii():
+        return pos
+    units = 0
+    for k, ch in enumerate(text):
+        if units >= pos:
+            return k
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
+
+
+def cp_to_utf16(text: str, cp: int) -> int:
+    return cp + sum(1 for ch in text[:cp] if ord(ch) > 0xFFFF)
+
+
+def layers(spans: list[Span]) -> list[tuple[Span, int]]:
+    """Each span with its layer: 0 unless it overlaps an earlier-placed span (interval colouring)."""
+    placed: list[tuple[Span, int]] = []
+    for sp in sorted((s for s in spans if s.start is not None), key=lambda s: (s.start, -(s.end or 0))):
+        busy = {lay for other, lay in placed if other.start < sp.end and sp.start < other.end}
+        lay = 0
+        while lay in busy:
+            lay += 1
+        placed.append((sp, lay))
+    return placed
+
+
+class FlowLayout(QLayout):
+    """Lays out chips left to right, wrapping (Qt's flow-layout example, trimmed)."""
+
+    def __init__(self, parent=None, spacing: int = 4):
+        super().__init__(parent)
+        self._items: list = []
+        self.setSpacing(spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, i: int):
+        return self._items[i] if 0 <= i < len(self._items) else None
+
+    def takeAt(self, i: int):
+        return self._items.pop(i) if 0 <= i < len(self._items) else None
+
+    def expandingDirections(self):
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._do_layout(QRect(0, 0, width, 0), True)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._do_layout(rect, False)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for it in self._items:
+            size = size.expandedTo(it.minimumSize())
+        return size
+
+    def _do_layout(self, rect: QRect, test: bool) -> int:
+        x, y, line = rect.x(), rect.y(), 0
+        sp = self.spacing()
+        for it in self._items:
+            hint = it.sizeHint()
+            if x + hint.width() > rect.right() and line > 0:
+                x, y, line = rect.x(), y + line + sp, 0
+            if not test:
+                it.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + sp
+            line = max(line, hint.height())
+        return y + line - rect.y()
+
+
+def _readable_on(colour: str) -> str:
+    c = QColor(colour)
+    return "#000000" if (0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()) > 150 else "#ffffff"
+
+
+class AnswerPane(QWidget):
+    """Shows one ``GridRow``; emits ``remove_code(code_id)`` when a chip's × is clicked."""
+
+    remove_code = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.row: Optional[GridRow] = None
+        self.codes: dict[int, object] = {}
+        self.questions: dict[int, object] = {}
+        self.subgroup_labels: dict[str, str] = {}
+        self.respondent: Optional[object] = None
+        self.memo_text = ""
+
+        self.who = QLabel()
+        self.who.setWordWrap(True)
+        self.who.setTextFormat(Qt.TextFormat.RichText)
+        self.who.setObjectName("who")
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        self.question.setTextFormat(Qt.TextFormat.RichText)
+        self.prompt = QLabel()
+        self.prompt.setWordWrap(True)
+        self.prompt.setTextFormat(Qt.TextFormat.RichText)
+        self.text = QTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.text.setAcceptRichText(False)
+        self.text.setObjectName("answerText")
+        f = self.text.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        self.text.setFont(f)
+        self.text.setMinimumHeight(90)
+        self.chips_box = QWidget()
+        self.chips = FlowLayout(self.chips_box)
+        self.chips_hint = QLabel()
+        self.chips_hint.setWordWrap(True)
+        self.chips_hint.setStyleSheet("color: #666;")
+        self.memo = QLabel()
+        self.memo.setWordWrap(True)
+        self.memo.setStyleSheet("color: #5a4a00; background: #fff6cc; padding: 4px; border-radius: 3px;")
+        self.flag = QLabel()
+        self.flag.setStyleSheet("color: #c0392b; font-weight: bold;")
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.setSpacing(6)
+        lay.addWidget(self.who)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        lay.addWidget(line)
+        lay.addWidget(self.question)
+        lay.addWidget(self.prompt)
+        lay.addWidget(self.text, 1)
+        lay.addWidget(self.flag)
+        lay.addWidget(self.chips_box)
+        lay.addWidget(self.chips_hint)
+        lay.addWidget(self.memo)
+        self.show_row(None)
+
+    # -- content -------------------------------------------------------------------------------
+    def set_context(self, codes: dict, questions: dict, subgroup_labels: dict[str, str]) -> None:
+        self.codes, self.questions, self.subgroup_labels = codes, questions, subgroup_labels
+
+    def show_row(self, row: Optional[GridRow], respondent=None, memo: str = "") -> None:
+        """Show an answer (or nothing). ``respondent`` is the store's Respondent row."""
+        same = row is not None and self.row is not None and row.answer_id == self.row.answer_id
+        self.row, self.respondent, self.memo_text = row, respondent, memo
+        if row is None:
+            self.who.setText(f"<i>{tr('No answer selected')}</i>")
+            for w in (self.question, self.prompt, self.memo, self.flag, self.chips_hint):
+                w.setText("")
+                w.setVisible(False)
+            self.text.clear()
+            self._set_chips([])
+            return
+        self._render_header()
+        if not same:
+            self.text.setPlainText(row.text)
+            self.text.moveCursor(QTextCursor.MoveOperation.Start)
+        self._render_codes()
+
+    def refresh_texts(self) -> None:
+        """Re-render after a language switch."""
+        self.show_row(self.row, self.respondent, self.memo_text)
+
+    def _render_header(self) -> None:
+        row, r = self.row, self.respondent
+        bits = [f"<b>{row.respondent_key}</b>"]
+        label = self.subgroup_labels.get(row.subgroup, row.subgroup)
+        bits.append(f"{label} <span style='color:#666'>({row.main_group})</span>")
+        if r is not None:
+            bg = []
+            if r.gender:
+                bg.append(tr({"kvinde": "woman", "mand": "man"}.get(r.gender, r.gender)))
+            if r.age is not None:
+                bg.append(trf("{0} years", r.age))
+            if r.unemployment_months is not None:
+                bg.append(trf("{0} months unemployed", r.unemployment_months))
+            if r.ethnicity:
+                bg.append(tr({"dansk": "Danish", "anden": "other ethnic background"}.get(r.ethnicity, r.ethnicity)))
+            if r.unit:
+                bg.append(r.unit)
+            if bg:
+                bits.append(", ".join(bg))
+        bits.append(str(row.year))
+        self.who.setText(" · ".join(bits))
+        q = self.questions.get(row.question_id)
+        band_col = BAND_COLOURS.get(row.band or "", "#eeeeee")
+        if row.score is None:
+            score = tr("No score")
+        else:
+            labels = list(getattr(q, "scale_labels", []) or [])
+            idx = 5 if row.score == 9 else row.score - 1
+            lab = labels[idx] if 0 <= idx < len(labels) else ""
+            score = trf("Score {0}: {1}", row.score, lab)
+        band = tr(BAND_NAMES.get(row.band or "", "Missing"))
+        chip = (f"<span style='background:{band_col}; color:#202020'>&nbsp;{score} · {band}&nbsp;</span>")
+        if q is not None:
+            self.question.setText(f"<b>{row.question_key}</b> <span style='color:#666'>{q.topic}</span><br>"
+                                  f"{q.text}<br>{chip}")
+            prompt = q.prompt_negative if row.score in (1, 2) else q.prompt_positive
+            self.prompt.setText("<i>" + trf("Follow-up: {0}", prompt) + "</i>")
+        else:
+            self.question.setText(f"<b>{row.question_key}</b> {chip}")
+            self.prompt.setText("")
+        self.question.setVisible(True)
+        self.prompt.setVisible(bool(self.prompt.text()))
+        self.flag.setText("⚑ " + tr("Flagged for discussion") if row.flagged else "")
+        self.flag.setVisible(row.flagged)
+        self.memo.setText(trf("Memo: {0}", self.memo_text) if self.memo_text else "")
+        self.memo.setVisible(bool(self.memo_text))
+
+    def _render_codes(self) -> None:
+        row = self.row
+        by_code: dict[int, list[Span]] = {}
+        for sp in row.codings:
+            by_code.setdefault(sp.code_id, []).append(sp)
+        self._set_chips(list(by_code.items()))
+        if not row.codings:
+            self.chips_hint.setText(tr("Coded: no code applies") if row.coded else
+                                    tr("No codes yet. Press a code's key, or select text first to code a passage."))
+            self.chips_hint.setVisible(True)
+        else:
+            self.chips_hint.setVisible(False)
+        self._highlight()
+
+    def _set_chips(self, items: list[tuple[int, list[Span]]]) -> None:
+        while self.chips.count():
+            it = self.chips.takeAt(0)
+            if it.widget():
+                it.widget().deleteLater()
+        for code_id, spans in items:
+            c = self.codes.get(code_id)
+            label = c.label if c is not None else str(code_id)
+            colour = c.colour if c is not None else "#808080"
+            parts = [tr("whole answer") if sp.start is None else f"{sp.start}–{sp.end}" for sp in spans]
+            b = QToolButton()
+            sc = f" [{c.shortcut}]" if c is not None and c.shortcut else ""
+            b.setText(f"{label}{sc}  ✕")
+            b.setToolTip(trf("Remove {0}", label) + "\n" + ", ".join(parts))
+            b.setCursor(Qt.CursorShape.PointingHandCursor)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays with the grid
+            b.setStyleSheet(f"QToolButton {{ background: {colour}; color: {_readable_on(colour)}; border: none;"
+                            f" border-radius: 9px; padding: 3px 9px; font-weight: bold; }}")
+            b.setProperty("code_id", code_id)
+            b.clicked.connect(lambda _=False, cid=code_id: self.remove_code.emit(cid))
+            self.chips.addWidget(b)
+        self.chips_box.setVisible(bool(items))
+        self.chips_box.updateGeometry()
+
+    def _highlight(self) -> None:
+        """Coded passages in their code's colour; overlaps blend and the upper layers are
+        also underlined, so two codes on the same words stay readable."""
+        sels = []
+        text = self.row.text
+        for sp, lay in layers(list(self.row.codings)):
+            c = self.codes.get(sp.code_id)
+            colour = QColor(c.colour if c is not None else "#808080")
+            fmt = QTextCharFormat()
+            bg = QColor(colour)
+            bg.setAlpha(80 if lay == 0 else 60)
+            fmt.setBackground(bg)
+            if lay >= 1:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline if lay == 1
+                                      else QTextCharFormat.UnderlineStyle.DashUnderline)
+                fmt.setUnderlineColor(colour.darker(130))
+                fmt.setFontUnderline(True)
+            fmt.setToolTip(c.label if c is not None else "")
+            cur = QTextCursor(self.text.document())
+            cur.setPosition(cp_to_utf16(text, sp.start))
+            cur.setPosition(cp_to_utf16(text, sp.end), QTextCursor.MoveMode.KeepAnchor)
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor, sel.format = cur, fmt
+            sels.append(sel)
+        self.text.setExtraSelections(sels)
+
+    # -- selection -------------------------------------------------------------------------
+    def selected_span(self) -> Optional[tuple[int, int]]:
+        """The selected passage in code points, trimmed of surrounding spaces; None if none."""
+        if self.row is None:
+            return None
+        cur = self.text.textCursor()
+        if not cur.hasSelection():
+            return None
+        text = self.row.text
+        a = utf16_to_cp(text, cur.selectionStart())
+        b = utf16_to_cp(text, cur.selectionEnd())
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        return (a, b) if a < b else None
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select code points start..end (for tests and for jumping to a coded passage)."""
+        text = self.row.text if self.row else ""
+        cur = self.text.textCursor()
+        cur.setPosition(cp_to_utf16(text, start))
+        cur.setPosition(cp_to_utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
+        self.text.setTextCursor(cur)
+
+    def clear_selection(self) -> None:
+        cur = self.text.textCursor()
+        cur.clearSelection()
+        self.text.setTextCursor(cur)

@@ -1,0 +1,909 @@
+"""The coding window: filter bar on top, the answer grid, and on the right the current
+answer and the codebook. Everything a coder does all day is on a single key; every action
+is saved (committed) the moment it is taken and can be undone.
+"""
+from __future__ import annotations
+
+import html
+import platform
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Optional
+
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QKeyCombination, QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QFileDialog, QHeaderView,
+                               QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QPlainTextEdit, QSplitter,
+                               QStyle, QTableView, QTextEdit, QToolBar, QVBoxLayout, QWidget)
+from sqlmodel import select
+
+import workbench
+from workbench.coding.grid import Grid, GridFilter, GridRow
+from workbench.coding.models import Coder, Memo, Question, Respondent, Subgroup
+from workbench.ui import i18n, undo
+from workbench.ui.answer_model import COL, AnswerTableModel
+from workbench.ui.answer_pane import AnswerPane
+from workbench.ui.codebook_panel import CodebookPanel
+from workbench.ui.filter_bar import FilterBar
+from workbench.ui.i18n import Texts, number, tr, trf
+from workbench.ui.memo_dialog import MemoDialog
+from workbench.ui.quick_pick import QuickPick
+from workbench.ui.workers import start_worker
+
+NOT_CODERS = ("gold", "final")  # roles that are not people to code as
+RESERVED = set("npfmuzy0/")
+MAX_RECENT = 8
+
+
+def demo_path() -> Path:
+    """Where the demo project lives: the per-user application data folder."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".workbench") / "demo.db"
+
+
+def _open_and_load(project: str, coder: Optional[str], progress=None) -> dict:
+    """Runs in a worker thread: open (and migrate) the store, list coders, load the grid."""
+    from workbench.coding.store import Store
+
+    store = Store.open(project)
+    with store.session() as s:
+        coders = [(c.name, c.role) for c in s.exec(select(Coder).order_by(Coder.id))]
+    grid = Grid(store, coder) if coder else None
+    return dict(store=store, coders=coders, grid=grid, project=project)
+
+
+def _create_demo(path: str, progress=None) -> str:
+    from workbench.demo.generate import create_demo
+
+    import inspect
+
+    kw = {"progress": progress} if "progress" in inspect.signature(create_demo).parameters else {}
+    create_demo(path, seed=2020, **kw)
+    return path
+
+
+def _import_and_reload(store, file: str, coder: str, progress=None):
+    from workbench.importer.survey import import_survey
+
+    res = import_survey(store, file, progress=progress)
+    return res, Grid(store, coder)
+
+
+class MainWindow(QMainWindow):
+    project_loaded = Signal(bool)  # True when a project is open and its grid shown
+
+    def __init__(self, settings: Optional[QSettings] = None, coder: Optional[str] = None, interactive: bool = True):
+        super().__init__()
+        self.settings = settings or QSettings()
+        self.fixed_coder = coder
+        self.interactive = interactive
+        self.store = None
+        self.grid: Optional[Grid] = None
+        self.coder: str = coder or ""
+        self.project: Optional[str] = None
+        self.codes: list = []
+        self.code_by_id: dict[int, Any] = {}
+        self.questions: dict[int, Question] = {}
+        self.subgroup_labels: dict[str, str] = {}
+        self.memo_dialog: Optional[MemoDialog] = None
+        self.quick_pick: Optional[QuickPick] = None
+        self.last_error: Optional[BaseException] = None
+        self.last_saved: Optional[datetime] = None
+        self.texts = Texts()
+        self.undo_stack = QUndoStack(self)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Workbench")
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status()
+        self._restore_settings()
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(250)
+        self._counts_timer.timeout.connect(self._update_code_counts)
+        self._update_enabled()
+
+    # ================================================================ construction
+    def _build_widgets(self) -> None:
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self.apply_filter)
+        self.filter_bar.submitted.connect(self.focus_grid)
+        self.model = AnswerTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("answerGrid")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        vh = self.table.verticalHeader()
+        vh.setVisible(False)
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        hh = self.table.horizontalHeader()
+        hh.setHighlightSections(False)
+        for col, w in (("respondent", 84), ("subgroup", 108), ("question", 40), ("score", 44), ("band", 66),
+                       ("text", 320), ("codes", 160), ("status", 64)):
+            self.table.setColumnWidth(COL[col], w)
+        hh.setSectionResizeMode(COL["text"], QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self.model.modelReset.connect(self._reselect)
+
+        self.pane = AnswerPane()
+        self.pane.setObjectName("answerPane")
+        self.pane.remove_code.connect(self.remove_code)
+        self.panel = CodebookPanel()
+        self.panel.setObjectName("codebookPanel")
+        self.panel.apply_requested.connect(self.toggle_code)
+        self.panel.memo_requested.connect(self.memo_on_code)
+        self.panel.codebook_changed.connect(self._codebook_changed)
+
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.setObjectName("rightSplitter")
+        self.right.addWidget(self.pane)
+        self.right.addWidget(self.panel)
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setObjectName("mainSplitter")
+        self.split.addWidget(self.table)
+        self.split.addWidget(self.right)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setChildrenCollapsible(False)
+        self.hint = QLabel()
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setStyleSheet("color: #666; font-size: 14pt; padding: 40px;")
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.filter_bar)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.split, 1)
+        self.setCentralWidget(central)
+
+    def _action(self, source: str, slot, shortcuts=(), guarded: bool = True, icon=None, *args) -> QAction:
+        a = QAction(self)
+        self.texts.bind(a.setText, source, *args)
+        if icon is not None:
+            a.setIcon(self.style().standardIcon(icon))
+        if shortcuts:
+            a.setShortcuts([s if isinstance(s, QKeySequence) else QKeySequence(s) for s in shortcuts])
+        a.triggered.connect((lambda _c=False, f=slot: self._key(f)) if guarded else (lambda _c=False, f=slot: f()))
+        self.addAction(a)  # shortcuts work even with the menu bar hidden
+        return a
+
+    def _build_actions(self) -> None:
+        SP = QStyle.StandardPixmap
+        K = QKeySequence.StandardKey
+        self.act_open = self._action("&Open project…", self.open_dialog, [K.Open], False, SP.SP_DialogOpenButton)
+        self.act_demo = self._action("Open &demo project", self.open_demo, (), False)
+        self.act_import = self._action("&Import survey…", self.import_dialog, ["Ctrl+I"], False)
+        self.act_quit = self._action("&Quit", self.close, [K.Quit], False)
+        self.act_undo = self._action("&Undo", self.undo, [K.Undo], False, SP.SP_ArrowBack)
+        self.act_redo = self._action("&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"], False, SP.SP_ArrowForward)
+        self.undo_stack.canUndoChanged.connect(self.act_undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.act_redo.setEnabled)
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
+        self.act_find = self._action("&Filter…", self.filter_bar.focus_search, [K.Find], False)
+        self.act_clear = self._action("Clear filters", self.filter_bar.clear, ["Ctrl+Shift+F"], False)
+        self.act_pick = self._action("&Quick pick code…", self.open_quick_pick, ["Ctrl+K", "/"])
+        self.act_coded_next = self._action("Mark coded && next", self.mark_coded_next,
+                                           ["Return", "Enter", "Ctrl+Return", "Ctrl+Enter"], True, SP.SP_DialogApplyButton)
+        self.act_next = self._action("Next answer", lambda: self.step(1), ["N", "Alt+Down"], True, SP.SP_ArrowDown)
+        self.act_prev = self._action("Previous answer", lambda: self.step(-1), ["P", "Alt+Up"], True, SP.SP_ArrowUp)
+        self.act_uncoded = self._action("Next uncoded", self.next_uncoded, ["U"], True, SP.SP_MediaSeekForward)
+        self.act_flag = self._action("Flag", self.toggle_flag, ["F"], True, SP.SP_MessageBoxWarning)
+        self.act_memo = self._action("Memo…", self.memo_on_answer, ["M"], True, SP.SP_FileDialogDetailedView)
+        self.act_nocode = self._action("No code applies", self.no_code_applies, ["0", "Ctrl+0"], True,
+                                       SP.SP_DialogNoButton)
+        self.act_coder = self._action("Switch coder…", self.switch_coder, (), False)
+        self.act_keys = self._action("Keyboard shortcuts", self.show_keys, ["F1"], False)
+        self.act_about = self._action("&About", self.show_about, (), False)
+        self.act_reset = self._action("Reset layout", self.reset_layout, (), False)
+        self.code_actions: list[QAction] = []
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        self.m_file = mb.addMenu("")
+        self.texts.bind(self.m_file.setTitle, "&File")
+        self.m_file.addAction(self.act_open)
+        self.m_file.addAction(self.act_demo)
+        self.m_recent = self.m_file.addMenu("")
+        self.texts.bind(self.m_recent.setTitle, "Recent projects")
+        self.m_recent.aboutToShow.connect(self._fill_recent)
+        self.m_file.addSeparator()
+        self.m_file.addAction(self.act_import)
+        self.m_file.addSeparator()
+        self.m_file.addAction(self.act_quit)
+        self.m_edit = mb.addMenu("")
+        self.texts.bind(self.m_edit.setTitle, "&Edit")
+        for a in (self.act_undo, self.act_redo, None, self.act_find, self.act_clear, None, self.act_pick):
+            self.m_edit.addSeparator() if a is None else self.m_edit.addAction(a)
+        self.m_view = mb.addMenu("")
+        self.texts.bind(self.m_view.setTitle, "&View")
+        self.m_lang = self.m_view.addMenu("")
+        self.texts.bind(self.m_lang.setTitle, "Language")
+        self.lang_group = QActionGroup(self)
+        self.lang_actions: dict[str, QAction] = {}
+        for code, name in i18n.LANGUAGES.items():
+            a = QAction(name, self, checkable=True)
+            a.triggered.connect(lambda _c=False, c=code: self.set_language(c))
+            self.lang_group.addAction(a)
+            self.m_lang.addAction(a)
+            self.lang_actions[code] = a
+        self.m_view.addAction(self.act_reset)
+        self.m_coding = mb.addMenu("")
+        self.texts.bind(self.m_coding.setTitle, "&Coding")
+        for a in (self.act_coded_next, self.act_nocode, None, self.act_next, self.act_prev, self.act_uncoded, None,
+                  self.act_flag, self.act_memo, None):
+            self.m_coding.addSeparator() if a is None else self.m_coding.addAction(a)
+        self.m_codes = self.m_coding.addMenu("")
+        self.texts.bind(self.m_codes.setTitle, "Apply code")
+        self.m_coding.addAction(self.act_pick)
+        self.m_coding.addSeparator()
+        self.m_coding.addAction(self.act_coder)
+        self.m_help = mb.addMenu("")
+        self.texts.bind(self.m_help.setTitle, "&Help")
+        self.m_help.addAction(self.act_keys)
+        self.m_help.addAction(self.act_about)
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar()
+        tb.setObjectName("mainToolbar")
+        self.texts.bind(tb.setWindowTitle, "Toolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for a in (self.act_open, None, self.act_undo, self.act_redo, None, self.act_prev, self.act_next,
+                  self.act_uncoded, None, self.act_coded_next, self.act_nocode, self.act_flag, self.act_memo, None,
+                  self.act_pick):
+            tb.addSeparator() if a is None else tb.addAction(a)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
+        self.toolbar = tb
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.lbl_coder = QLabel()
+        self.lbl_progress = QLabel()
+        self.lbl_count = QLabel()
+        self.lbl_saved = QLabel()
+        self.lbl_saved.setObjectName("savedIndicator")
+        self.lbl_saved.setStyleSheet("color: #1b7f3b;")
+        for w in (self.lbl_coder, self.lbl_progress, self.lbl_count, self.lbl_saved):
+            w.setContentsMargins(8, 0, 8, 0)
+            sb.addPermanentWidget(w)
+
+    # ================================================================ settings
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geo = s.value("window/geometry")
+        if isinstance(geo, (QByteArray, bytes)) and geo:
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1400, 900)
+        state = s.value("window/state")
+        if isinstance(state, (QByteArray, bytes)) and state:
+            self.restoreState(state)
+        for key, sp, default in (("window/split_main", self.split, [900, 500]),
+                                 ("window/split_right", self.right, [380, 440])):
+            v = s.value(key)
+            if not (isinstance(v, (QByteArray, bytes)) and v and sp.restoreState(v)):
+                sp.setSizes(default)
+        lang = i18n.current_language()
+        if lang in self.lang_actions:
+            self.lang_actions[lang].setChecked(True)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/split_main", self.split.saveState())
+        s.setValue("window/split_right", self.right.saveState())
+        s.sync()
+
+    def reset_layout(self) -> None:
+        self.split.setSizes([int(self.width() * 0.6), int(self.width() * 0.4)])
+        self.right.setSizes([int(self.height() * 0.55), int(self.height() * 0.45)])
+        self.toolbar.setVisible(True)
+
+    def closeEvent(self, e) -> None:
+        if self.interactive:  # a screenshot run must not overwrite the user's layout
+            self.save_settings()
+        super().closeEvent(e)
+
+    def recent_projects(self) -> list[str]:
+        v = self.settings.value("recent", [])
+        if isinstance(v, str):
+            v = [v]
+        return [str(p) for p in (v or [])]
+
+    def _remember(self, project: str) -> None:
+        items = [project] + [p for p in self.recent_projects() if p != project]
+        self.settings.setValue("recent", items[:MAX_RECENT])
+
+    def _fill_recent(self) -> None:
+        self.m_recent.clear()
+        items = self.recent_projects()
+        if not items:
+            a = self.m_recent.addAction(tr("(none)"))
+            a.setEnabled(False)
+            return
+        for p in items:
+            a = self.m_recent.addAction(p)
+            a.triggered.connect(lambda _c=False, p=p: self.open_project(p))
+        self.m_recent.addSeparator()
+        self.m_recent.addAction(tr("Clear list")).triggered.connect(lambda: self.settings.setValue("recent", []))
+
+    # ================================================================ language
+    def set_language(self, lang: str) -> None:
+        lang = i18n.install(lang)
+        QApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)  # switch now, not on the next loop
+        self.settings.setValue("ui/lang", lang)
+        if lang in self.lang_actions:
+            self.lang_actions[lang].setChecked(True)
+
+    def changeEvent(self, e) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)
+
+    def retranslate(self) -> None:
+        self.texts.apply()
+        self.filter_bar.retranslate()
+        self.panel.retranslate()
+        self.panel.rebuild()
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
+        if self.model.rowCount():
+            self.model.dataChanged.emit(self.model.index(0, 0),
+                                        self.model.index(self.model.rowCount() - 1, self.model.columnCount() - 1))
+        self.pane.refresh_texts()
+        self.hint.setText(tr("Open a project (Ctrl+O) or the demo project to start coding."))
+        self._update_status()
+
+    # ================================================================ projects
+    def open_dialog(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, tr("Open project"), str(Path.home()),
+                                               tr("Workbench projects (*.db *.sqlite *.wb);;All files (*)"))
+        if path:
+            self.open_project(path)
+
+    def open_demo(self) -> None:
+        path = demo_path()
+        if path.exists():
+            self.open_project(str(path))
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        start_worker(_create_demo, str(path), parent=self, label=tr("Creating the demo project…"),
+                     show_after_ms=0, on_done=lambda p: self.open_project(p),
+                     on_error=self._load_failed, on_cancel=lambda: self._demo_cancelled(path))
+
+    def _demo_cancelled(self, path: Path) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        self.statusBar().showMessage(tr("Cancelled"), 4000)
+        self.project_loaded.emit(False)
+
+    def open_project(self, project: str) -> None:
+        """Open a project in the background; ``project_loaded`` says when it is on screen."""
+        coder = self.fixed_coder or self.coder or None
+        self.statusBar().showMessage(trf("Opening {0}…", project))
+        start_worker(_open_and_load, str(project), coder, parent=self, label=trf("Opening {0}…", project),
+                     on_done=self._opened, on_error=self._load_failed,
+                     on_cancel=lambda: self.project_loaded.emit(False))
+
+    def _opened(self, res: dict) -> None:
+        store = res["store"]
+        coder = self.fixed_coder or self.coder
+        if not coder:
+            coder = self.choose_coder([n for n, role in res["coders"] if role not in NOT_CODERS])
+            if not coder:
+                store.close()
+                self.project_loaded.emit(False)
+                return
+        grid = res["grid"] if res["grid"] is not None and res["grid"].coder == coder else None
+        if grid is None:
+            start_worker(Grid, store, coder, parent=self, label=tr("Loading answers…"),
+                         on_done=lambda g: self.set_project(store, g, res["project"]),
+                         on_error=self._load_failed, on_cancel=lambda: self.project_loaded.emit(False))
+        else:
+            self.set_project(store, grid, res["project"])
+
+    def _load_failed(self, e: BaseException) -> None:
+        self.last_error = e
+        self.statusBar().clearMessage()
+        if self.interactive:
+            QMessageBox.critical(self, tr("Could not open the project"), str(e))
+        else:
+            print(f"workbench: {tr('Could not open the project')}: {e}", file=sys.stderr)
+        self.project_loaded.emit(False)
+
+    def choose_coder(self, names: list[str]) -> Optional[str]:
+        """Who is coding: remembered, else asked (else the first coder, when not interactive)."""
+        remembered = str(self.settings.value("coder", "") or "")
+        if remembered:
+            return remembered
+        default = names[0] if names else (workbench_user() or "")
+        if not self.interactive:
+            return default or "coder"
+        name, ok = QInputDialog.getItem(self, tr("Who is coding?"), tr("Your codings are saved under this name."),
+                                        names or [default], 0, True)
+        name = name.strip() if ok else ""
+        if name:
+            self.settings.setValue("coder", name)
+        return name or None
+
+    def switch_coder(self) -> None:
+        if self.store is None:
+            return
+        with self.store.session() as s:
+            names = [c.name for c in s.exec(select(Coder).order_by(Coder.id)) if c.role not in NOT_CODERS]
+        name, ok = QInputDialog.getItem(self, tr("Who is coding?"), tr("Your codings are saved under this name."),
+                                        names or [self.coder], max(0, names.index(self.coder)) if self.coder in names
+                                        else 0, True)
+        if ok and name.strip() and name.strip() != self.coder:
+            self.settings.setValue("coder", name.strip())
+            self.set_coder(name.strip())
+
+    def set_coder(self, coder: str) -> None:
+        self.coder = coder
+        self.fixed_coder = None
+        if self.store is not None:
+            aid = self.current_answer_id()
+            self.set_project(self.store, Grid(self.store, coder), self.project, keep_answer=aid)
+
+    def set_project(self, store, grid: Grid, project: Optional[str] = None, keep_answer: Optional[int] = None) -> None:
+        """Show a loaded project (main thread)."""
+        if self.store is not None and self.store is not store:
+            self.store.close()
+        self.store, self.grid, self.coder = store, grid, grid.coder
+        self.project = project
+        self.undo_stack.clear()
+        with store.session() as s:
+            self.questions = {q.id: q for q in s.exec(select(Question))}
+            subgroups = list(s.exec(select(Subgroup).order_by(Subgroup.id)))
+            coders = [c.name for c in s.exec(select(Coder).order_by(Coder.id)) if c.role not in NOT_CODERS]
+            cb = store.active_codebook(s)
+        self.subgroup_labels = {g.key: g.label for g in subgroups}
+        self._codebook_name = cb.name if cb else ""
+        self._codebook_key = cb.key if cb else ""
+        self._reload_codes()
+        qs, seen = [], set()
+        for q in sorted(self.questions.values(), key=lambda q: (q.position, q.id)):
+            if q.key not in seen:
+                seen.add(q.key)
+                qs.append((q.key, q.topic))
+        sg = list(dict.fromkeys((g.key, g.label) for g in subgroups))
+        self.filter_bar.blockSignals(True)
+        self.filter_bar.set_choices(questions=qs, subgroups=sg, coders=coders, codes=[c for c in self.codes if not c.retired])
+        self.filter_bar.blockSignals(False)
+        self.model.filter = self.filter_bar.current()
+        self.model.set_grid(grid, self.codes)
+        if project and "://" not in str(project):
+            self._remember(str(Path(project).resolve()))
+        elif project:
+            self._remember(str(project))
+        name = Path(str(project)).name if project and "://" not in str(project) else (project or "")
+        self.setWindowTitle(f"{name} — Workbench" if name else "Workbench")
+        self.statusBar().clearMessage()
+        self._update_enabled()
+        pos = self.model.position_of(keep_answer) if keep_answer else -1
+        self.select_position(pos if pos >= 0 else 0)
+        self._update_code_counts()
+        self._update_status()
+        self.focus_grid()
+        self.project_loaded.emit(True)
+
+    def _reload_codes(self) -> None:
+        with self.store.session() as s:
+            self.codes = self.store.codes(s)
+        self.code_by_id = {c.id: c for c in self.codes}
+        cats = category_labels(getattr(self, "_codebook_key", ""))
+        self.pane.set_context(self.code_by_id, self.questions, self.subgroup_labels)
+        self.panel.set_codes(self.store, self.codes, cats)
+        self.model.set_codes(self.codes)
+        self._rebuild_code_actions()
+
+    def _rebuild_code_actions(self) -> None:
+        for a in self.code_actions:
+            self.removeAction(a)
+            a.deleteLater()
+        self.code_actions = []
+        self.m_codes.clear()
+        for c in self.codes:
+            if c.retired:
+                continue
+            a = QAction(c.label, self)
+            sc = (c.shortcut or "").lower()
+            if sc and sc not in RESERVED:
+                key = QKeySequence(sc.upper())
+                seqs = [key]
+                if sc.isdigit():
+                    seqs.append(QKeySequence(QKeyCombination(Qt.KeyboardModifier.KeypadModifier, Qt.Key(ord(sc)))))
+                a.setShortcuts(seqs)
+            a.triggered.connect(lambda _c=False, cid=c.id: self._key(lambda: self.toggle_code(cid)))
+            a.setData(c.id)
+            self.addAction(a)
+            self.m_codes.addAction(a)
+            self.code_actions.append(a)
+
+    def _codebook_changed(self, message: str) -> None:
+        """After a codebook edit: codes, labels and (for merges) codings are re-read."""
+        aid = self.current_answer_id()
+        self.undo_stack.clear()  # codings may have moved; old commands would point at them
+        self.grid.load()
+        self._reload_codes()
+        self.filter_bar.set_choices(questions=self.filter_bar._data["questions"],
+                                    subgroups=self.filter_bar._data["subgroups"],
+                                    coders=self.filter_bar._data["coders"],
+                                    codes=[c for c in self.codes if not c.retired])
+        self.model.set_filter(self.filter_bar.current())
+        pos = self.model.position_of(aid)
+        self.select_position(pos if pos >= 0 else 0)
+        self._update_code_counts()
+        self._saved()
+        if message:
+            self.statusBar().showMessage(message, 8000)
+
+    def import_dialog(self) -> None:
+        if self.store is None:
+            return
+        path, _f = QFileDialog.getOpenFileName(self, tr("Import survey"), str(Path.home()),
+                                               tr("Survey files (*.csv *.xlsx);;All files (*)"))
+        if path:
+            self.import_file(path)
+
+    def import_file(self, path: str):
+        def done(res) -> None:
+            result, grid = res
+            self.set_project(self.store, grid, self.project, keep_answer=self.current_answer_id())
+            self.statusBar().showMessage(trf("Imported {0} respondents, {1} answers", result.respondents,
+                                             result.answers), 8000)
+
+        def failed(e) -> None:
+            self.last_error = e
+            if self.interactive:
+                QMessageBox.warning(self, tr("Import failed"), str(e))
+        return start_worker(_import_and_reload, self.store, path, self.coder, parent=self,
+                            label=trf("Importing {0}…", Path(path).name), show_after_ms=0, on_done=done,
+                            on_error=failed)
+
+    # ================================================================ navigation
+    def current_position(self) -> int:
+        idx = self.table.currentIndex()
+        return idx.row() if idx.isValid() else -1
+
+    def current_answer_id(self) -> Optional[int]:
+        return self.model.answer_id(self.current_position())
+
+    def current_row(self) -> Optional[GridRow]:
+        pos = self.current_position()
+        if self.grid is None or pos < 0:
+            return None
+        return self.grid.row(self.model.grid_row(pos))
+
+    def select_position(self, pos: int) -> None:
+        if pos < 0 or pos >= self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(-1, -1))
+            self._show_current()
+            return
+        idx = self.model.index(pos, COL["text"])
+        self.table.selectionModel().setCurrentIndex(
+            idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(idx)
+
+    def step(self, delta: int) -> None:
+        pos = Grid.step(self.model.visible, self.current_position(), delta)
+        if pos >= 0:
+            self.select_position(pos)
+
+    def next_uncoded(self) -> None:
+        if self.grid is None:
+            return
+        pos = self.grid.next_uncoded(self.model.visible, self.current_position())
+        if pos >= 0:
+            self.select_position(pos)
+        else:
+            self.statusBar().showMessage(tr("No answer selected"), 3000)
+
+    def focus_grid(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def apply_filter(self, f: GridFilter) -> None:
+        self.model.set_filter(f)
+        self._counts_timer.start()
+
+    def _remember_current(self) -> None:
+        self._aid_before_reset = self.current_answer_id()
+
+    def _reselect(self) -> None:
+        """After a filter or sort: keep the current answer selected when it is still shown."""
+        pos = self.model.position_of(getattr(self, "_aid_before_reset", None))
+        self.select_position(pos if pos >= 0 else 0)
+        self._update_status()
+
+    def _current_changed(self, *_a) -> None:
+        self._show_current()
+
+    def _show_current(self) -> None:
+        row = self.current_row()
+        if row is None:
+            self.pane.show_row(None)
+            return
+        with self.store.session() as s:
+            resp = s.get(Respondent, row.respondent_id)
+            memo = self._memo(s, "answer", row.answer_id)
+        self.pane.show_row(row, resp, memo.text if memo else "")
+
+    def _memo(self, s, target_type: str, target_id: int) -> Optional[Memo]:
+        return s.exec(select(Memo).join(Coder, Coder.id == Memo.coder_id).where(
+            Memo.target_type == target_type, Memo.target_id == target_id, Coder.name == self.coder)).first()
+
+    # ================================================================ actions
+    def _typing(self) -> bool:
+        """True while the keyboard belongs to a text field (search, memo): keys are text then."""
+        w = QApplication.focusWidget()
+        if isinstance(w, (QLineEdit, QAbstractSpinBox)):
+            return True
+        if isinstance(w, (QTextEdit, QPlainTextEdit)) and not w.isReadOnly():
+            return True
+        return isinstance(w, QComboBox) and w.isEditable()
+
+    def _key(self, fn) -> None:
+        if self._typing():
+            w = QApplication.focusWidget()
+            if w is self.filter_bar.search:  # Enter in the search field: go to the answers
+                self.focus_grid()
+            return
+        if self.grid is None:
+            return
+        fn()
+
+    def _push(self, cmd) -> bool:
+        try:
+            cmd.run()
+        except Exception as e:  # nothing was saved: tell the coder right away
+            self.action_failed(e)
+            return False
+        self.undo_stack.push(cmd)
+        return True
+
+    def action_failed(self, e: BaseException) -> None:
+        self.last_error = e
+        self.lbl_saved.setText("⚠ " + tr("Could not save"))
+        self.lbl_saved.setStyleSheet("color: #c0392b; font-weight: bold;")
+        if self.interactive:
+            QMessageBox.critical(self, tr("Could not save"), trf("The change was not saved: {0}", e))
+        else:
+            print(f"workbench: {e}", file=sys.stderr)
+
+    def undo(self) -> None:
+        self._stack_call(self.undo_stack.undo)
+
+    def redo(self) -> None:
+        self._stack_call(self.undo_stack.redo)
+
+    def _stack_call(self, fn) -> None:
+        if QApplication.focusWidget() is self.filter_bar.search:
+            self.filter_bar.search.undo() if fn == self.undo_stack.undo else self.filter_bar.search.redo()
+            return
+        self.last_error = None
+        undo.set_error_sink(self.action_failed)
+        fn()
+
+    def after_action(self, answer_id: Optional[int]) -> None:
+        """Called by every command after its commit: refresh that row, the pane, the counts."""
+        if answer_id is not None and self.grid is not None:
+            self.grid.refresh_answer(answer_id)
+            self.model.answer_changed(answer_id)
+            if answer_id == self.current_answer_id():
+                self._show_current()
+        self._saved()
+        self._counts_timer.start()
+
+    def _saved(self) -> None:
+        self.last_saved = datetime.now()
+        self.lbl_saved.setStyleSheet("color: #1b7f3b;")
+        self.lbl_saved.setText("✔ " + trf("Saved {0}", self.last_saved.strftime("%H:%M:%S")))
+        self._update_status()
+
+    def toggle_code(self, code_id: int) -> None:
+        """A code's key: on the selected passage if there is one, else on the whole answer;
+        pressing it again removes it."""
+        row = self.current_row()
+        c = self.code_by_id.get(code_id)
+        if row is None or c is None:
+            return
+        span = self.pane.selected_span()
+        if span is not None:
+            same = [sp for sp in row.codings if sp.code_id == code_id and (sp.start, sp.end) == span]
+            cmd = (undo.RemoveCoding(self, row.answer_id, same, c.label) if same else
+                   None if c.retired else undo.ApplyCode(self, row.answer_id, code_id, span[0], span[1], c.label))
+            if cmd and self._push(cmd):
+                self.pane.clear_selection()
+            return
+        same = [sp for sp in row.codings if sp.code_id == code_id]
+        if same:
+            self._push(undo.RemoveCoding(self, row.answer_id, same, c.label))
+        elif not c.retired:
+            self._push(undo.ApplyCode(self, row.answer_id, code_id, label=c.label))
+
+    def remove_code(self, code_id: int) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        same = [sp for sp in row.codings if sp.code_id == code_id]
+        if same:
+            c = self.code_by_id.get(code_id)
+            self._push(undo.RemoveCoding(self, row.answer_id, same, c.label if c else str(code_id)))
+
+    def mark_coded_next(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        if not row.coded:
+            if not self._push(undo.MarkCoded(self, row.answer_id, True)):
+                return
+        self.step(1)
+        self.focus_grid()
+
+    def no_code_applies(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        if row.coded and not row.codings:
+            self.step(1)
+            return
+        if self._push(undo.NoCodeApplies(self, row.answer_id, list(row.codings))):
+            self.step(1)
+
+    def toggle_flag(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self._push(undo.SetFlag(self, row.answer_id, not row.flagged))
+
+    def memo_on_answer(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        with self.store.session() as s:
+            m = self._memo(s, "answer", row.answer_id)
+        old = m.text if m else ""
+        self._open_memo(trf("Memo on answer {0}", f"{row.respondent_key} {row.question_key}"),
+                        row.text, old, "answer", row.answer_id, row.answer_id)
+
+    def memo_on_code(self, code_id: int) -> None:
+        c = self.code_by_id.get(code_id)
+        if c is None or self.store is None:
+            return
+        with self.store.session() as s:
+            m = self._memo(s, "code", code_id)
+        self._open_memo(trf("Memo on code {0}", c.label), c.description or c.label, m.text if m else "",
+                        "code", code_id, None)
+
+    def _open_memo(self, title: str, context: str, old: str, target_type: str, target_id: int,
+                   answer_id: Optional[int]) -> None:
+        dlg = MemoDialog(title, context, old, self)
+        self.memo_dialog = dlg
+
+        def save() -> None:
+            text = dlg.text()
+            if text != old:
+                self._push(undo.Memo(self, target_type, target_id, text, old, answer_id))
+            self.focus_grid()
+        dlg.accepted.connect(save)
+        dlg.rejected.connect(self.focus_grid)
+        dlg.open()
+
+    def open_quick_pick(self) -> None:
+        if self.current_row() is None:
+            return
+        qp = QuickPick([c for c in self.codes if not c.retired], self)
+        qp.picked.connect(self.toggle_code)
+        qp.finished.connect(lambda _r: self.focus_grid() if self.pane.selected_span() is None else None)
+        self.quick_pick = qp
+        qp.open()
+        qp.edit.setFocus()
+
+    # ================================================================ status
+    def _update_enabled(self) -> None:
+        have = self.grid is not None
+        for a in (self.act_coded_next, self.act_next, self.act_prev, self.act_uncoded, self.act_flag, self.act_memo,
+                  self.act_nocode, self.act_pick, self.act_import, self.act_coder, self.act_find, self.act_clear):
+            a.setEnabled(have)
+        self.split.setVisible(have)
+        self.filter_bar.setVisible(have)
+        self.hint.setVisible(not have)
+        self.hint.setText(tr("Open a project (Ctrl+O) or the demo project to start coding."))
+
+    def _update_status(self) -> None:
+        if self.grid is None:
+            for w in (self.lbl_coder, self.lbl_progress, self.lbl_count):
+                w.setText("")
+            return
+        total = len(self.grid)
+        coded = int(self.grid.coded.sum())
+        pct = round(100 * coded / total) if total else 0
+        self.lbl_coder.setText(trf("Coder: {0}", self.coder))
+        self.lbl_progress.setText(trf("{0} coded ({1} %)", number(coded), pct))
+        self.lbl_count.setText(trf("{0} of {1} answers", number(self.model.rowCount()), number(total)))
+
+    def _update_code_counts(self) -> None:
+        if self.grid is not None:
+            self.panel.set_counts(self.grid.code_counts(self.model.visible))
+
+    # ================================================================ help
+    def show_keys(self) -> None:
+        rows = [("1–9, a–z", tr("code's key: toggle the code on the answer, or on the selected text")),
+                ("Enter / Ctrl+Enter", tr("mark coded and go to the next answer")),
+                ("N / P, Alt+↓ / Alt+↑", tr("next / previous answer")), ("U", tr("next uncoded answer")),
+                ("F", tr("flag the answer")), ("M", tr("memo on the answer")),
+                ("0 / Ctrl+0", tr("no code applies (mark coded without codes)")),
+                ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", tr("undo / redo")), ("Ctrl+K, /", tr("quick pick a code")),
+                ("Ctrl+F", tr("filter and search"))]
+        body = "".join(f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
+        QMessageBox.information(self, tr("Keyboard shortcuts"), f"<table>{body}</table>")
+
+    def about_text(self) -> str:
+        import PySide6
+        import sqlalchemy
+        from PySide6.QtCore import qVersion
+
+        try:
+            from workbench.nlp.pipeline import _last, pipeline_info
+
+            if _last is not None:
+                info = pipeline_info()
+                nlp = f"{info.get('source')} — {info.get('name')} {info.get('version', '')}"
+            else:
+                from workbench.nlp import pipeline as _p
+
+                nlp = f"{tr('not loaded')} ({_p.SPACY_MODEL} / {_p.SOURCE_BUNDLED})"
+        except Exception as e:  # the NLP part is optional for coding
+            nlp = f"{tr('not loaded')} ({e.__class__.__name__})"
+        lines = [f"<h3>Workbench {workbench.__version__}</h3>",
+                 f"<p>{html.escape(tr('A keyboard-first workbench for coding open survey answers in Danish.'))}</p>",
+                 f"<p>Python {platform.python_version()}<br>Qt {qVersion()} · PySide6 {PySide6.__version__}<br>"
+                 f"SQLAlchemy {sqlalchemy.__version__}<br>{html.escape(trf('Danish NLP pipeline: {0}', nlp))}</p>"]
+        if self.store is not None:
+            lines.append(f"<p>{html.escape(str(self.project or ''))}<br>{html.escape(self._codebook_name)}</p>")
+        return "".join(lines)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, tr("About Workbench"), self.about_text())
+
+
+def category_labels(codebook_key: str) -> dict[str, str]:
+    """Category labels live in the codebook YAML, not the project: read them from the shipped
+    file of the same key, if there is one (else the category ids are shown)."""
+    from workbench.coding.codebook import REPO_CODEBOOKS, load_codebook
+
+    for path in sorted(REPO_CODEBOOKS.glob("*.yaml")) if REPO_CODEBOOKS.exists() else []:
+        try:
+            spec = load_codebook(path)
+        except Exception:
+            continue
+        if spec.key == codebook_key:
+            return {k: v.get("label", k) for k, v in spec.categories.items()}
+    return {}
+
+
+def workbench_user() -> str:
+    import getpass
+    import os
+
+    try:
+        return os.environ.get("WORKBENCH_USER") or getpass.getuser()
+    except Exception:
+        return ""

@@ -1,0 +1,192 @@
+"""Undoable coding actions. Each command's redo() calls the core function (one committed
+transaction) and undo() calls its inverse, so undo and redo are saved at once too.
+
+Commands run once *before* they are pushed (``run()``), so a failed save raises where
+the window can show it instead of leaving a command on the stack that never happened.
+``ctx`` is the window: it has ``store``, ``coder``, ``grid`` and ``after_action(answer_id)``.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtGui import QUndoCommand
+
+from workbench.coding import codings as core
+from workbench.coding.grid import Span
+from workbench.ui.i18n import trf, tr
+
+
+_sink = {"fn": None}
+
+
+def set_error_sink(fn) -> None:
+    """Where failures during undo/redo go (Qt calls undo() from C++, so they cannot raise)."""
+    _sink["fn"] = fn
+
+
+def _report(e: BaseException) -> None:
+    if _sink["fn"] is not None:
+        _sink["fn"](e)
+    else:
+        raise e
+
+
+class _Command(QUndoCommand):
+    def __init__(self, ctx, answer_id: int, text: str, parent: Optional[QUndoCommand] = None):
+        super().__init__(text, parent)
+        self.ctx, self.answer_id = ctx, answer_id
+        self._ran = False
+
+    def run(self) -> "_Command":
+        """Do it now; the stack's first redo() is then skipped."""
+        self.do()
+        self._ran = True
+        return self
+
+    def redo(self) -> None:
+        if self._ran:
+            self._ran = False
+            return
+        try:
+            self.do()
+        except Exception as e:  # noqa: BLE001
+            _report(e)
+
+    def undo(self) -> None:
+        try:
+            self.revert()
+        except Exception as e:  # noqa: BLE001
+            _report(e)
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def _state(self) -> tuple[bool, bool]:
+        g = self.ctx.grid
+        i = g.row_of.get(self.answer_id)
+        return (bool(g.coded[i]), bool(g.flagged[i])) if i is not None else (False, False)
+
+    def _changed(self) -> None:
+        self.ctx.after_action(self.answer_id)
+
+
+class ApplyCode(_Command):
+    """Apply a code to the whole answer or a span (marks the answer coded)."""
+
+    def __init__(self, ctx, answer_id: int, code_id: int, start: Optional[int] = None, end: Optional[int] = None,
+                 label: str = ""):
+        super().__init__(ctx, answer_id, trf("apply code {0}", label or code_id))
+        self.code_id, self.start, self.end = code_id, start, end
+        self.was_coded = self._state()[0]
+        self.coding_id: Optional[int] = None
+
+    def do(self) -> None:
+        self.coding_id = core.apply_code(self.ctx.store, self.ctx.coder, self.answer_id, self.code_id,
+                                         self.start, self.end)
+        self._changed()
+
+    def revert(self) -> None:
+        if self.coding_id is not None:
+            core.remove_coding(self.ctx.store, self.coding_id)
+        if not self.was_coded:
+            core.set_coded(self.ctx.store, self.ctx.coder, self.answer_id, False)
+        self._changed()
+
+
+class RemoveCoding(_Command):
+    """Remove some of the coder's codings of an answer (e.g. every coding of one code)."""
+
+    def __init__(self, ctx, answer_id: int, spans: list[Span], label: str = "",
+                 parent: Optional[QUndoCommand] = None):
+        super().__init__(ctx, answer_id, trf("remove code {0}", label), parent)
+        self.items = [(sp.code_id, sp.start, sp.end) for sp in spans]
+        self.ids = [sp.coding_id for sp in spans]
+        self.was_coded = self._state()[0]
+
+    def do(self) -> None:
+        for cid in self.ids:
+            core.remove_coding(self.ctx.store, cid)
+        self._changed()
+
+    def revert(self) -> None:
+        self.ids = [core.apply_code(self.ctx.store, self.ctx.coder, self.answer_id, code, st, en)
+                    for code, st, en in self.items]
+        if not self.was_coded:
+            core.set_coded(self.ctx.store, self.ctx.coder, self.answer_id, False)
+        self._changed()
+
+
+class SetFlag(_Command):
+    def __init__(self, ctx, answer_id: int, flagged: bool):
+        super().__init__(ctx, answer_id, tr("flag") if flagged else tr("unflag"))
+        self.flagged = flagged
+        self.before = self._state()[1]
+
+    def do(self) -> None:
+        core.set_flag(self.ctx.store, self.ctx.coder, self.answer_id, self.flagged)
+        self._changed()
+
+    def revert(self) -> None:
+        core.set_flag(self.ctx.store, self.ctx.coder, self.answer_id, self.before)
+        self._changed()
+
+
+class MarkCoded(_Command):
+    def __init__(self, ctx, answer_id: int, coded: bool = True, parent: Optional[QUndoCommand] = None):
+        super().__init__(ctx, answer_id, tr("mark coded"), parent)
+        self.coded = coded
+        self.before = self._state()[0]
+
+    def do(self) -> None:
+        core.set_coded(self.ctx.store, self.ctx.coder, self.answer_id, self.coded)
+        self._changed()
+
+    def revert(self) -> None:
+        core.set_coded(self.ctx.store, self.ctx.coder, self.answer_id, self.before)
+        self._changed()
+
+
+class NoCodeApplies(_Command):
+    """"No code applies": remove the coder's codings of the answer and mark it coded."""
+
+    def __init__(self, ctx, answer_id: int, spans: list[Span]):
+        super().__init__(ctx, answer_id, tr("no code applies"))
+        self.remove = RemoveCoding(ctx, answer_id, spans) if spans else None
+        self.mark = MarkCoded(ctx, answer_id, True)
+
+    def do(self) -> None:
+        if self.remove:
+            self.remove.do()
+        self.mark.do()
+
+    def revert(self) -> None:
+        self.mark.revert()
+        if self.remove:
+            self.remove.revert()
+
+
+class Memo(_Command):
+    """Write a memo on an answer or a code; undo puts the old text back (empty deletes)."""
+
+    def __init__(self, ctx, target_type: str, target_id: int, text: str, old_text: str,
+                 answer_id: Optional[int] = None):
+        super().__init__(ctx, answer_id or 0, tr("memo"))
+        self.target_type, self.target_id = target_type, target_id
+        self.text, self.old_text = text, old_text
+
+    def _changed(self) -> None:
+        if self.answer_id:
+            self.ctx.after_action(self.answer_id)
+        else:
+            self.ctx.after_action(None)
+
+    def do(self) -> None:
+        core.save_memo(self.ctx.store, self.ctx.coder, self.target_type, self.target_id, self.text)
+        self._changed()
+
+    def revert(self) -> None:
+        core.save_memo(self.ctx.store, self.ctx.coder, self.target_type, self.target_id, self.old_text)
+        self._changed()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -24,6 +25,7 @@ from workbench.errors import InputError, WorkbenchError
 from workbench.coding.models import AuditEvent, Code, Codebook, Coder, Project
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_MIGRATE_LOCK = threading.Lock()
 FINAL_CODER = "final"
 
 
@@ -110,7 +112,7 @@ class Store:
 
     def migrate(self) -> None:
         """Create or upgrade the schema through Alembic (never by probing columns)."""
-        with self.engine.begin() as conn:
+        with _MIGRATE_LOCK, self.engine.begin() as conn:  # Alembic's upgrade is not thread-safe
             command.upgrade(alembic_config(conn), "head")
 
     def schema_revision(self) -> Optional[str]:

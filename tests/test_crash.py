@@ -60,14 +60,15 @@ def project(tmp_path):
 
 def test_kill_during_coding_loses_nothing_saved(project):
     rng = random.Random(1)
-    saved, removed = set(), set()
+    saved, removed, in_flight = set(), set(), set()
     for k in range(KILLS):
         lines = run_and_kill("coding", project, seed=k, delay=rng.uniform(0.05, 0.6))
         for line in lines:
             (saved if line[1] == "coding" else removed).add(line[2])
         # the worker may have been killed after committing a removal of the last coding it
         # reported but before reporting the removal: only that one may legitimately be gone
-        in_flight = {lines[-1][2]} if lines and lines[-1][1] == "coding" else set()
+        if lines and lines[-1][1] == "coding":
+            in_flight.add(lines[-1][2])
         store = healthy(project)
         with store.session() as s:
             present = set(s.exec(select(Coding.uid)).all())

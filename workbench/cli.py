@@ -321,21 +321,47 @@ def cmd_team(a) -> int:
     return 0
 
 
+def _year_arg(v: str):
+    """--year: a survey year, or 'all' for every year in the project."""
+    if v.strip().lower() in ("all", "alle"):
+        return "all"
+    try:
+        return int(v)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{v!r} is not a year or 'all'") from None
+
+
 def cmd_export(a) -> int:
-    store = _open(a.project)
     kind = a.kind
+    applies = {"--allow-pii": (a.allow_pii, ("answers", "quotes")), "--report-draft": (a.report_draft, ("quotes",)),
+               "--quotes": (a.quotes is not None, ("quotes",)), "--question": (a.question is not None, ("chart",)),
+               "--band": (a.band is not None, ("chart",)),
+               "--year": (a.year is not None, ("frequencies", "distributions", "answers", "quotes", "chart"))}
+    for opt, (given, kinds) in applies.items():  # say so rather than silently ignore an option
+        if given and kind not in kinds:
+            raise UsageError(f"{opt} applies only to: export {', '.join(kinds)}")
+    if a.quotes is not None and a.quotes < 0:
+        raise UsageError("--quotes must be 0 or more")
+    store = _open(a.project)
+    year = {} if a.year is None else {"year": a.year}
     if kind == "frequencies":
         from workbench.export.frequencies import export_frequencies as fn
-        out = fn(store, a.out, by=a.by or "main_group", coder=a.coder)
+        out = fn(store, a.out, by=a.by or "main_group", coder=a.coder, **year)
     elif kind == "distributions":
         from workbench.export.distributions import export_distributions as fn
-        out = fn(store, a.out, by=a.by or "main_group")
+        out = fn(store, a.out, by=a.by or "main_group", **year)
     elif kind == "answers":
         from workbench.export.answers import export_answers as fn
-        out = fn(store, a.out, coder=a.coder)
+        out = fn(store, a.out, coder=a.coder, allow_pii=a.allow_pii, **year)
     elif kind == "quotes":
         from workbench.export.quotes import export_quotes as fn
-        out = fn(store, a.out, coder=a.coder)
+        out = fn(store, a.out, coder=a.coder, n_quotes=3 if a.quotes is None else a.quotes,
+                 report_draft=a.report_draft, allow_pii=a.allow_pii, **year)
+    elif kind == "chart":
+        from workbench.export.preview import export_chart as fn
+        if not a.question:
+            raise UsageError("export chart needs --question qN")
+        out = fn(store, a.out, a.question, band=a.band, by=a.by or "main_group", coder=a.coder, year=a.year)
     elif kind == "qdpx":
         from workbench.export.refi import export_qdpx as fn
         out = fn(store, a.out)
@@ -515,11 +541,18 @@ def build_parser() -> argparse.ArgumentParser:
     tu.set_defaults(fn=cmd_team)
 
     ex = sub.add_parser("export", help="exports for the report")
-    ex.add_argument("kind", choices=["frequencies", "distributions", "answers", "quotes", "qdpx", "qdc"])
+    ex.add_argument("kind", choices=["frequencies", "distributions", "answers", "quotes", "chart", "qdpx", "qdc"])
     ex.add_argument("project")
     ex.add_argument("--out", required=True)
     ex.add_argument("--by", help="main_group, subgroup, gender, ethnicity, age_band or unemployment_band")
     ex.add_argument("--coder", default=None, help="a coder's name or 'final' (default: final if reconciled)")
+    ex.add_argument("--year", type=_year_arg, metavar="N|all", help="survey year (default: the newest; answers: all)")
+    ex.add_argument("--allow-pii", action="store_true", help="answers, quotes: keep open personal data as written")
+    ex.add_argument("--report-draft", action="store_true", help="quotes: a chapter-per-main-group report draft")
+    ex.add_argument("--quotes", type=int, metavar="N", help="quotes: quotes per theme (default 3)")
+    ex.add_argument("--question", metavar="qN", help="chart: the question")
+    ex.add_argument("--band", help="chart: a band (negativ, neutral, positiv, ved_ikke) for its theme chart; "
+                                   "without it, the answer distribution")
     ex.set_defaults(fn=cmd_export)
     b = sub.add_parser("backup", help="take a timestamped backup of a project file")
     b.add_argument("project")
@@ -532,6 +565,9 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("project")
     rs.add_argument("backup")
     rs.set_defaults(fn=cmd_restore)
+    from workbench.cli_privacy import register as _register_privacy  # pii-scan, pseudonymise
+
+    _register_privacy(sub)
     return p
 
 

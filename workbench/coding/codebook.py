@@ -138,6 +138,11 @@ def parse_codebook(raw: Any, name: str = "codebook") -> CodebookSpec:
         unknown = set(c) - _CODE_FIELDS
         if unknown:
             bad(f"unknown field(s) {', '.join(sorted(unknown))}", i)
+        for fld in ("id", "label", "category", "parent", "description", "include", "exclude", "colour", "color",
+                    "shortcut"):  # a list or mapping here would otherwise become the text "['x']"
+            if isinstance(c.get(fld), (dict, list)):
+                bad("must be a single text, not a list or mapping", i, fld)
+                c = {k: v for k, v in c.items() if k != fld}
         cid = str(c.get("id") or "").strip()
         if not cid:
             bad("missing id", i, "id")

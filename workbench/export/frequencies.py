@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 
 from workbench.coding.bands import BAND_LABELS, BANDS
@@ -32,9 +33,8 @@ def compute_frequencies(data: D.CodedData, by: str = "main_group", include_all: 
     """The long table (COLUMNS), every code for every question/band/group with answers."""
     D.check_by(by)
     a = data.answers[data.answers["has_text"] & data.answers["band"].notna()]
-    m = data.code_matrix().reindex(a["answer_id"]).fillna(0).astype(int)
-    m.index = a.index
     keys = list(data.codes["key"])
+    m = _code_matrix(data, a, keys)
     qpos = dict(zip(data.questions["key"], data.questions["position"]))
     groups = data.groups(by) + ([D.ALL] if include_all else [])
     gpos = {g: i for i, g in enumerate(groups)}
@@ -70,6 +70,19 @@ def compute_frequencies(data: D.CodedData, by: str = "main_group", include_all: 
     return df.reset_index(drop=True)
 
 
+def _code_matrix(data: D.CodedData, a: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Rows of ``a`` × code keys, 1 where the coder applied the code: set by position in numpy
+    (what data.code_matrix's crosstab computes, without its slow per-group aggregation)."""
+    mat = np.zeros((len(a), len(keys)), dtype=int)
+    cod = data.codings
+    if not cod.empty and keys and len(a):
+        row = pd.Index(a["answer_id"]).get_indexer(cod["answer_id"])
+        col = pd.Index(keys).get_indexer(cod["code"])
+        ok = (row >= 0) & (col >= 0)
+        mat[row[ok], col[ok]] = 1
+    return pd.DataFrame(mat, index=a.index, columns=keys)
+
+
 def frequencies_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so Excel reads æøå; the body holds data only (no header lines)."""
     buf = io.StringIO()
@@ -92,10 +105,14 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
 
     wb = Workbook()
     wb.remove(wb.active)
-    groups = [g for g in data.groups(by) + [D.ALL] if g in set(df["group"])]
+    present_groups, present_qs = set(df["group"]), set(df["question"])  # once, not per element
+    groups = [g for g in data.groups(by) + [D.ALL] if g in present_groups]
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     small = suppressed(data.min_cell)
-    for q in [k for k in data.questions["key"] if k in set(df["question"])] or []:
+    labels: dict[str, str] = {}  # data.code_label, looked up once instead of per row
+    for key, label in zip(data.codes["key"], data.codes["label"]):
+        labels.setdefault(key, str(label))
+    for q in [k for k in data.questions["key"] if k in present_qs] or []:
         info = data.question_info(q)
         ws = wb.create_sheet(q[:31])
         set_text(ws.cell(1, 1), f"{q} — {info.get('topic', '')}: {info.get('text', '')}").font = Font(bold=True, size=13)
@@ -133,7 +150,7 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
                 if int(total[k]) == 0:
                     continue
                 set_text(ws.cell(r, 1), BAND_LABELS[b])
-                set_text(ws.cell(r, 2), data.code_label(k))
+                set_text(ws.cell(r, 2), labels.get(k, k))
                 set_text(ws.cell(r, 3), k)
                 for i, g in enumerate(groups):
                     if (k, g) not in cells:

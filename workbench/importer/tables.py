@@ -87,12 +87,13 @@ def read_table(path: str | Path) -> Table:
     except csv.Error as e:
         raise InputError(f"is not valid CSV: {e}", file=file) from None
     header = [h.strip() for h in records[0]]
+    width = len(header)
     rows = []
     for r in records[1:]:
-        if not any(x.strip() for x in r):
-            rows.append([""] * len(header))  # keep numbering; blank rows are skipped later
+        if not (r and r[0].strip()) and not any(x.strip() for x in r):  # first cell set: not blank
+            rows.append([""] * width)  # keep numbering; blank rows are skipped later
             continue
-        rows.append((r + [""] * len(header))[: max(len(header), len(r))])
+        rows.append(r if len(r) == width else (r + [""] * width)[: max(width, len(r))])
     return Table(file, header, rows, encoding, delim)
 
 

@@ -426,6 +426,43 @@ def skip(store, coder: str, answer_id: int, code: str | int, score: Optional[flo
     _feedback(store, coder, answer_id, code, "skipped", score)
 
 
+def feedback_of(store, coder: str, answer_id: int, code: str | int) -> Optional[tuple[str, Optional[float]]]:
+    """The coder's current (verdict, score) on a suggested code for an answer, or None; read
+    before a verdict so that undoing it can put the earlier one back."""
+    from workbench.coding.models import Coder, SuggestionFeedback
+
+    with store.session() as s:
+        cid = _code_id(s, store, code)
+        fb = s.exec(select(SuggestionFeedback).join(Coder, Coder.id == SuggestionFeedback.coder_id).where(
+            SuggestionFeedback.answer_id == answer_id, SuggestionFeedback.code_id == cid,
+            Coder.name == coder)).first()
+    return None if fb is None else (fb.verdict, fb.score)
+
+
+def restore_feedback(store, coder: str, answer_id: int, code: str | int,
+                     previous: Optional[tuple[str, Optional[float]]]) -> None:
+    """Undo a verdict: put back ``previous`` (from ``feedback_of``) or, when there was none,
+    delete the verdict, so an undone reject is suggested again. One transaction, logged."""
+    from workbench.coding.models import SuggestionFeedback, utcnow
+
+    with store.transaction() as s:
+        c = store.coder(s, coder)
+        cid = _code_id(s, store, code)
+        fb = s.exec(select(SuggestionFeedback).where(SuggestionFeedback.answer_id == answer_id,
+                                                     SuggestionFeedback.code_id == cid,
+                                                     SuggestionFeedback.coder_id == c.id)).first()
+        if previous is None:
+            if fb is not None:
+                s.delete(fb)
+        else:
+            if fb is None:
+                fb = SuggestionFeedback(answer_id=answer_id, code_id=cid, coder_id=c.id, verdict=previous[0])
+            fb.verdict, fb.score, fb.at = previous[0], previous[1], utcnow()
+            s.add(fb)
+        store.log(s, "suggestion.undo", "answer", answer_id, coder=coder, code_id=cid,
+                  restored=None if previous is None else previous[0])
+
+
 # -- project data ------------------------------------------------------------------------------
 
 def load_items(store, answer_ids: Optional[Iterable[int]] = None) -> list[AnswerItem]:
@@ -664,6 +701,6 @@ def evaluate_csv(gold: str | Path, codebook: Optional[str | Path] = None, projec
 
 
 __all__ = ["Suggester", "Suggestion", "AnswerItem", "CodeQuality", "FitReport", "cross_validate", "precode",
-           "uncertainty_queue", "accept", "reject", "skip", "suggest_csv", "evaluate_csv", "evaluate_items",
+           "uncertainty_queue", "accept", "reject", "skip", "feedback_of", "restore_feedback", "suggest_csv", "evaluate_csv", "evaluate_items",
            "training_data", "load_items", "reliability_answers", "suggestions_enabled", "precision_threshold",
            "DECISION_THRESHOLD", "SETTING_MIN_PRECISION", "DEFAULT_MIN_PRECISION"]

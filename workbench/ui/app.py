@@ -97,6 +97,9 @@ def run_gui(project: Optional[str] = None, demo: bool = False, screenshot: Optio
                 from workbench.errors import InputError
 
                 return 2 if isinstance(err, InputError) else 1
+            sug = getattr(win, "suggestions", None)  # the first answer's suggestions belong in the picture
+            if sug is not None and not sug.idle():
+                wait_for(sug.settled, 90_000)
     if screenshot is not None:
         return take_screenshot(win, screenshot, w_h)
     win.show()

@@ -189,6 +189,117 @@ DA: dict[str, str] = {
     "undo / redo": "fortryd / gentag", "quick pick a code": "hurtigvalg af kode", "filter and search": "filtrér og søg",
     "apply code {0}": "anvend kode {0}", "remove code {0}": "fjern kode {0}", "flag": "flag", "unflag": "fjern flag",
     "mark coded": "markér kodet", "no code applies": "ingen kode passer", "memo": "memo",
+    # code suggestions (suggestion_panel.py)
+    "Suggestions": "Forslag", "Accept all confident": "Acceptér alle sikre",
+    "Loading suggestions…": "Indlæser forslag…",
+    "No suggestions: this answer is in a reliability round, where suggestions would bias the agreement between coders.":
+        "Ingen forslag: svaret er i en reliabilitetsrunde, hvor forslag ville påvirke enigheden mellem koderne.",
+    "No suggestion reaches the minimum precision ({0} %).": "Intet forslag når minimumspræcisionen ({0} %).",
+    "No suggestions for this answer.": "Ingen forslag til dette svar.",
+    "Accept the {0} confident suggestions (Ctrl+Shift+A)": "Acceptér de {0} sikre forslag (Ctrl+Shift+A)",
+    "Ctrl+1…5 accepts, Ctrl+Shift+1…5 rejects": "Ctrl+1…5 accepterer, Ctrl+Shift+1…5 afviser",
+    "Ctrl+{0} accepts, Ctrl+Shift+{0} rejects": "Ctrl+{0} accepterer, Ctrl+Shift+{0} afviser",
+    "Accept (Ctrl+{0})": "Acceptér (Ctrl+{0})", "Reject (Ctrl+Shift+{0})": "Afvis (Ctrl+Shift+{0})",
+    "learned from your codings": "lært af dine kodninger",
+    "resembles the codebook's examples": "ligner kodebogens eksempler",
+    "the codebook's keywords": "kodebogens nøgleord", "codebook and learned model": "kodebog og lært model",
+    "Source: {0}": "Kilde: {0}", "Resembles: {0}": "Ligner: {0}",
+    "★ Confident: passes the code's measured precision threshold":
+        "★ Sikker: over kodens målte præcisionstærskel",
+    "Minimum precision of suggestions": "Minimumspræcision for forslag",
+    "Minimum precision of suggestions…": "Minimumspræcision for forslag…",
+    "off (show all)": "fra (vis alle)", "Minimum precision": "Minimumspræcision",
+    "Show only suggestions whose code reaches this precision in the cross-validation on your own codings. "
+    "Off shows every ranked suggestion.":
+        "Vis kun forslag, hvis kode når denne præcision i krydsvalideringen på dine egne kodninger. "
+        "Fra viser alle rangordnede forslag.",
+    "Accept suggestion {0}": "Acceptér forslag {0}", "Reject suggestion {0}": "Afvis forslag {0}",
+    "Accept all confident suggestions": "Acceptér alle sikre forslag",
+    "Most uncertain first": "Usikre svar først", "Ordering by uncertainty…": "Sorterer efter usikkerhed…",
+    "{0} uncertain answers first": "{0} usikre svar først",
+    "Suggestions are still loading": "Forslagene indlæses stadig",
+    "Suggestions failed: {0}": "Forslag mislykkedes: {0}", "Rejected: {0}": "Afvist: {0}",
+    "No confident suggestions for this answer": "Ingen sikre forslag til dette svar",
+    "Suggestions: loading…": "Forslag: indlæser…", "Suggestions: codebook": "Forslag: kodebog",
+    "Suggestions: learned from {0} answers": "Forslag: lært af {0} svar", "learning…": "lærer…",
+    "accept suggestion {0}": "acceptér forslag {0}", "reject suggestion {0}": "afvis forslag {0}",
+    "accept {0} confident suggestions": "acceptér {0} sikre forslag",
+    # reconciliation view, agreement report, live refresh
+    "Reconcile…": "Afstem kodninger…", "Agreement…": "Enighed…", "Reconcile codings": "Afstem kodninger",
+    "agreed": "enige", "disagreed": "uenige", "decided": "afgjort", "stale": "forældet", "Decided by": "Afgjort af",
+    "coders agreed": "koderne var enige", "union of the coders": "alle koderes koder",
+    "edited by hand": "redigeret i hånden",
+    "Check the codes that apply; none checked means no code applies.":
+        "Markér de koder, der passer; ingen markeret betyder, at ingen kode passer.",
+    "Note saved with the decision (Ctrl+M)": "Note, der gemmes med afgørelsen (Ctrl+M)",
+    "Union (U)": "Alle koders koder (U)", "No code applies (0)": "Ingen kode passer (0)",
+    "Edit codes… (E)": "Redigér koder… (E)", "Next open (N)": "Næste åbne (N)", "Merge agreed": "Flet de enige",
+    "Merged {0} agreed answers automatically.": "Flettede automatisk {0} svar, hvor koderne var enige.",
+    "Coders: {0} — {1} answers: {2} disagreed, {3} stale, {4} decided, {5} agreed":
+        "Kodere: {0} — {1} svar: {2} uenige, {3} forældede, {4} afgjort, {5} enige",
+    "Nothing to reconcile": "Intet at afstemme", "Not decided yet.": "Ikke afgjort endnu.",
+    "took {0}'s coding": "tog {0}s kodning", "Decided by {0}, {1}: {2}": "Afgjort af {0}, {1}: {2}",
+    "Note: {0}": "Note: {0}", "Final:": "Endelig:",
+    "A coder has changed their coding since: look again.": "En koder har ændret sin kodning siden: se på svaret igen.",
+    "There is no coder {0} here.": "Der er ingen koder {0} her.", "Final codes for {0} {1}": "Endelige koder for {0} {1}",
+    "Another supervisor decided this answer meanwhile. It has been reloaded: look at their decision and decide "
+    "again if needed.": "En anden supervisor har afgjort dette svar i mellemtiden. Det er indlæst igen: se "
+                       "afgørelsen, og afgør igen om nødvendigt.",
+    "The decision was not saved: {0}": "Afgørelsen blev ikke gemt: {0}", "Saved: {0} {1}": "Gemt: {0} {1}",
+    "No open answers left.": "Ingen åbne svar tilbage.",
+    "Only a supervisor or an administrator can reconcile codings. {0} is not one in this project; ask an "
+    "administrator to give you the supervisor role.":
+        "Kun en supervisor eller en administrator kan afstemme kodninger. {0} er ikke det i dette projekt; bed en "
+        "administrator om at give dig supervisorrollen.",
+    "Inter-coder agreement": "Enighed mellem kodere", "Section": "Afsnit", "Name": "Navn", "Alpha": "Alfa",
+    "Kappa": "Kappa", "Agreement %": "Enighed %", "Units": "Svar", "Overall": "Samlet",
+    "Identical code sets": "Identiske kodesæt", "Passages (u-alpha)": "Udsnit (u-alfa)", "Coders:": "Kodere:",
+    "Compute": "Beregn", "Choose at least two coders.": "Vælg mindst to kodere.", "Computing…": "Beregner…",
+    "Computing agreement…": "Beregner enighed…",
+    "{0}: {1} answers coded by all. Krippendorff's alpha {2}, agreement {3} %.":
+        "{0}: {1} svar kodet af alle. Krippendorffs alfa {2}, enighed {3} %.",
+    "Updated: {0} changes from others": "Opdateret: {0} ændringer fra andre",
+    # export dialog, chart viewer, backups
+    "&Export…": "&Eksportér…", "Export": "Eksport", "Export…": "Eksportér…", "Preview": "Vis eksempel",
+    "Close": "Luk", "Open folder": "Åbn mappe", "Grouping": "Gruppering", "Chart": "Diagram", "Year": "År",
+    "Minimum cell size": "Mindste cellestørrelse", "Quotes per theme": "Citater pr. tema",
+    "Theme frequencies": "Temafrekvenser", "Answer distributions": "Svarfordelinger",
+    "Quotes (Word)": "Citater (Word)", "Report draft (Word)": "Rapportudkast (Word)",
+    "REFI-QDA project (.qdpx)": "REFI-QDA-projekt (.qdpx)", "Codebook (.qdc)": "Kodebog (.qdc)",
+    "Main group": "Hovedgruppe", "Target group": "Målgruppe", "Gender": "Køn", "Ethnicity": "Etnicitet",
+    "Age band": "Aldersgruppe", "Unemployment band": "Ledighedsperiode",
+    "Answer distribution": "Svarfordeling", "Themes: {0}": "Temaer: {0}",
+    "Default (newest survey; answers: all years)": "Standard (nyeste survey; svar: alle år)",
+    "All years": "Alle år",
+    "Smaller groups are hidden; a change is saved in the project":
+        "Mindre grupper skjules; en ændring gemmes i projektet",
+    "Allow personal data (show names, e-mails … as written)":
+        "Tillad personoplysninger (vis navne, e-mails … som skrevet)",
+    "Computing the preview…": "Beregner eksemplet…", "Preview of the chart": "Eksempel på diagrammet",
+    "Preview: the first {0} rows": "Eksempel: de første {0} rækker",
+    "No preview for this export: it is written as a whole.":
+        "Intet eksempel for denne eksport: den skrives samlet.",
+    "No preview: {0}": "Intet eksempel: {0}", "Exporting to {0}…": "Eksporterer til {0}…",
+    "Exported to {0}": "Eksporteret til {0}", "Export failed: {0}": "Eksporten mislykkedes: {0}",
+    "Excel workbook (*.xlsx)": "Excel-projektmappe (*.xlsx)", "CSV file (*.csv)": "CSV-fil (*.csv)",
+    "Word document (*.docx)": "Word-dokument (*.docx)", "REFI-QDA project (*.qdpx)": "REFI-QDA-projekt (*.qdpx)",
+    "REFI-QDA codebook (*.qdc)": "REFI-QDA-kodebog (*.qdc)", "PNG image (*.png)": "PNG-billede (*.png)",
+    "SVG image (*.svg)": "SVG-billede (*.svg)", "PDF (*.pdf)": "PDF (*.pdf)",
+    "Charts…": "Diagrammer…", "Charts": "Diagrammer", "Drawing the charts…": "Tegner diagrammerne…",
+    "No chart: {0}": "Intet diagram: {0}", "The project has no questions yet.": "Projektet har endnu ingen spørgsmål.",
+    "Restore from backup…": "Gendan fra sikkerhedskopi…", "Restore from backup": "Gendan fra sikkerhedskopi",
+    "Restore": "Gendan", "Time": "Tidspunkt", "Size": "Størrelse", "File": "Fil", "{0} kB": "{0} kB",
+    "(before a restore)": "(før en gendannelse)",
+    "Choose the state to go back to; the current state is kept as a backup first.":
+        "Vælg den tilstand, du vil tilbage til; den nuværende tilstand gemmes først som sikkerhedskopi.",
+    "Replace the project with the backup from {0}? The current state is kept first.":
+        "Erstat projektet med sikkerhedskopien fra {0}? Den nuværende tilstand gemmes først.",
+    "Restoring the backup…": "Gendanner sikkerhedskopien…",
+    "Restored {0}; the state before is kept in {1}": "Gendannede {0}; tilstanden før er gemt i {1}",
+    "The restore failed: {0}": "Gendannelsen mislykkedes: {0}",
+    "Automatic backup failed: {0}": "Automatisk sikkerhedskopi mislykkedes: {0}",
+    "Only project files have backups here; a team project is backed up on its server.":
+        "Kun projektfiler har sikkerhedskopier her; et teamprojekt sikkerhedskopieres på serveren.",
 }
 
 

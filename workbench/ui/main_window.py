@@ -104,7 +104,14 @@ class MainWindow(QMainWindow):
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(250)
         self._counts_timer.timeout.connect(self._update_code_counts)
+        from workbench.ui import suggestion_panel  # code suggestions under the answer (Ctrl+1..5)
+        self.suggestions = suggestion_panel.attach(self)
         self._update_enabled()
+        from workbench.ui import backups, export_dialog  # Fil → Eksportér…, Vis → Diagrammer…, backups
+        export_dialog.install(self)
+        backups.install(self)
+        from workbench.ui import reconcile_view  # Kodning → Afstem kodninger…, Enighed…; live refresh
+        reconcile_view.install(self)
 
     # ================================================================ construction
     def _build_widgets(self) -> None:

@@ -679,5 +679,629 @@
         <source>memo</source>
         <translation>memo</translation>
     </message>
+    <message>
+        <source>Suggestions</source>
+        <translation>Forslag</translation>
+    </message>
+    <message>
+        <source>Accept all confident</source>
+        <translation>Acceptér alle sikre</translation>
+    </message>
+    <message>
+        <source>Loading suggestions…</source>
+        <translation>Indlæser forslag…</translation>
+    </message>
+    <message>
+        <source>No suggestions: this answer is in a reliability round, where suggestions would bias the agreement between coders.</source>
+        <translation>Ingen forslag: svaret er i en reliabilitetsrunde, hvor forslag ville påvirke enigheden mellem koderne.</translation>
+    </message>
+    <message>
+        <source>No suggestion reaches the minimum precision ({0} %).</source>
+        <translation>Intet forslag når minimumspræcisionen ({0} %).</translation>
+    </message>
+    <message>
+        <source>No suggestions for this answer.</source>
+        <translation>Ingen forslag til dette svar.</translation>
+    </message>
+    <message>
+        <source>Accept the {0} confident suggestions (Ctrl+Shift+A)</source>
+        <translation>Acceptér de {0} sikre forslag (Ctrl+Shift+A)</translation>
+    </message>
+    <message>
+        <source>Ctrl+1…5 accepts, Ctrl+Shift+1…5 rejects</source>
+        <translation>Ctrl+1…5 accepterer, Ctrl+Shift+1…5 afviser</translation>
+    </message>
+    <message>
+        <source>Ctrl+{0} accepts, Ctrl+Shift+{0} rejects</source>
+        <translation>Ctrl+{0} accepterer, Ctrl+Shift+{0} afviser</translation>
+    </message>
+    <message>
+        <source>Accept (Ctrl+{0})</source>
+        <translation>Acceptér (Ctrl+{0})</translation>
+    </message>
+    <message>
+        <source>Reject (Ctrl+Shift+{0})</source>
+        <translation>Afvis (Ctrl+Shift+{0})</translation>
+    </message>
+    <message>
+        <source>learned from your codings</source>
+        <translation>lært af dine kodninger</translation>
+    </message>
+    <message>
+        <source>resembles the codebook's examples</source>
+        <translation>ligner kodebogens eksempler</translation>
+    </message>
+    <message>
+        <source>the codebook's keywords</source>
+        <translation>kodebogens nøgleord</translation>
+    </message>
+    <message>
+        <source>codebook and learned model</source>
+        <translation>kodebog og lært model</translation>
+    </message>
+    <message>
+        <source>Source: {0}</source>
+        <translation>Kilde: {0}</translation>
+    </message>
+    <message>
+        <source>Resembles: {0}</source>
+        <translation>Ligner: {0}</translation>
+    </message>
+    <message>
+        <source>★ Confident: passes the code's measured precision threshold</source>
+        <translation>★ Sikker: over kodens målte præcisionstærskel</translation>
+    </message>
+    <message>
+        <source>Minimum precision of suggestions</source>
+        <translation>Minimumspræcision for forslag</translation>
+    </message>
+    <message>
+        <source>Minimum precision of suggestions…</source>
+        <translation>Minimumspræcision for forslag…</translation>
+    </message>
+    <message>
+        <source>off (show all)</source>
+        <translation>fra (vis alle)</translation>
+    </message>
+    <message>
+        <source>Minimum precision</source>
+        <translation>Minimumspræcision</translation>
+    </message>
+    <message>
+        <source>Show only suggestions whose code reaches this precision in the cross-validation on your own codings. Off shows every ranked suggestion.</source>
+        <translation>Vis kun forslag, hvis kode når denne præcision i krydsvalideringen på dine egne kodninger. Fra viser alle rangordnede forslag.</translation>
+    </message>
+    <message>
+        <source>Accept suggestion {0}</source>
+        <translation>Acceptér forslag {0}</translation>
+    </message>
+    <message>
+        <source>Reject suggestion {0}</source>
+        <translation>Afvis forslag {0}</translation>
+    </message>
+    <message>
+        <source>Accept all confident suggestions</source>
+        <translation>Acceptér alle sikre forslag</translation>
+    </message>
+    <message>
+        <source>Most uncertain first</source>
+        <translation>Usikre svar først</translation>
+    </message>
+    <message>
+        <source>Ordering by uncertainty…</source>
+        <translation>Sorterer efter usikkerhed…</translation>
+    </message>
+    <message>
+        <source>{0} uncertain answers first</source>
+        <translation>{0} usikre svar først</translation>
+    </message>
+    <message>
+        <source>Suggestions are still loading</source>
+        <translation>Forslagene indlæses stadig</translation>
+    </message>
+    <message>
+        <source>Suggestions failed: {0}</source>
+        <translation>Forslag mislykkedes: {0}</translation>
+    </message>
+    <message>
+        <source>Rejected: {0}</source>
+        <translation>Afvist: {0}</translation>
+    </message>
+    <message>
+        <source>No confident suggestions for this answer</source>
+        <translation>Ingen sikre forslag til dette svar</translation>
+    </message>
+    <message>
+        <source>Suggestions: loading…</source>
+        <translation>Forslag: indlæser…</translation>
+    </message>
+    <message>
+        <source>Suggestions: codebook</source>
+        <translation>Forslag: kodebog</translation>
+    </message>
+    <message>
+        <source>Suggestions: learned from {0} answers</source>
+        <translation>Forslag: lært af {0} svar</translation>
+    </message>
+    <message>
+        <source>learning…</source>
+        <translation>lærer…</translation>
+    </message>
+    <message>
+        <source>accept suggestion {0}</source>
+        <translation>acceptér forslag {0}</translation>
+    </message>
+    <message>
+        <source>reject suggestion {0}</source>
+        <translation>afvis forslag {0}</translation>
+    </message>
+    <message>
+        <source>accept {0} confident suggestions</source>
+        <translation>acceptér {0} sikre forslag</translation>
+    </message>
+    <message>
+        <source>Reconcile…</source>
+        <translation>Afstem kodninger…</translation>
+    </message>
+    <message>
+        <source>Agreement…</source>
+        <translation>Enighed…</translation>
+    </message>
+    <message>
+        <source>Reconcile codings</source>
+        <translation>Afstem kodninger</translation>
+    </message>
+    <message>
+        <source>agreed</source>
+        <translation>enige</translation>
+    </message>
+    <message>
+        <source>disagreed</source>
+        <translation>uenige</translation>
+    </message>
+    <message>
+        <source>decided</source>
+        <translation>afgjort</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>forældet</translation>
+    </message>
+    <message>
+        <source>Decided by</source>
+        <translation>Afgjort af</translation>
+    </message>
+    <message>
+        <source>coders agreed</source>
+        <translation>koderne var enige</translation>
+    </message>
+    <message>
+        <source>union of the coders</source>
+        <translation>alle koderes koder</translation>
+    </message>
+    <message>
+        <source>edited by hand</source>
+        <translation>redigeret i hånden</translation>
+    </message>
+    <message>
+        <source>Check the codes that apply; none checked means no code applies.</source>
+        <translation>Markér de koder, der passer; ingen markeret betyder, at ingen kode passer.</translation>
+    </message>
+    <message>
+        <source>Note saved with the decision (Ctrl+M)</source>
+        <translation>Note, der gemmes med afgørelsen (Ctrl+M)</translation>
+    </message>
+    <message>
+        <source>Union (U)</source>
+        <translation>Alle koders koder (U)</translation>
+    </message>
+    <message>
+        <source>No code applies (0)</source>
+        <translation>Ingen kode passer (0)</translation>
+    </message>
+    <message>
+        <source>Edit codes… (E)</source>
+        <translation>Redigér koder… (E)</translation>
+    </message>
+    <message>
+        <source>Next open (N)</source>
+        <translation>Næste åbne (N)</translation>
+    </message>
+    <message>
+        <source>Merge agreed</source>
+        <translation>Flet de enige</translation>
+    </message>
+    <message>
+        <source>Merged {0} agreed answers automatically.</source>
+        <translation>Flettede automatisk {0} svar, hvor koderne var enige.</translation>
+    </message>
+    <message>
+        <source>Coders: {0} — {1} answers: {2} disagreed, {3} stale, {4} decided, {5} agreed</source>
+        <translation>Kodere: {0} — {1} svar: {2} uenige, {3} forældede, {4} afgjort, {5} enige</translation>
+    </message>
+    <message>
+        <source>Nothing to reconcile</source>
+        <translation>Intet at afstemme</translation>
+    </message>
+    <message>
+        <source>Not decided yet.</source>
+        <translation>Ikke afgjort endnu.</translation>
+    </message>
+    <message>
+        <source>took {0}'s coding</source>
+        <translation>tog {0}s kodning</translation>
+    </message>
+    <message>
+        <source>Decided by {0}, {1}: {2}</source>
+        <translation>Afgjort af {0}, {1}: {2}</translation>
+    </message>
+    <message>
+        <source>Note: {0}</source>
+        <translation>Note: {0}</translation>
+    </message>
+    <message>
+        <source>Final:</source>
+        <translation>Endelig:</translation>
+    </message>
+    <message>
+        <source>A coder has changed their coding since: look again.</source>
+        <translation>En koder har ændret sin kodning siden: se på svaret igen.</translation>
+    </message>
+    <message>
+        <source>There is no coder {0} here.</source>
+        <translation>Der er ingen koder {0} her.</translation>
+    </message>
+    <message>
+        <source>Final codes for {0} {1}</source>
+        <translation>Endelige koder for {0} {1}</translation>
+    </message>
+    <message>
+        <source>Another supervisor decided this answer meanwhile. It has been reloaded: look at their decision and decide again if needed.</source>
+        <translation>En anden supervisor har afgjort dette svar i mellemtiden. Det er indlæst igen: se afgørelsen, og afgør igen om nødvendigt.</translation>
+    </message>
+    <message>
+        <source>The decision was not saved: {0}</source>
+        <translation>Afgørelsen blev ikke gemt: {0}</translation>
+    </message>
+    <message>
+        <source>Saved: {0} {1}</source>
+        <translation>Gemt: {0} {1}</translation>
+    </message>
+    <message>
+        <source>No open answers left.</source>
+        <translation>Ingen åbne svar tilbage.</translation>
+    </message>
+    <message>
+        <source>Only a supervisor or an administrator can reconcile codings. {0} is not one in this project; ask an administrator to give you the supervisor role.</source>
+        <translation>Kun en supervisor eller en administrator kan afstemme kodninger. {0} er ikke det i dette projekt; bed en administrator om at give dig supervisorrollen.</translation>
+    </message>
+    <message>
+        <source>Inter-coder agreement</source>
+        <translation>Enighed mellem kodere</translation>
+    </message>
+    <message>
+        <source>Section</source>
+        <translation>Afsnit</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Navn</translation>
+    </message>
+    <message>
+        <source>Alpha</source>
+        <translation>Alfa</translation>
+    </message>
+    <message>
+        <source>Kappa</source>
+        <translation>Kappa</translation>
+    </message>
+    <message>
+        <source>Agreement %</source>
+        <translation>Enighed %</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>Svar</translation>
+    </message>
+    <message>
+        <source>Overall</source>
+        <translation>Samlet</translation>
+    </message>
+    <message>
+        <source>Identical code sets</source>
+        <translation>Identiske kodesæt</translation>
+    </message>
+    <message>
+        <source>Passages (u-alpha)</source>
+        <translation>Udsnit (u-alfa)</translation>
+    </message>
+    <message>
+        <source>Coders:</source>
+        <translation>Kodere:</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Beregn</translation>
+    </message>
+    <message>
+        <source>Choose at least two coders.</source>
+        <translation>Vælg mindst to kodere.</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>Beregner…</translation>
+    </message>
+    <message>
+        <source>Computing agreement…</source>
+        <translation>Beregner enighed…</translation>
+    </message>
+    <message>
+        <source>{0}: {1} answers coded by all. Krippendorff's alpha {2}, agreement {3} %.</source>
+        <translation>{0}: {1} svar kodet af alle. Krippendorffs alfa {2}, enighed {3} %.</translation>
+    </message>
+    <message>
+        <source>Updated: {0} changes from others</source>
+        <translation>Opdateret: {0} ændringer fra andre</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Eksportér…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Eksport</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Eksportér…</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vis eksempel</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Luk</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Åbn mappe</translation>
+    </message>
+    <message>
+        <source>Grouping</source>
+        <translation>Gruppering</translation>
+    </message>
+    <message>
+        <source>Chart</source>
+        <translation>Diagram</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>År</translation>
+    </message>
+    <message>
+        <source>Minimum cell size</source>
+        <translation>Mindste cellestørrelse</translation>
+    </message>
+    <message>
+        <source>Quotes per theme</source>
+        <translation>Citater pr. tema</translation>
+    </message>
+    <message>
+        <source>Theme frequencies</source>
+        <translation>Temafrekvenser</translation>
+    </message>
+    <message>
+        <source>Answer distributions</source>
+        <translation>Svarfordelinger</translation>
+    </message>
+    <message>
+        <source>Quotes (Word)</source>
+        <translation>Citater (Word)</translation>
+    </message>
+    <message>
+        <source>Report draft (Word)</source>
+        <translation>Rapportudkast (Word)</translation>
+    </message>
+    <message>
+        <source>REFI-QDA project (.qdpx)</source>
+        <translation>REFI-QDA-projekt (.qdpx)</translation>
+    </message>
+    <message>
+        <source>Codebook (.qdc)</source>
+        <translation>Kodebog (.qdc)</translation>
+    </message>
+    <message>
+        <source>Main group</source>
+        <translation>Hovedgruppe</translation>
+    </message>
+    <message>
+        <source>Target group</source>
+        <translation>Målgruppe</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>Køn</translation>
+    </message>
+    <message>
+        <source>Ethnicity</source>
+        <translation>Etnicitet</translation>
+    </message>
+    <message>
+        <source>Age band</source>
+        <translation>Aldersgruppe</translation>
+    </message>
+    <message>
+        <source>Unemployment band</source>
+        <translation>Ledighedsperiode</translation>
+    </message>
+    <message>
+        <source>Answer distribution</source>
+        <translation>Svarfordeling</translation>
+    </message>
+    <message>
+        <source>Themes: {0}</source>
+        <translation>Temaer: {0}</translation>
+    </message>
+    <message>
+        <source>Default (newest survey; answers: all years)</source>
+        <translation>Standard (nyeste survey; svar: alle år)</translation>
+    </message>
+    <message>
+        <source>All years</source>
+        <translation>Alle år</translation>
+    </message>
+    <message>
+        <source>Smaller groups are hidden; a change is saved in the project</source>
+        <translation>Mindre grupper skjules; en ændring gemmes i projektet</translation>
+    </message>
+    <message>
+        <source>Allow personal data (show names, e-mails … as written)</source>
+        <translation>Tillad personoplysninger (vis navne, e-mails … som skrevet)</translation>
+    </message>
+    <message>
+        <source>Computing the preview…</source>
+        <translation>Beregner eksemplet…</translation>
+    </message>
+    <message>
+        <source>Preview of the chart</source>
+        <translation>Eksempel på diagrammet</translation>
+    </message>
+    <message>
+        <source>Preview: the first {0} rows</source>
+        <translation>Eksempel: de første {0} rækker</translation>
+    </message>
+    <message>
+        <source>No preview for this export: it is written as a whole.</source>
+        <translation>Intet eksempel for denne eksport: den skrives samlet.</translation>
+    </message>
+    <message>
+        <source>No preview: {0}</source>
+        <translation>Intet eksempel: {0}</translation>
+    </message>
+    <message>
+        <source>Exporting to {0}…</source>
+        <translation>Eksporterer til {0}…</translation>
+    </message>
+    <message>
+        <source>Exported to {0}</source>
+        <translation>Eksporteret til {0}</translation>
+    </message>
+    <message>
+        <source>Export failed: {0}</source>
+        <translation>Eksporten mislykkedes: {0}</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel-projektmappe (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV file (*.csv)</source>
+        <translation>CSV-fil (*.csv)</translation>
+    </message>
+    <message>
+        <source>Word document (*.docx)</source>
+        <translation>Word-dokument (*.docx)</translation>
+    </message>
+    <message>
+        <source>REFI-QDA project (*.qdpx)</source>
+        <translation>REFI-QDA-projekt (*.qdpx)</translation>
+    </message>
+    <message>
+        <source>REFI-QDA codebook (*.qdc)</source>
+        <translation>REFI-QDA-kodebog (*.qdc)</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-billede (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG image (*.svg)</source>
+        <translation>SVG-billede (*.svg)</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Charts…</source>
+        <translation>Diagrammer…</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>Diagrammer</translation>
+    </message>
+    <message>
+        <source>Drawing the charts…</source>
+        <translation>Tegner diagrammerne…</translation>
+    </message>
+    <message>
+        <source>No chart: {0}</source>
+        <translation>Intet diagram: {0}</translation>
+    </message>
+    <message>
+        <source>The project has no questions yet.</source>
+        <translation>Projektet har endnu ingen spørgsmål.</translation>
+    </message>
+    <message>
+        <source>Restore from backup…</source>
+        <translation>Gendan fra sikkerhedskopi…</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>Gendan fra sikkerhedskopi</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Gendan</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Tidspunkt</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Størrelse</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Fil</translation>
+    </message>
+    <message>
+        <source>{0} kB</source>
+        <translation>{0} kB</translation>
+    </message>
+    <message>
+        <source>(before a restore)</source>
+        <translation>(før en gendannelse)</translation>
+    </message>
+    <message>
+        <source>Choose the state to go back to; the current state is kept as a backup first.</source>
+        <translation>Vælg den tilstand, du vil tilbage til; den nuværende tilstand gemmes først som sikkerhedskopi.</translation>
+    </message>
+    <message>
+        <source>Replace the project with the backup from {0}? The current state is kept first.</source>
+        <translation>Erstat projektet med sikkerhedskopien fra {0}? Den nuværende tilstand gemmes først.</translation>
+    </message>
+    <message>
+        <source>Restoring the backup…</source>
+        <translation>Gendanner sikkerhedskopien…</translation>
+    </message>
+    <message>
+        <source>Restored {0}; the state before is kept in {1}</source>
+        <translation>Gendannede {0}; tilstanden før er gemt i {1}</translation>
+    </message>
+    <message>
+        <source>The restore failed: {0}</source>
+        <translation>Gendannelsen mislykkedes: {0}</translation>
+    </message>
+    <message>
+        <source>Automatic backup failed: {0}</source>
+        <translation>Automatisk sikkerhedskopi mislykkedes: {0}</translation>
+    </message>
+    <message>
+        <source>Only project files have backups here; a team project is backed up on its server.</source>
+        <translation>Kun projektfiler har sikkerhedskopier her; et teamprojekt sikkerhedskopieres på serveren.</translation>
+    </message>
 </context>
 </TS>

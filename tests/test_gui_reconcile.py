@@ -1,0 +1,239 @@
+"""The supervisor's reconciliation view, the agreement report and the live refresh, driven
+on the real main window (offscreen) and checked against the database."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from sqlmodel import select
+
+from tests.test_grid import code_id, make_project
+from workbench.coding.agreement import agreement_report
+from workbench.coding.codings import apply_code, set_coded
+from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Decision
+from workbench.coding.reconcile import decide
+from workbench.coding.store import Store
+from workbench.coding.team import PermissionDenied, ensure_person
+from workbench.ui import i18n
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """anne and bo coded the same six answers; sup is the supervisor, sup2 another one."""
+    monkeypatch.setenv("WORKBENCH_SETTINGS", str(tmp_path / "settings.ini"))
+    store = make_project(tmp_path)
+    ensure_person(store, "sup", "supervisor")
+    ensure_person(store, "sup2", "supervisor")
+    with store.session() as s:
+        aids = list(s.exec(select(Answer.id).order_by(Answer.id).limit(6)))
+    k = lambda key: code_id(store, key)  # noqa: E731
+    a1, a2, a3, a4, a5, a6 = aids
+    apply_code(store, "anne", a1, k("lytter")); apply_code(store, "bo", a1, k("lytter"))      # agreed
+    apply_code(store, "anne", a2, k("lytter")); apply_code(store, "bo", a2, k("lytter"))      # -> take anne (1)
+    apply_code(store, "bo", a2, k("ventetid"), 0, 5)
+    apply_code(store, "anne", a3, k("klar_plan")); apply_code(store, "bo", a3, k("ventetid"), 0, 5)  # -> union
+    apply_code(store, "anne", a4, k("helbred")); apply_code(store, "bo", a4, k("lytter"))     # -> no code (0)
+    apply_code(store, "anne", a5, k("lytter")); apply_code(store, "bo", a5, k("sagsbehandlerskift"))  # -> edit
+    apply_code(store, "anne", a6, k("klar_plan")); set_coded(store, "bo", a6)                 # conflict
+    yield store, aids
+    store.close()
+
+
+def open_window(qtbot, store, coder):
+    from workbench.ui.app import application, make_settings
+    from workbench.ui.main_window import MainWindow
+
+    application()
+    i18n.install("da")
+    w = MainWindow(make_settings(), coder=coder, interactive=False)
+    qtbot.addWidget(w)
+    w.retranslate()
+    with qtbot.waitSignal(w.project_loaded, timeout=20000) as sig:
+        w.open_project(str(store.path))
+    assert sig.args == [True]
+    w.show()
+    w.activateWindow()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5000)
+    w.focus_grid()
+    return w
+
+
+def key(qtbot, widget, k, mod=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(widget, k, mod)
+    QApplication.processEvents()
+
+
+def decision(store, aid):
+    with store.session() as s:
+        d = s.exec(select(Decision).where(Decision.answer_id == aid)).first()
+        who = s.get(Coder, d.decided_by).name if d else None
+    return d, who
+
+
+def final_codes(store, aid):
+    with store.session() as s:
+        rows = s.exec(select(Code.key, Coding.start, Coding.end).join(Code, Code.id == Coding.code_id)
+                      .join(Coder, Coder.id == Coding.coder_id)
+                      .where(Coder.name == "final", Coding.answer_id == aid)).all()
+        st = s.exec(select(AnswerState.coded).join(Coder, Coder.id == AnswerState.coder_id)
+                    .where(Coder.name == "final", AnswerState.answer_id == aid)).first()
+    return sorted(tuple(r) for r in rows), st
+
+
+def test_reconcile_a_whole_round(qtbot, project):
+    store, (a1, a2, a3, a4, a5, a6) = project
+    win = open_window(qtbot, store, "sup")
+    assert win.act_reconcile.text() == "Afstem kodninger…" and win.act_reconcile in win.m_coding.actions()
+    key(qtbot, win.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dlg = win.reconcile_dialog
+    assert dlg is not None
+    qtbot.waitUntil(lambda: dlg.model.rowCount() == 6, timeout=20000)
+    dlg.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg, timeout=5000)
+
+    # opening merged the agreed answer; the five disagreements come first, in answer order
+    assert dlg.merge_result["merged"] == 1
+    assert [u.answer_id for u in dlg.model.units] == [a2, a3, a4, a5, a6, a1]
+    assert [u.status for u in dlg.model.units] == ["open"] * 5 + ["decided"]
+    d1, who = decision(store, a1)
+    assert (d1.basis, who) == ("agreed", "sup") and final_codes(store, a1) == ([("lytter", None, None)], True)
+    assert dlg.model.data(dlg.model.index(0, 3)) == "uenige"
+    assert dlg.model.data(dlg.model.index(0, 3), Qt.ItemDataRole.BackgroundRole).color().name() == "#f4b39c"
+    assert dlg.model.data(dlg.model.index(5, 3), Qt.ItemDataRole.BackgroundRole).color().name() == "#bcd4f0"
+
+    # the current unit: one column per coder, codes in their colours, bo's span highlighted
+    assert dlg.current_answer_id() == a2
+    assert [g.title() for g in dlg.coder_groups] == ["1 · anne", "2 · bo"]
+    bo_html = dlg.coder_views[1].toHtml()
+    assert "Ventetid og stilstand" in bo_html and "#ff7f0e" in bo_html
+    assert "Ventetid" not in dlg.coder_views[0].toHtml()
+
+    # 1 = take anne's version, with a note typed after Ctrl+M
+    key(qtbot, dlg.table, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is dlg.note
+    qtbot.keyClicks(dlg.note, "bo 1 tog fejl")  # digits in the note are text, not verdicts
+    assert decision(store, a2)[0] is None
+    key(qtbot, dlg.note, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is dlg.table and dlg.isVisible()
+    key(qtbot, dlg.table, Qt.Key.Key_1)
+    d2, who = decision(store, a2)
+    assert (d2.basis, who, d2.note, d2.codes) == ("coder:anne", "sup", "bo 1 tog fejl", ["lytter"])
+    assert final_codes(store, a2) == ([("lytter", None, None)], True)
+    assert dlg.current_unit().status == "decided"
+    assert "sup" in dlg.final.text() and "bo 1 tog fejl" in dlg.final.text()  # who and the note are shown
+
+    # N = next open unit; U = union (anne's whole-answer code and bo's span)
+    key(qtbot, dlg.table, Qt.Key.Key_N)
+    assert dlg.current_answer_id() == a3 and dlg.note.text() == ""
+    key(qtbot, dlg.table, Qt.Key.Key_U)
+    d3, _ = decision(store, a3)
+    assert d3.basis == "union" and d3.codes == ["klar_plan", "ventetid"]
+    assert final_codes(store, a3) == ([("klar_plan", None, None), ("ventetid", 0, 5)], True)
+
+    # Ctrl+Enter = next open unit too; 0 = no code applies
+    key(qtbot, dlg.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dlg.current_answer_id() == a4
+    key(qtbot, dlg.table, Qt.Key.Key_0)
+    d4, _ = decision(store, a4)
+    assert d4.basis == "none" and d4.codes == [] and final_codes(store, a4) == ([], True)
+
+    # E = edit the final codes by hand, with a note
+    key(qtbot, dlg.table, Qt.Key.Key_N)
+    assert dlg.current_answer_id() == a5
+    dlg.note.setText("aftalt på teammøde")
+    key(qtbot, dlg.table, Qt.Key.Key_E)
+    ed = dlg.edit_dialog
+    assert ed is not None and ed.isVisible()
+    assert set(ed.checked()) == {"lytter", "sagsbehandlerskift"}  # starts from both coders' codes
+    ed.set_checked({"klar_plan", "helbred"})
+    ed.accept()
+    QApplication.processEvents()
+    d5, who = decision(store, a5)
+    assert (d5.basis, d5.codes, d5.note, who) == ("manual", ["helbred", "klar_plan"], "aftalt på teammøde", "sup")
+    assert final_codes(store, a5) == ([("helbred", None, None), ("klar_plan", None, None)], True)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg, timeout=5000)
+
+    # another supervisor decides a6 meanwhile: our key press is refused, the unit reloads
+    key(qtbot, dlg.table, Qt.Key.Key_N)
+    assert dlg.current_answer_id() == a6 and dlg.current_unit().decision is None
+    decide(store, "sup2", a6, basis="coder:anne", note="min afgørelse")
+    key(qtbot, dlg.table, Qt.Key.Key_2)
+    assert "En anden supervisor" in dlg.last_message
+    d6, who = decision(store, a6)
+    assert (d6.basis, who, d6.version) == ("coder:anne", "sup2", 1)  # not overwritten
+    assert dlg.current_unit().decision.decided_by == "sup2" and "min afgørelse" in dlg.final.text()
+    key(qtbot, dlg.table, Qt.Key.Key_2)  # now deciding on what we see works
+    d6, who = decision(store, a6)
+    assert (d6.basis, who, d6.version) == ("coder:bo", "sup", 2) and final_codes(store, a6) == ([], True)
+
+    # nothing open is left
+    key(qtbot, dlg.table, Qt.Key.Key_N)
+    assert "Ingen åbne svar" in dlg.last_message
+    assert all(u.status == "decided" for u in dlg.model.units)
+    dlg.close()
+    win.store.close()
+
+
+def test_a_coder_cannot_reconcile(qtbot, project):
+    store, _aids = project
+    win = open_window(qtbot, store, "anne")
+    win.act_reconcile.trigger()
+    assert win.reconcile_dialog is None
+    assert isinstance(win.last_error, PermissionDenied)
+    assert "supervisor" in win.statusBar().currentMessage() and "anne" in win.statusBar().currentMessage()
+    with store.session() as s:
+        assert s.exec(select(Decision)).first() is None  # not even the automatic merge ran
+    win.store.close()
+
+
+def test_agreement_view(qtbot, project):
+    store, _aids = project
+    win = open_window(qtbot, store, "sup")
+    win.act_agreement.trigger()
+    dlg = win.agreement_dialog
+    assert dlg is not None and set(dlg.selected_coders()) == {"anne", "bo"}
+    qtbot.waitUntil(lambda: dlg.report is not None, timeout=20000)
+    rep = agreement_report(store, coders=["anne", "bo"])
+    assert dlg.report == rep and rep["units"] == 6
+    cells = [[dlg.table.item(r, c).text() for c in range(dlg.table.columnCount())] for r in range(dlg.table.rowCount())]
+    from workbench.ui.agreement_view import fmt, pct
+
+    assert cells[0][0] == "Samlet" and cells[0][2] == fmt(rep["overall"]["alpha"])
+    assert cells[0][4] == pct(rep["overall"]["percent_agreement"]) and "," in cells[0][4]  # Danish decimals
+    lytter = next(r for r in cells if r[1] == "Lytter og forstår")
+    assert lytter[2] == fmt(rep["codes"]["lytter"]["alpha"]) and lytter[3] == fmt(rep["codes"]["lytter"]["kappa"])
+    assert any(r[0] == "Spørgsmål" for r in cells) and any(r[0] == "Bånd" for r in cells)
+    # fewer than two coders: no report, a message
+    dlg.set_coders(["anne"])
+    with qtbot.waitSignal(dlg.computed) as sig:
+        dlg.compute()
+    assert sig.args == [False] and "to kodere" in dlg.summary.text()
+    win.store.close()
+
+
+def test_live_refresh_shows_other_peoples_codings(qtbot, project):
+    store, _aids = project
+    win = open_window(qtbot, store, "anne")
+    win.select_position(5)
+    here = win.current_answer_id()
+    target = win.model.answer_id(2)
+    assert not win.grid.row(win.model.grid_row(2)).codings
+    other = Store.open(store.path, actor="anne-laptop")  # anne in another process
+    try:
+        apply_code(other, "anne", target, code_id(other, "helbred"))
+    finally:
+        other.close()
+    ch = win.live_refresh.poll()
+    assert ch is not None and ch.count == 1 and target in ch.answer_ids
+    row = win.grid.row(win.model.grid_row(2))
+    assert [sp.code_id for sp in row.codings] == [code_id(store, "helbred")]
+    assert "Helbred" in win.model.data(win.model.index(2, 6))
+    assert win.current_answer_id() == here  # the coder's place is kept
+    assert win.statusBar().currentMessage() == "Opdateret: 1 ændringer fra andre"
+    # our own change is not "from others"; an unchanged file costs no query
+    win.toggle_code(code_id(store, "lytter"))
+    ch = win.live_refresh.poll()
+    assert ch is not None and ch.count == 0
+    assert win.live_refresh.poll() is None
+    win.store.close()

@@ -160,7 +160,16 @@ class CodeClassifier:
         if self._names is None:
             self._names = self._word.get_feature_names_out()
         order = np.argsort(-vals)
-        return [str(self._names[idx[i]]) for i in order[:k] if vals[i] > 0]
+        out: list[str] = []
+        for i in order:  # function words carry weight in the model but explain nothing to a coder
+            term = str(self._names[idx[i]])
+            if vals[i] <= 0 or len(out) >= k:
+                break
+            if not all(w in _STOP for w in term.split()):
+                out.append(term)
+        return out
 
+
+from spacy.lang.da.stop_words import STOP_WORDS as _STOP  # noqa: E402
 
 __all__ = ["CodeClassifier", "ClassifierConfig", "MIN_POSITIVE"]

@@ -30,10 +30,11 @@ from workbench.importer import refi
 from workbench.importer.codebook_table import import_codebook, load_codebook_table
 from workbench.importer.survey import Mapping, import_survey
 
-FUZZ = settings(max_examples=40, deadline=None, database=None,
+_SCALE = int(os.environ.get("WORKBENCH_FUZZ_SCALE", "1"))  # e.g. 20 for a long hunt before a release
+FUZZ = settings(max_examples=40 * _SCALE, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
-FEW = settings(FUZZ, max_examples=15)
+FEW = settings(FUZZ, max_examples=15 * _SCALE)
 _n = itertools.count()
 
 
@@ -403,7 +404,7 @@ def zip_bytes(members: dict[str, bytes | str]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
-            if name:  # zipfile itself cannot write a member without a name
+            if name.split("\x00")[0]:  # zipfile itself cannot write a member without a name
                 z.writestr(name, data)
     return buf.getvalue()
 

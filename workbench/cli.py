@@ -571,7 +571,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-EXTRA_COMMANDS: list = []  # (register(subparsers)) hooks added by other modules' commands
 
 
 def main(argv: Optional[list[str]] = None) -> int:

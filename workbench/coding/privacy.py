@@ -311,16 +311,27 @@ def pseudonymise(store, actor: str, finding_ids: Optional[Iterable[int]] = None,
     return PseudonymiseResult(len(changed_answers), n_findings, dict(by_type), moved)
 
 
-def allow(store, actor: str, finding_id: int) -> None:
-    """Keep one finding as it is, in the project and in exports (a supervisor's decision,
-    e.g. a public figure's name or a false alarm)."""
+def allow(store, actor: str, finding_id: int | Iterable[int]) -> int:
+    """Keep findings as they are, in the project and in exports (a supervisor's decision,
+    e.g. a public figure's name or a false alarm). One id or several, one transaction;
+    returns how many were allowed."""
+    ids = [finding_id] if isinstance(finding_id, int) else sorted(set(finding_id))
     with store.transaction() as s:
         require_role(s, actor, STAFF, "allow personal data in exports")
-        f = s.get(PiiFinding, finding_id)
-        if f is None:
-            raise InputError(f"no finding with id {finding_id}", file="pii")
-        if f.status == "pseudonymised":
-            raise InputError(f"finding {finding_id} is already pseudonymised", file="pii")
-        f.status = "allowed"
-        s.add(f)
-        store.log(s, "pii.allow", "piifinding", f.id, answer_id=f.answer_id, type=f.type, by=actor)
+        done = []
+        for fid in ids:
+            f = s.get(PiiFinding, fid)
+            if f is None:
+                raise InputError(f"no finding with id {fid}", file="pii")
+            if f.status == "pseudonymised":
+                raise InputError(f"finding {fid} is already pseudonymised", file="pii")
+            f.status = "allowed"
+            s.add(f)
+            done.append(f)
+        if len(done) == 1:
+            store.log(s, "pii.allow", "piifinding", done[0].id, answer_id=done[0].answer_id, type=done[0].type,
+                      by=actor)
+        elif done:
+            store.log(s, "pii.allow", "piifinding", None, findings=[f.id for f in done],
+                      types=dict(Counter(f.type for f in done)), by=actor)
+    return len(done)

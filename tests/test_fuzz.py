@@ -157,6 +157,10 @@ def test_survey_huge_fields(store, tmp_path, size, where):
     res = attempt(store, p, lambda: import_survey(store, p))
     if res is not None and where == "q1_text":
         assert db_text(store, rows[1]["respondent_id"], "q1") == big
+    if res is None:  # refused: the message quotes the value, but shortened to something readable
+        with pytest.raises(InputError) as e:
+            import_survey(store, p)
+        assert all(len(str(pr)) < 1500 for pr in e.value.problems)
 
 
 _CONTROL = st.characters(min_codepoint=0, max_codepoint=0x1f) | st.sampled_from(["\x7f", "\u2028", "\ufeff", "\u200b"])

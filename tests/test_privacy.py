@@ -331,3 +331,69 @@ def test_cli_scan_and_pseudonymise(proj, capsys, tmp_path):
     with pytest.raises(SystemExit) as e:  # --as is required: argparse's usage error, exit 2
         main(["pseudonymise", path])
     assert e.value.code == 2
+
+
+# ------------------------------------------------------------------ GUI
+def test_gui_scan_marks_and_pseudonymise_dialog(qtbot, tmp_path, monkeypatch):
+    """Kodning → Find personoplysninger runs in a worker and marks the open findings in the
+    answer; the supervisor's dialog pseudonymises the checked ones and the pane shows the new text."""
+    from PySide6.QtGui import QTextCharFormat
+    from PySide6.QtCore import Qt
+
+    from tests.test_grid import make_project
+    from workbench.ui import i18n
+    from workbench.ui.app import application, make_settings
+    from workbench.ui.main_window import MainWindow
+
+    monkeypatch.setenv("WORKBENCH_SETTINGS", str(tmp_path / "settings.ini"))
+    store = make_project(tmp_path)
+    with store.transaction() as s:
+        first = s.exec(select(Answer).order_by(Answer.id)).first()
+        first.text = T_CPR
+        s.add(first)
+        store.coder(s, "sara", role="supervisor")
+        store.coder(s, "anne", role="coder")
+    aid = first.id
+    store.close()
+    application()
+    i18n.install("da")
+    w = MainWindow(make_settings(), coder="anne", interactive=False)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.project_loaded, timeout=20000):
+        w.open_project(str(tmp_path / "p.db"))
+    texts = [a.text() for a in w.m_coding.actions()]
+    assert "Find personoplysninger" in texts and "Pseudonymisér…" in texts
+    w.select_position(w.model.position_of(aid))
+    assert w.current_answer_id() == aid
+
+    worker = w.privacy.scan()
+    qtbot.waitUntil(lambda: w.privacy.last_result is not None, timeout=60000)
+    assert worker.error is None
+    marks = [sel for sel in w.pane.text.extraSelections()
+             if str(sel.format.property(QTextCharFormat.Property.UserProperty)).startswith("pii:")]
+    assert len(marks) == 2
+    assert {sel.cursor.selectedText() for sel in marks} == {"120385-1234", "22 33 44 55"}
+    assert marks[0].format.underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine
+    assert "CPR" in marks[0].format.toolTip() or "Telefon" in marks[0].format.toolTip()
+
+    assert w.privacy.open_dialog(exec_=False) is None  # anne is a coder: refused
+    w.set_coder("sara")
+    dlg = w.privacy.open_dialog(exec_=False)
+    assert dlg is not None and dlg.tree.topLevelItemCount() == 2
+    for i in range(dlg.tree.topLevelItemCount()):  # only the CPR number
+        it = dlg.tree.topLevelItem(i)
+        if it.text(1) != "120385-1234":
+            it.setCheckState(0, Qt.CheckState.Unchecked)
+    dlg.keep.setChecked(True)
+    dlg.btn_pseudo.click()
+    qtbot.waitUntil(lambda: "[CPR]" in w.pane.text.toPlainText(), timeout=10000)
+    assert w.pane.text.toPlainText() == "Borgerens cpr: [CPR] og tlf. 22 33 44 55 i dag."
+    t = text_of(w.store, aid)
+    assert t.text_original == T_CPR
+    marks = [sel.cursor.selectedText() for sel in w.pane.text.extraSelections()
+             if str(sel.format.property(QTextCharFormat.Property.UserProperty)).startswith("pii:")]
+    assert marks == ["22 33 44 55"]  # the phone is still open and still marked at the right place
+    from workbench.ui import workers
+
+    qtbot.waitUntil(lambda: not workers._running, timeout=60000)  # other panels' workers (suggestions)
+    w.store.close()

@@ -23,8 +23,14 @@ class Problem:
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.problem}"
+            where += f", column {_short(self.column)}"
+        return f"{where}: {_short(self.problem)}"
+
+
+def _short(text: str, limit: int = 1000) -> str:
+    """A message quoting a 1 MB cell or column name must still fit on a screen."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
 class InputError(WorkbenchError):

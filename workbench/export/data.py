@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Optional, Union
 
 import pandas as pd
-from sqlalchemy import and_
+from sqlalchemy import and_, func
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
@@ -56,6 +56,12 @@ def unemployment_band(months) -> Optional[str]:
         return None
     m = int(months)
     return "<6 mdr" if m < 6 else "6–11" if m < 12 else "12–23" if m < 24 else "24+"
+
+
+def _banded(values: pd.Series, band) -> list:
+    """``band`` of every value, computed once per distinct value (100,000 rows, ~60 ages)."""
+    memo = {v: band(v) for v in values.dropna().unique()}
+    return [None if v is pd.NA or v is None else memo.get(v) for v in values]
 
 
 def resolve_coder(store, coder: Optional[str] = None) -> str:
@@ -165,15 +171,19 @@ def _years(s, year: YearArg) -> list[int]:
     return [y]
 
 
-def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year: YearArg = None) -> CodedData:
+def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year: YearArg = None,
+         with_text: bool = True) -> CodedData:
     """Load answers (every stored answer of the chosen year(s); ``year=None`` is the newest
     survey, ``"all"`` every year), the codes, and — with ``with_codings`` — the resolved
-    coder's codings and starred quotes."""
+    coder's codings and starred quotes. ``with_text=False`` leaves the texts in the database
+    (``text`` is then empty and only ``has_text`` is known): tables need no text, and
+    fetching 100,000 texts is most of their time."""
     name = resolve_coder(store, coder) if with_codings else None
     with store.session() as s:
         years = _years(s, year)
         sv_ids = list(s.exec(select(Survey.id).where(Survey.year.in_(years))).all()) if years else []
-        q = (select(Answer.id, Answer.score, Answer.band, Answer.text, Respondent.id, Respondent.key, Survey.year,
+        text_col = Answer.text if with_text else (func.length(func.trim(Answer.text)) > 0)
+        q = (select(Answer.id, Answer.score, Answer.band, text_col, Respondent.id, Respondent.key, Survey.year,
                     Respondent.subgroup, Subgroup.label, Respondent.main_group, Respondent.gender, Respondent.age,
                     Respondent.unemployment_months, Respondent.ethnicity, Respondent.unit,
                     Question.key, Question.position)
@@ -182,7 +192,7 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
              .join(Survey, Survey.id == Respondent.survey_id)
              .outerjoin(Subgroup, and_(Subgroup.survey_id == Respondent.survey_id, Subgroup.key == Respondent.subgroup))
              .where(Respondent.survey_id.in_(sv_ids)))
-        rows = s.exec(q).all()
+        rows = [tuple(r) for r in s.exec(q)]  # plain tuples: pandas probes Row objects attribute by attribute
         qrows = s.exec(select(Question.key, Question.position, Question.topic, Question.text, Question.scale_labels,
                               Question.survey_id).where(Question.survey_id.in_(sv_ids))
                        .order_by(Question.survey_id, Question.position)).all()
@@ -197,7 +207,8 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
                               .join(Respondent, Respondent.id == Answer.respondent_id)
                               .outerjoin(QuoteStar, QuoteStar.coding_id == Coding.id)
                               .where(Coding.coder_id == cid, Respondent.survey_id.in_(sv_ids))
-                              .order_by(Coding.id)).all()
+                              .order_by(Coding.id))
+            cod_rows = [tuple(r) for r in cod_rows]
         pii_rows = s.exec(select(PiiFinding.answer_id, PiiFinding.start, PiiFinding.end, PiiFinding.type)
                           .join(Answer, Answer.id == PiiFinding.answer_id)
                           .join(Respondent, Respondent.id == Answer.respondent_id)
@@ -208,10 +219,14 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
     answers["score"] = answers["score"].astype("Int64")
     answers["age"] = answers["age"].astype("Int64")
     answers["unemployment_months"] = answers["unemployment_months"].astype("Int64")
-    answers["text"] = answers["text"].fillna("")
-    answers["has_text"] = answers["text"].str.strip() != ""
-    answers["age_band"] = [age_band(a) for a in answers["age"]]
-    answers["unemployment_band"] = [unemployment_band(m) for m in answers["unemployment_months"]]
+    if with_text:
+        answers["text"] = answers["text"].fillna("")
+        answers["has_text"] = answers["text"].str.strip() != ""
+    else:
+        answers["has_text"] = answers["text"].fillna(False).astype(bool)
+        answers["text"] = ""
+    answers["age_band"] = _banded(answers["age"], age_band)
+    answers["unemployment_band"] = _banded(answers["unemployment_months"], unemployment_band)
     answers["main_group"] = answers["main_group"].replace("", None)
     answers[ALL] = ALL
     answers = answers.sort_values(["year", "question_pos", "respondent_id"], kind="stable").reset_index(drop=True)

@@ -180,7 +180,7 @@ def export_frequencies(store, out, by: str = "main_group", coder: Optional[str] 
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InputError("the output must end in .csv or .xlsx", file=str(out))
-    data = D.load(store, coder, year=year)
+    data = D.load(store, coder, year=year, with_text=False)
     df = compute_frequencies(data, by)
     if suffix == ".csv":
         atomic_write_bytes(out, frequencies_csv_bytes(df))

@@ -305,6 +305,8 @@ class AnswerPane(QWidget):
             sel = QTextEdit.ExtraSelection()
             sel.cursor, sel.format = cur, fmt
             sels.append(sel)
+        from workbench.ui.privacy import pii_selections  # open personal-data findings, marked on top
+        sels += pii_selections(self, text)
         self.text.setExtraSelections(sels)
 
     # -- selection -------------------------------------------------------------------------

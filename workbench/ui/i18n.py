@@ -113,6 +113,25 @@ def number(n: int) -> str:
 # -- the Danish catalogue --------------------------------------------------------------------
 
 DA: dict[str, str] = {
+    # personal data (workbench/ui/privacy.py)
+    "Find personal data": "Find personoplysninger", "Pseudonymise…": "Pseudonymisér…",
+    "Pseudonymise personal data": "Pseudonymisér personoplysninger", "CPR number": "CPR-nummer",
+    "Phone number": "Telefonnummer", "E-mail": "E-mail", "Address": "Adresse", "Type": "Type", "Words": "Ord",
+    "Context": "Sammenhæng", "Personal data: {0}": "Personoplysning: {0}",
+    "Keep the original texts in the project (only supervisors can see them)":
+        "Behold de oprindelige tekster i projektet (kun supervisorer kan se dem)",
+    "Check all": "Markér alle", "Pseudonymise checked": "Pseudonymisér markerede", "Allow checked": "Tillad markerede",
+    "Leave the checked findings as written, also in exports":
+        "Lad de markerede fund stå som skrevet, også i eksporter",
+    "{0} open findings. Pseudonymising replaces the words with a placeholder such as [NAVN]; coded passages move with the text.":  # noqa: E501
+        "{0} åbne fund. Pseudonymisering erstatter ordene med en pladsholder som [NAVN]; kodede "
+                      "passager flytter med teksten.",
+    "Pseudonymised {0} findings in {1} answers": "Pseudonymiserede {0} fund i {1} svar",
+    "Allowed {0} findings": "Tillod {0} fund", "none": "ingen", "Personal data found: {0}": "Fundne personoplysninger: {0}",
+    "Review and pseudonymise the findings now?": "Gennemse og pseudonymisér fundene nu?",
+    "Looking for personal data…": "Leder efter personoplysninger…",
+    "Only a supervisor can pseudonymise; you are coding as {0}.":
+        "Kun en supervisor kan pseudonymisere; du koder som {0}.",
     # menus
     "&File": "&Fil", "&Edit": "&Rediger", "&View": "&Vis", "&Coding": "&Kodning", "&Help": "&Hjælp",
     "&Open project…": "&Åbn projekt…", "Open &demo project": "Åbn &demoprojekt", "Recent projects": "Seneste projekter",

@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
         backups.install(self)
         from workbench.ui import reconcile_view  # Kodning → Afstem kodninger…, Enighed…; live refresh
         reconcile_view.install(self)
+        from workbench.ui import privacy as privacy_ui  # Kodning → Find personoplysninger, Pseudonymisér…
+        self.privacy = privacy_ui.attach(self)
 
     # ================================================================ construction
     def _build_widgets(self) -> None:

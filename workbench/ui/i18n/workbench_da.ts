@@ -4,6 +4,102 @@
 <context>
     <name>workbench</name>
     <message>
+        <source>Find personal data</source>
+        <translation>Find personoplysninger</translation>
+    </message>
+    <message>
+        <source>Pseudonymise…</source>
+        <translation>Pseudonymisér…</translation>
+    </message>
+    <message>
+        <source>Pseudonymise personal data</source>
+        <translation>Pseudonymisér personoplysninger</translation>
+    </message>
+    <message>
+        <source>CPR number</source>
+        <translation>CPR-nummer</translation>
+    </message>
+    <message>
+        <source>Phone number</source>
+        <translation>Telefonnummer</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation>Ord</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>Sammenhæng</translation>
+    </message>
+    <message>
+        <source>Personal data: {0}</source>
+        <translation>Personoplysning: {0}</translation>
+    </message>
+    <message>
+        <source>Keep the original texts in the project (only supervisors can see them)</source>
+        <translation>Behold de oprindelige tekster i projektet (kun supervisorer kan se dem)</translation>
+    </message>
+    <message>
+        <source>Check all</source>
+        <translation>Markér alle</translation>
+    </message>
+    <message>
+        <source>Pseudonymise checked</source>
+        <translation>Pseudonymisér markerede</translation>
+    </message>
+    <message>
+        <source>Allow checked</source>
+        <translation>Tillad markerede</translation>
+    </message>
+    <message>
+        <source>Leave the checked findings as written, also in exports</source>
+        <translation>Lad de markerede fund stå som skrevet, også i eksporter</translation>
+    </message>
+    <message>
+        <source>{0} open findings. Pseudonymising replaces the words with a placeholder such as [NAVN]; coded passages move with the text.</source>
+        <translation>{0} åbne fund. Pseudonymisering erstatter ordene med en pladsholder som [NAVN]; kodede passager flytter med teksten.</translation>
+    </message>
+    <message>
+        <source>Pseudonymised {0} findings in {1} answers</source>
+        <translation>Pseudonymiserede {0} fund i {1} svar</translation>
+    </message>
+    <message>
+        <source>Allowed {0} findings</source>
+        <translation>Tillod {0} fund</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ingen</translation>
+    </message>
+    <message>
+        <source>Personal data found: {0}</source>
+        <translation>Fundne personoplysninger: {0}</translation>
+    </message>
+    <message>
+        <source>Review and pseudonymise the findings now?</source>
+        <translation>Gennemse og pseudonymisér fundene nu?</translation>
+    </message>
+    <message>
+        <source>Looking for personal data…</source>
+        <translation>Leder efter personoplysninger…</translation>
+    </message>
+    <message>
+        <source>Only a supervisor can pseudonymise; you are coding as {0}.</source>
+        <translation>Kun en supervisor kan pseudonymisere; du koder som {0}.</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>&amp;Fil</translation>
     </message>

@@ -17,14 +17,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import SQLModel, func, select, text
 
 from tests.conftest import SURVEY_HEADER, new_project, survey_rows, write_survey
 from workbench.coding.codebook import load_codebook, parse_codebook
 from workbench.coding.codings import apply_code, import_codings
-from workbench.coding.models import Answer, AuditEvent, Question, Respondent
+from workbench.coding.models import Answer, Question, Respondent
 from workbench.errors import InputError
 from workbench.importer import refi
 from workbench.importer.codebook_table import import_codebook, load_codebook_table

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import openpyxl
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,13 +13,14 @@ from tests.conftest import new_project, survey_rows, write_survey
 from workbench.cli import main
 from workbench.coding import privacy
 from workbench.coding.codings import apply_code
-from workbench.coding.models import Answer, AuditEvent, Coder, Coding, PiiFinding, Question, QuoteStar, Respondent
+from workbench.coding.models import Answer, AuditEvent, Coding, NlpCache, Question, QuoteStar, Respondent
 from workbench.coding.team import PermissionDenied
 from workbench.errors import InputError
 from workbench.export import data as D
 from workbench.export.answers import export_answers
 from workbench.export.quotes import export_quotes, quote_candidates
 from workbench.importer.survey import import_survey
+from workbench.nlp.features import text_hash as features_hash
 
 T_PERSON = "Min sagsbehandler hedder Mette Hansen og hun er god."
 T_CPR = "Borgerens cpr: 120385-1234 og tlf. 22 33 44 55 i dag."
@@ -160,10 +160,16 @@ def test_keep_original_only_when_asked(proj):
     store, ids, _ = proj
     privacy.scan_project(store, nlp=None)
     a_keep, a_drop = ids[("R0000", "q1")], ids[("R0002", "q2")]
+    with store.transaction() as s:  # as the suggester leaves it: the tokens of each text, by hash
+        for t in (T_PERSON, T_EMAIL):
+            s.add(NlpCache(pipeline="test", text_hash=features_hash(t), data={"n": t.split()}))
     privacy.pseudonymise(store, "sara", answer_ids=[a_keep], keep_original=True)
     privacy.pseudonymise(store, "sara", answer_ids=[a_drop], keep_original=False)
     kept, dropped = text_of(store, a_keep), text_of(store, a_drop)
     assert kept.text == "Min sagsbehandler hedder [NAVN] og hun er god." and kept.text_original == T_PERSON
+    with store.session() as s:  # no cached tokens of the old texts are left behind
+        assert not s.exec(select(NlpCache).where(NlpCache.text_hash.in_(
+            [features_hash(T_PERSON), features_hash(T_EMAIL)]))).all()
     assert dropped.text == "Send svar til [EMAIL] i morgen, tak." and dropped.text_original is None
     with store.session() as s:  # nothing of the dropped original anywhere in the database's rows
         dump = json.dumps([e.payload for e in s.exec(select(AuditEvent))])

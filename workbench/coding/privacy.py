@@ -22,12 +22,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from workbench.coding.models import Answer, Coding, Decision, NlpCache, PiiFinding, Question, Respondent
 from workbench.coding.team import STAFF, require_role
 from workbench.errors import InputError
 from workbench.nlp import pii as P
+from workbench.nlp.features import text_hash as features_hash
 
 __all__ = ["Finding", "ScanResult", "PseudonymiseResult", "scan_project", "findings", "pseudonymise",
            "allow", "shift_span", "STATUSES"]
@@ -283,6 +284,9 @@ def pseudonymise(store, actor: str, finding_ids: Optional[Iterable[int]] = None,
                 continue
             if keep_original and ans.text_original is None:
                 ans.text_original = ans.text
+            # the suggestion pipeline's cache holds the old text's tokens: drop it with the text
+            for c in s.exec(select(NlpCache).where(NlpCache.text_hash == features_hash(ans.text or ""))):
+                s.delete(c)
             ans.text = new_text
             s.add(ans)
             for c in s.exec(select(Coding).where(Coding.answer_id == aid)):

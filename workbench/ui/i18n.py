@@ -118,8 +118,8 @@ DA: dict[str, str] = {
     "Pseudonymise personal data": "Pseudonymisér personoplysninger", "CPR number": "CPR-nummer",
     "Phone number": "Telefonnummer", "E-mail": "E-mail", "Address": "Adresse", "Type": "Type", "Words": "Ord",
     "Context": "Sammenhæng", "Personal data: {0}": "Personoplysning: {0}",
-    "Keep the original texts in the project (only supervisors can see them)":
-        "Behold de oprindelige tekster i projektet (kun supervisorer kan se dem)",
+    "Keep the original texts in the project (exports never show them)":
+        "Behold de oprindelige tekster i projektet (eksporter viser dem aldrig)",
     "Check all": "Markér alle", "Pseudonymise checked": "Pseudonymisér markerede", "Allow checked": "Tillad markerede",
     "Leave the checked findings as written, also in exports":
         "Lad de markerede fund stå som skrevet, også i eksporter",

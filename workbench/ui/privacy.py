@@ -77,7 +77,7 @@ class PseudonymiseDialog(QDialog):
         self.tree.setColumnWidth(0, 130)
         self.tree.setColumnWidth(1, 160)
         self.tree.setColumnWidth(2, 330)
-        self.keep = QCheckBox(tr("Keep the original texts in the project (only supervisors can see them)"))
+        self.keep = QCheckBox(tr("Keep the original texts in the project (exports never show them)"))
         self.all_box = QCheckBox(tr("Check all"))
         self.all_box.setChecked(True)
         self.all_box.toggled.connect(self._check_all)

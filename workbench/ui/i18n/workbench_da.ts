@@ -48,8 +48,8 @@
         <translation>Personoplysning: {0}</translation>
     </message>
     <message>
-        <source>Keep the original texts in the project (only supervisors can see them)</source>
-        <translation>Behold de oprindelige tekster i projektet (kun supervisorer kan se dem)</translation>
+        <source>Keep the original texts in the project (exports never show them)</source>
+        <translation>Behold de oprindelige tekster i projektet (eksporter viser dem aldrig)</translation>
     </message>
     <message>
         <source>Check all</source>

@@ -105,15 +105,25 @@ def krippendorff_alpha_nominal(
     though the coders never disagreed.
     """
     category_totals: Counter[Hashable] = Counter()  # n_c
-    diagonal = Fraction(0)  # sum_c o_cc
+    # sum_c o_cc, kept as exact integer sums per unit size m_u and divided once per size:
+    # the same exact value as adding a Fraction per unit, at a fraction of the cost
+    same_pairs_by_m: Counter[int] = Counter()
     for unit in data:
         values = _present(unit)
         m_u = len(values)
         if m_u < 2:
             continue
+        if m_u == 2:  # the common case of two coders, without building a Counter
+            a, b = values
+            category_totals[a] += 1
+            category_totals[b] += 1
+            if a == b:
+                same_pairs_by_m[2] += 2
+            continue
         counts = Counter(values)
         category_totals.update(counts)
-        diagonal += Fraction(sum(k * (k - 1) for k in counts.values()), m_u - 1)
+        same_pairs_by_m[m_u] += sum(k * (k - 1) for k in counts.values())
+    diagonal = sum((Fraction(v, m - 1) for m, v in same_pairs_by_m.items()), Fraction(0))
 
     n = sum(category_totals.values())
     sum_nc = sum(k * (k - 1) for k in category_totals.values())

@@ -32,7 +32,6 @@ class AnswerTableModel(QAbstractTableModel):
         self.sort_desc = False
         self.code_labels: dict[int, str] = {}
         self.code_colours: dict[int, str] = {}
-        self._pos_of: Optional[dict[int, int]] = None
         self._band_brush = {k: QBrush(QColor(v)) for k, v in BAND_COLOURS.items()}
         self._status_brush = {k: QBrush(QColor(v)) for k, v in STATUS_COLOURS.items()}
         self._bold = QFont()
@@ -59,7 +58,6 @@ class AnswerTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _recompute(self) -> None:
-        self._pos_of = None
         if self.grid is None:
             self.visible = np.zeros(0, dtype=np.int64)
             return
@@ -92,9 +90,8 @@ class AnswerTableModel(QAbstractTableModel):
         i = self.grid.row_of.get(answer_id)
         if i is None:
             return -1
-        if self._pos_of is None:
-            self._pos_of = {int(g): p for p, g in enumerate(self.visible.tolist())}
-        return self._pos_of.get(i, -1)
+        hit = np.flatnonzero(self.visible == i)  # vectorised: no per-filter dict of 100k rows
+        return int(hit[0]) if len(hit) else -1
 
     def answer_changed(self, answer_id: int) -> None:
         p = self.position_of(answer_id)

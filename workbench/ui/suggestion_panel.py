@@ -678,7 +678,6 @@ class SuggestionController(QObject):
         try:
             m.beginResetModel()
             m.visible = vis[order]
-            m._pos_of = None
             m.endResetModel()
         finally:
             self._reordering = False

@@ -19,8 +19,8 @@ from typing import Iterable, Optional
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from workbench.coding.agreement_stats import (cohen_kappa, fleiss_kappa, krippendorff_alpha_nominal,
-                                              percent_agreement, unitizing_alpha)
+from workbench.coding.agreement_stats import (cohen_kappa, fleiss_kappa, krippendorff_alpha_from_counts,
+                                              unitizing_alpha)
 from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Question, Respondent
 from workbench.errors import InputError
 
@@ -149,12 +149,36 @@ def default_coders(store) -> list[str]:
         return collect(store, s).coders
 
 
-def _pooled(rows: list[list[int]]) -> dict:
-    return {"alpha": krippendorff_alpha_nominal(rows), "percent_agreement": percent_agreement(rows)}
+def _presence(data: CodingData, units: list[int]):
+    """units × coders × codes array of 0/1: did the coder apply the code anywhere in the answer."""
+    import numpy as np
+
+    col = {k: j for j, k in enumerate(data.code_keys)}
+    arr = np.zeros((len(units), len(data.coders), len(data.code_keys)), dtype=np.int8)
+    for i, u in enumerate(units):
+        for ci, c in enumerate(data.coders):
+            for k in data.codes_of(u, c):
+                if k in col:
+                    arr[i, ci, col[k]] = 1
+    return arr
 
 
-def _rows(data: CodingData, units: list[int], code: str) -> list[list[int]]:
-    return [[1 if code in data.codes_of(u, c) else 0 for c in data.coders] for u in units]
+def _binary_stats(x) -> dict:
+    """alpha and percent agreement of units × coders 0/1 values (every coder present)."""
+    import numpy as np
+
+    if x.shape[0] == 0:
+        return {"alpha": None, "percent_agreement": None}
+    m = x.shape[1]
+    ones = x.sum(axis=1).astype(np.int64)
+    counts = np.stack([m - ones, ones], axis=1)
+    agree = float(np.mean((ones == 0) | (ones == m))) if m >= 2 else None
+    return {"alpha": krippendorff_alpha_from_counts(counts), "percent_agreement": agree}
+
+
+def _pooled(arr) -> dict:
+    """Every (unit, code) pair of a units × coders × codes array as one binary unit."""
+    return _binary_stats(arr.transpose(0, 2, 1).reshape(-1, arr.shape[1]))
 
 
 def _unitizing(data: CodingData) -> dict:
@@ -186,33 +210,29 @@ def agreement_report(store, coders: Optional[list[str]] = None, question: Option
         data = collect(store, s, coders=coders, question=question)
     units = data.units
     two = len(data.coders) == 2
+    arr = _presence(data, units)
     codes: dict[str, dict] = {}
-    pooled: list[list[int]] = []
-    for code in data.code_keys:
-        rows = _rows(data, units, code)
-        pooled += rows
-        entry = {"alpha": krippendorff_alpha_nominal(rows)}
+    for j, code in enumerate(data.code_keys):
+        x = arr[:, :, j]
+        stats = _binary_stats(x)
+        entry = {"alpha": stats["alpha"]}
         if two:
-            entry["kappa"] = cohen_kappa([r[0] for r in rows], [r[1] for r in rows])
+            entry["kappa"] = cohen_kappa(x[:, 0].tolist(), x[:, 1].tolist())
         elif len(data.coders) > 2:
-            entry["fleiss_kappa"] = fleiss_kappa(rows)
-        entry["percent_agreement"] = percent_agreement(rows)
+            entry["fleiss_kappa"] = fleiss_kappa(x.tolist())
+        entry["percent_agreement"] = stats["percent_agreement"]
         entry["n_units"] = len(units)
         codes[code] = entry
-    overall = _pooled(pooled)
-    overall["n_pairs"] = len(pooled)
+    overall = _pooled(arr)
+    overall["n_pairs"] = len(units) * len(data.code_keys)
     overall["set_agreement"] = (sum(1 for u in units if len({frozenset(data.codes_of(u, c)) for c in data.coders}) == 1)
                                 / len(units)) if units and len(data.coders) >= 2 else None
 
     def breakdown(key) -> dict:
         groups: dict[str, list[int]] = defaultdict(list)
-        for u in units:
-            groups[key(data.info[u])].append(u)
-        out = {}
-        for g in sorted(groups):
-            rows = [r for code in data.code_keys for r in _rows(data, groups[g], code)]
-            out[g] = {**_pooled(rows), "n_units": len(groups[g])}
-        return out
+        for i, u in enumerate(units):
+            groups[key(data.info[u])].append(i)
+        return {g: {**_pooled(arr[groups[g]]), "n_units": len(groups[g])} for g in sorted(groups)}
 
     rep = {"coders": data.coders, "units": len(units), "overall": overall, "codes": codes,
            "by_question": breakdown(lambda i: i.question), "by_band": breakdown(lambda i: i.band or NO_BAND)}

@@ -133,6 +133,34 @@ def krippendorff_alpha_nominal(
     return float(((n - 1) * diagonal - sum_nc) / denominator)
 
 
+def krippendorff_alpha_from_counts(counts) -> float | None:
+    """Nominal alpha from per-unit category tallies (units × categories, integers).
+
+    The same exact computation as ``krippendorff_alpha_nominal``, for data already counted
+    (e.g. "how many coders applied code X to each answer"), vectorised so that tens of
+    thousands of units take milliseconds. Units with fewer than two values are dropped.
+    """
+    import numpy as np
+
+    c = np.asarray(counts, dtype=np.int64)
+    if c.ndim != 2 or c.size == 0:
+        return None
+    m = c.sum(axis=1)
+    keep = m >= 2
+    c, m = c[keep], m[keep]
+    if not len(m):
+        return None
+    totals = c.sum(axis=0)
+    same = (c * (c - 1)).sum(axis=1)
+    diagonal = sum((Fraction(int(same[m == k].sum()), int(k) - 1) for k in np.unique(m)), Fraction(0))
+    n = int(totals.sum())
+    sum_nc = int((totals * (totals - 1)).sum())
+    denominator = n * (n - 1) - sum_nc
+    if n == 0 or denominator == 0:
+        return None
+    return float(((n - 1) * diagonal - sum_nc) / denominator)
+
+
 # ---------------------------------------------------------------------------
 # Cohen's kappa
 # ---------------------------------------------------------------------------

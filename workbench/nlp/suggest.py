@@ -387,15 +387,22 @@ def _code_id(s, store, code: str | int) -> int:
     raise InputError(f"no code {code!r} in the project's codebook")
 
 
+def _verdict_row(s, answer_id: int, code_id: int, coder_id: int):
+    """The coder's stored verdict on a code for an answer, if any."""
+    from workbench.coding.models import SuggestionFeedback
+
+    return s.exec(select(SuggestionFeedback).where(SuggestionFeedback.answer_id == answer_id,
+                                                   SuggestionFeedback.code_id == code_id,
+                                                   SuggestionFeedback.coder_id == coder_id)).first()
+
+
 def _feedback(store, coder: str, answer_id: int, code: str | int, verdict: str, score: Optional[float]) -> None:
     from workbench.coding.models import SuggestionFeedback, utcnow
 
     with store.transaction() as s:
         c = store.coder(s, coder)
         cid = _code_id(s, store, code)
-        fb = s.exec(select(SuggestionFeedback).where(SuggestionFeedback.answer_id == answer_id,
-                                                     SuggestionFeedback.code_id == cid,
-                                                     SuggestionFeedback.coder_id == c.id)).first()
+        fb = _verdict_row(s, answer_id, cid, c.id)
         if fb is None:
             fb = SuggestionFeedback(answer_id=answer_id, code_id=cid, coder_id=c.id, verdict=verdict)
         fb.verdict, fb.score, fb.at = verdict, score, utcnow()
@@ -448,9 +455,7 @@ def restore_feedback(store, coder: str, answer_id: int, code: str | int,
     with store.transaction() as s:
         c = store.coder(s, coder)
         cid = _code_id(s, store, code)
-        fb = s.exec(select(SuggestionFeedback).where(SuggestionFeedback.answer_id == answer_id,
-                                                     SuggestionFeedback.code_id == cid,
-                                                     SuggestionFeedback.coder_id == c.id)).first()
+        fb = _verdict_row(s, answer_id, cid, c.id)
         if previous is None:
             if fb is not None:
                 s.delete(fb)

@@ -22,11 +22,14 @@ ROLE_ID = Qt.ItemDataRole.UserRole + 1
 ROLE_HAY = Qt.ItemDataRole.UserRole + 2
 
 
-class _Search(QSortFilterProxyModel):
-    def __init__(self, parent=None):
+class CodeSearch(QSortFilterProxyModel):
+    """Every typed word must occur in a code's folded label, id, category or keywords
+    (ROLE_HAY); shared by the codebook panel (a tree) and the quick-pick (a list)."""
+
+    def __init__(self, parent=None, recursive: bool = True):
         super().__init__(parent)
         self.words: list[str] = []
-        self.setRecursiveFilteringEnabled(True)
+        self.setRecursiveFilteringEnabled(recursive)
 
     def set_query(self, q: str) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10
@@ -75,7 +78,7 @@ class CodebookPanel(QWidget):
         self.show_retired = QCheckBox()
         self.show_retired.toggled.connect(lambda _b: self.rebuild())
         self.model = QStandardItemModel(self)
-        self.proxy = _Search(self)
+        self.proxy = CodeSearch(self)
         self.proxy.setSourceModel(self.model)
         self.tree = QTreeView()
         self.tree.setModel(self.proxy)

@@ -7,37 +7,14 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QDialog, QLineEdit, QListView, QVBoxLayout
 
 from workbench.coding.grid import fold
+from workbench.ui.codebook_panel import ROLE_HAY, ROLE_ID, CodeSearch
 from workbench.ui.filter_bar import swatch
 from workbench.ui.i18n import tr
-
-ROLE_ID = Qt.ItemDataRole.UserRole + 1
-ROLE_HAY = Qt.ItemDataRole.UserRole + 2
-
-
-class _Match(QSortFilterProxyModel):
-    """Every typed word must occur in the code's folded label, id, category or keywords."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.words: list[str] = []
-
-    def set_query(self, q: str) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt ≥ 6.10
-            self.beginFilterChange()
-            self.words = fold(q).split()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.words = fold(q).split()
-            self.invalidateFilter()
-
-    def filterAcceptsRow(self, row: int, parent) -> bool:
-        hay = self.sourceModel().index(row, 0, parent).data(ROLE_HAY) or ""
-        return all(w in hay for w in self.words)
 
 
 class QuickPick(QDialog):
@@ -59,7 +36,7 @@ class QuickPick(QDialog):
             it.setData(fold(" ".join([c.label, c.key, c.category, *list(c.keywords or [])])), ROLE_HAY)
             it.setEditable(False)
             self.model.appendRow(it)
-        self.proxy = _Match(self)
+        self.proxy = CodeSearch(self, recursive=False)
         self.proxy.setSourceModel(self.model)
         self.list = QListView()
         self.list.setModel(self.proxy)

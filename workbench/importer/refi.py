@@ -52,6 +52,7 @@ from workbench.coding.surveys import SURVEY_NAME, ensure_survey
 from workbench.errors import InputError, Problem
 from workbench.export.refi import (NS_CODEBOOK, NS_PROJECT, PI_CASE, PI_CODE, PI_CODING, PI_PROJECT,
                                    SET_CODED, SET_FLAGGED)
+from workbench.importer.tables import existing_file
 
 # Limits for untrusted archives (module constants so tests can lower them).
 MAX_MEMBERS = 200_000
@@ -103,11 +104,7 @@ def _check_name(name: str) -> bool:
 def open_archive(path: str | Path) -> zipfile.ZipFile:
     """Open a ZIP after checking every member header; raise InputError for anything unsafe."""
     file = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", file=file)
-    if p.is_dir():
-        raise InputError("is a folder, not a file", file=file)
+    p = existing_file(path)
     try:
         z = zipfile.ZipFile(p)
     except (zipfile.BadZipFile, OSError) as e:
@@ -972,11 +969,7 @@ def import_qdpx(store, path: str | Path, plan: Optional[QdpxPlan] = None) -> Ref
 def read_qdc(path: str | Path) -> CodesRead:
     """Read and validate a standalone REFI codebook (``.qdc``)."""
     file = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", file=file)
-    if p.is_dir():
-        raise InputError("is a folder, not a file", file=file)
+    p = existing_file(path)
     if p.stat().st_size > MAX_QDE_BYTES:
         raise InputError(f"is larger than {MAX_QDE_BYTES} bytes", file=file)
     data = p.read_bytes()

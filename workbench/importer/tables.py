@@ -59,14 +59,20 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def existing_file(path: str | Path) -> Path:
+    """The path of an input file that exists and is not a folder; InputError otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=str(path))
+    if path.is_dir():
+        raise InputError("is a folder, not a file", file=str(path))
+    return path
+
+
 def read_table(path: str | Path) -> Table:
     """Read a CSV or XLSX (first sheet). Raises InputError for unreadable files."""
-    path = Path(path)
+    path = existing_file(path)
     file = str(path)
-    if not path.exists():
-        raise InputError("file not found", file=file)
-    if path.is_dir():
-        raise InputError("is a folder, not a file", file=file)
     try:
         data = path.read_bytes()
     except OSError as e:

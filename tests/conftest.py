@@ -110,3 +110,29 @@ def write_survey(path: Path, rows: list[dict], delimiter: str = ",", encoding: s
 @pytest.fixture
 def survey_file(tmp_path):
     return write_survey(tmp_path / "survey.csv", survey_rows())
+
+
+def open_main_window(qtbot, project_path, coder: str = "anne", size: tuple[int, int] | None = (1400, 900)):
+    """The real main window on a project, shown, active and with the grid focused (Danish UI)."""
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui import i18n
+    from workbench.ui.app import application, make_settings
+    from workbench.ui.main_window import MainWindow
+
+    application()
+    i18n.install("da")
+    w = MainWindow(make_settings(), coder=coder, interactive=False)
+    qtbot.addWidget(w)
+    w.retranslate()
+    if size:
+        w.resize(*size)
+    with qtbot.waitSignal(w.project_loaded, timeout=20000) as sig:
+        w.open_project(str(project_path))
+    assert sig.args == [True]
+    w.show()
+    w.activateWindow()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5000)
+    w.focus_grid()
+    return w

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 from sqlmodel import select
 
+from tests.conftest import open_main_window
 from tests.test_grid import DANISH_TEXTS, code_id, make_project
 from workbench.coding.models import AnswerState, Code, Coder, Coding, Memo
 from workbench.ui import i18n
@@ -27,23 +28,7 @@ def project(tmp_path, monkeypatch):
 
 @pytest.fixture
 def win(qtbot, project):
-    from workbench.ui.app import application, make_settings
-    from workbench.ui.main_window import MainWindow
-
-    application()
-    i18n.install("da")
-    w = MainWindow(make_settings(), coder="anne", interactive=False)
-    qtbot.addWidget(w)
-    w.retranslate()
-    w.resize(1400, 900)
-    with qtbot.waitSignal(w.project_loaded, timeout=20000) as sig:
-        w.open_project(str(project.path))
-    assert sig.args == [True]
-    w.show()
-    w.activateWindow()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5000)
-    w.focus_grid()
+    w = open_main_window(qtbot, project.path)
     yield w
     w.store.close()
     i18n.install("da")

@@ -8,13 +8,13 @@ from PySide6.QtWidgets import QApplication
 from sqlmodel import select
 
 from tests.test_grid import code_id, make_project
+from tests.conftest import open_main_window
 from workbench.coding.agreement import agreement_report
 from workbench.coding.codings import apply_code, set_coded
 from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Decision
 from workbench.coding.reconcile import decide
 from workbench.coding.store import Store
 from workbench.coding.team import PermissionDenied, ensure_person
-from workbench.ui import i18n
 
 
 @pytest.fixture
@@ -40,23 +40,7 @@ def project(tmp_path, monkeypatch):
 
 
 def open_window(qtbot, store, coder):
-    from workbench.ui.app import application, make_settings
-    from workbench.ui.main_window import MainWindow
-
-    application()
-    i18n.install("da")
-    w = MainWindow(make_settings(), coder=coder, interactive=False)
-    qtbot.addWidget(w)
-    w.retranslate()
-    with qtbot.waitSignal(w.project_loaded, timeout=20000) as sig:
-        w.open_project(str(store.path))
-    assert sig.args == [True]
-    w.show()
-    w.activateWindow()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5000)
-    w.focus_grid()
-    return w
+    return open_main_window(qtbot, store.path, coder=coder, size=None)
 
 
 def key(qtbot, widget, k, mod=Qt.KeyboardModifier.NoModifier):

@@ -8,11 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlmodel import select
 
-from tests.conftest import new_project, survey_rows, write_survey
+from tests.conftest import new_project, open_main_window, survey_rows, write_survey
 from workbench.coding.models import Answer, Assignment, Code, Coder, Coding, Round, SuggestionFeedback
 from workbench.importer.survey import import_survey
 from workbench.nlp.suggest_session import SuggestionSession
-from workbench.ui import i18n
 
 NEW_CASEWORKER = "Jeg har fået ny sagsbehandler igen"
 
@@ -44,22 +43,7 @@ def project(tmp_path, monkeypatch):
 
 @pytest.fixture
 def win(qtbot, project):
-    from workbench.ui.app import application, make_settings
-    from workbench.ui.main_window import MainWindow
-
-    application()
-    i18n.install("da")
-    w = MainWindow(make_settings(), coder="anne", interactive=False)
-    qtbot.addWidget(w)
-    w.retranslate()
-    w.resize(1400, 900)
-    with qtbot.waitSignal(w.project_loaded, timeout=20000):
-        w.open_project(str(project.path))
-    w.show()
-    w.activateWindow()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5000)
-    w.focus_grid()
+    w = open_main_window(qtbot, project.path)
     settle(qtbot, w, 60000)
     yield w
     w.store.close()

@@ -5,7 +5,6 @@ audit log with what is needed to undo it. The GUI's undo stack calls these same 
 """
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,8 @@ from typing import Optional
 from sqlalchemy import delete, insert, select as sa_select
 from sqlmodel import Session, select
 
-from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Memo, Question, Respondent, new_uid, utcnow
+from workbench.bulk import gc_paused
+from workbench.coding.models import Answer, AnswerState, Code, Coding, Memo, Question, Respondent, new_uid, utcnow
 from workbench.errors import InputError, Problem
 from workbench.importer.tables import read_table
 
@@ -160,6 +160,7 @@ class CodingsImportResult:
         return f"imported {self.codings} codings on {self.answers} answers"
 
 
+@gc_paused()
 def import_codings(store, coder: str, path: str | Path, source: str = "import") -> CodingsImportResult:
     """Import one coder's codings (contract CSV). Every answer named is marked coded by the
     coder and its codings replaced by the file's; an empty ``code`` means no code applies.

@@ -85,7 +85,7 @@ class Respondent(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("survey_id", "key", name="uq_respondent_key"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     uid: str = Field(default_factory=new_uid, index=True, unique=True)
-    survey_id: int = Field(foreign_key="survey.id", index=True)
+    survey_id: int = Field(foreign_key="survey.id")
     key: str
     subgroup: str = Field(index=True)
     main_group: str = Field(default="", index=True)
@@ -111,8 +111,8 @@ class Answer(SQLModel, table=True):
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     uid: str = Field(default_factory=new_uid, index=True, unique=True)
-    respondent_id: int = Field(foreign_key="respondent.id", index=True)
-    question_id: int = Field(foreign_key="question.id", index=True)
+    respondent_id: int = Field(foreign_key="respondent.id")
+    question_id: int = Field(foreign_key="question.id")
     score: Optional[int] = None
     band: Optional[str] = None
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -177,7 +177,7 @@ class AnswerState(SQLModel, table=True):
         Index("ix_answer_state_coder", "coder_id", "coded"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
-    answer_id: int = Field(foreign_key="answer.id", index=True)
+    answer_id: int = Field(foreign_key="answer.id")
     coder_id: int = Field(foreign_key="coder.id")
     coded: bool = False
     flagged: bool = False
@@ -241,7 +241,7 @@ class Assignment(SQLModel, table=True):
         Index("ix_assignment_coder", "coder_id", "answer_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
-    round_id: int = Field(foreign_key="round.id", index=True)
+    round_id: int = Field(foreign_key="round.id")
     answer_id: int = Field(foreign_key="answer.id")
     coder_id: int = Field(foreign_key="coder.id")
 
@@ -269,7 +269,7 @@ class SuggestionFeedback(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("answer_id", "code_id", "coder_id", name="uq_feedback"),)
     id: Optional[int] = Field(default=None, primary_key=True)
-    answer_id: int = Field(foreign_key="answer.id", index=True)
+    answer_id: int = Field(foreign_key="answer.id")
     code_id: int = Field(foreign_key="code.id")
     coder_id: int = Field(foreign_key="coder.id")
     verdict: str  # accepted | rejected | skipped

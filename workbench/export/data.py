@@ -12,10 +12,11 @@ from datetime import datetime, timezone
 from typing import Optional, Union
 
 import pandas as pd
-from sqlalchemy import and_, func
+from sqlalchemy import func
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from workbench.bulk import gc_paused
 from workbench.coding import survey_spec as spec
 from workbench.coding.bands import BANDS
 from workbench.coding.models import (Answer, AnswerState, Coder, Coding, Code, PiiFinding, Question, QuoteStar,
@@ -61,7 +62,7 @@ def unemployment_band(months) -> Optional[str]:
 def _banded(values: pd.Series, band) -> list:
     """``band`` of every value, computed once per distinct value (100,000 rows, ~60 ages)."""
     memo = {v: band(v) for v in values.dropna().unique()}
-    return [None if v is pd.NA or v is None else memo.get(v) for v in values]
+    return values.map(memo).astype(object).where(values.notna(), None)
 
 
 def resolve_coder(store, coder: Optional[str] = None) -> str:
@@ -171,6 +172,43 @@ def _years(s, year: YearArg) -> list[int]:
     return [y]
 
 
+ANSWER_COLUMNS = ["answer_id", "score", "band", "text", "respondent_pk", "respondent_id", "year", "subgroup",
+                  "subgroup_label", "main_group", "gender", "age", "unemployment_months", "ethnicity", "unit",
+                  "question", "question_pos"]
+
+
+def _tuples(conn, query) -> list[tuple]:
+    """All rows of a Core query as the driver's plain tuples, on the session's own connection
+    (same transaction). Building SQLAlchemy Row objects, then tuples for pandas, cost more than
+    SQLite's own work on a 100,000-answer load; these queries need no result type processing
+    (integers, text and booleans computed in SQL)."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positional:
+        params = [params[k] for k in compiled.positiontup]
+    cur = conn.connection.dbapi_connection.cursor()
+    try:
+        cur.execute(str(compiled), params)
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
+def _answers_frame(ans_rows, resp_rows, qrows, sub_rows, year_of: dict[int, int]) -> pd.DataFrame:
+    """One row per answer with its respondent's background and its question (ANSWER_COLUMNS)."""
+    a = pd.DataFrame(ans_rows, columns=["answer_id", "respondent_pk", "question_id", "score", "band", "text"])
+    r = pd.DataFrame(resp_rows, columns=["respondent_pk", "respondent_id", "survey_id", "subgroup", "main_group",
+                                         "gender", "age", "unemployment_months", "ethnicity", "unit"])
+    labels = {(sv, k): lbl for k, lbl, sv in sub_rows}
+    r["year"] = r["survey_id"].map(year_of)
+    r["subgroup_label"] = [labels.get(key) for key in zip(r["survey_id"], r["subgroup"])]
+    a = a.merge(r.drop(columns="survey_id"), on="respondent_pk", how="inner", sort=False)
+    a["question"] = a["question_id"].map({q[6]: q[0] for q in qrows})
+    a["question_pos"] = a["question_id"].map({q[6]: q[1] for q in qrows})
+    return a[ANSWER_COLUMNS]
+
+
+@gc_paused()
 def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year: YearArg = None,
          with_text: bool = True) -> CodedData:
     """Load answers (every stored answer of the chosen year(s); ``year=None`` is the newest
@@ -181,41 +219,39 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
     name = resolve_coder(store, coder) if with_codings else None
     with store.session() as s:
         years = _years(s, year)
-        sv_ids = list(s.exec(select(Survey.id).where(Survey.year.in_(years))).all()) if years else []
-        text_col = Answer.text if with_text else (func.length(func.trim(Answer.text)) > 0)
-        q = (select(Answer.id, Answer.score, Answer.band, text_col, Respondent.id, Respondent.key, Survey.year,
-                    Respondent.subgroup, Subgroup.label, Respondent.main_group, Respondent.gender, Respondent.age,
-                    Respondent.unemployment_months, Respondent.ethnicity, Respondent.unit,
-                    Question.key, Question.position)
-             .join(Respondent, Respondent.id == Answer.respondent_id)
-             .join(Question, Question.id == Answer.question_id)
-             .join(Survey, Survey.id == Respondent.survey_id)
-             .outerjoin(Subgroup, and_(Subgroup.survey_id == Respondent.survey_id, Subgroup.key == Respondent.subgroup))
-             .where(Respondent.survey_id.in_(sv_ids)))
-        rows = [tuple(r) for r in s.exec(q)]  # plain tuples: pandas probes Row objects attribute by attribute
+        sv_rows = s.exec(select(Survey.id, Survey.year).where(Survey.year.in_(years))).all() if years else []
+        sv_ids = [i for i, _y in sv_rows]
         qrows = s.exec(select(Question.key, Question.position, Question.topic, Question.text, Question.scale_labels,
-                              Question.survey_id).where(Question.survey_id.in_(sv_ids))
+                              Question.survey_id, Question.id).where(Question.survey_id.in_(sv_ids))
                        .order_by(Question.survey_id, Question.position)).all()
-        sub_rows = s.exec(select(Subgroup.key, Subgroup.label).where(Subgroup.survey_id.in_(sv_ids))).all()
+        sub_rows = s.exec(select(Subgroup.key, Subgroup.label, Subgroup.survey_id)
+                          .where(Subgroup.survey_id.in_(sv_ids))).all()
+        # Two narrow queries joined in pandas rather than one wide join: 100,000 answers ×
+        # 6 columns plus 14,000 respondents is a third of the cells, and Core rows skip the ORM.
+        conn = s.connection()
+        text_col = Answer.text if with_text else (func.length(func.trim(Answer.text)) > 0)
+        qids = [r[6] for r in qrows]
+        ans_rows = _tuples(conn, select(Answer.id, Answer.respondent_id, Answer.question_id, Answer.score, Answer.band,
+                                        text_col).where(Answer.question_id.in_(qids))) if qids else []
+        resp_rows = _tuples(conn, (
+            select(Respondent.id, Respondent.key, Respondent.survey_id, Respondent.subgroup, Respondent.main_group,
+                   Respondent.gender, Respondent.age, Respondent.unemployment_months, Respondent.ethnicity,
+                   Respondent.unit).where(Respondent.survey_id.in_(sv_ids)))) if sv_ids else []
         codes = store.codes(s)
         cod_rows = []
         if name is not None:
             cid = s.exec(select(Coder.id).where(Coder.name == name)).one()
-            cod_rows = s.exec(select(Coding.id, Coding.answer_id, Code.key, Coding.start, Coding.end, QuoteStar.id)
-                              .join(Code, Code.id == Coding.code_id)
-                              .join(Answer, Answer.id == Coding.answer_id)
-                              .join(Respondent, Respondent.id == Answer.respondent_id)
-                              .outerjoin(QuoteStar, QuoteStar.coding_id == Coding.id)
-                              .where(Coding.coder_id == cid, Respondent.survey_id.in_(sv_ids))
-                              .order_by(Coding.id))
-            cod_rows = [tuple(r) for r in cod_rows]
+            # the coder's codings alone (one indexed range), then keyed and filtered in pandas:
+            # joining answers and stars per row doubled the time at 100,000 codings
+            cod_rows = _tuples(conn, select(Coding.id, Coding.answer_id, Coding.code_id, Coding.start, Coding.end)
+                               .where(Coding.coder_id == cid))
+            code_keys = dict(s.exec(select(Code.id, Code.key)).all())
+            starred = set(conn.execute(select(QuoteStar.coding_id).join(Coding, Coding.id == QuoteStar.coding_id)
+                                       .where(Coding.coder_id == cid)).scalars())
         pii_rows = s.exec(select(PiiFinding.answer_id, PiiFinding.start, PiiFinding.end, PiiFinding.type)
                           .join(Answer, Answer.id == PiiFinding.answer_id)
-                          .join(Respondent, Respondent.id == Answer.respondent_id)
-                          .where(PiiFinding.status == "open", Respondent.survey_id.in_(sv_ids))).all()
-    answers = pd.DataFrame(rows, columns=[
-        "answer_id", "score", "band", "text", "respondent_pk", "respondent_id", "year", "subgroup", "subgroup_label",
-        "main_group", "gender", "age", "unemployment_months", "ethnicity", "unit", "question", "question_pos"])
+                          .where(PiiFinding.status == "open", Answer.question_id.in_(qids))).all() if qids else []
+    answers = _answers_frame(ans_rows, resp_rows, qrows, sub_rows, dict(sv_rows))
     answers["score"] = answers["score"].astype("Int64")
     answers["age"] = answers["age"].astype("Int64")
     answers["unemployment_months"] = answers["unemployment_months"].astype("Int64")
@@ -230,22 +266,27 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
     answers["main_group"] = answers["main_group"].replace("", None)
     answers[ALL] = ALL
     answers = answers.sort_values(["year", "question_pos", "respondent_id"], kind="stable").reset_index(drop=True)
-    used = {r[2] for r in cod_rows}
+    codings = pd.DataFrame(cod_rows, columns=["coding_id", "answer_id", "code", "start", "end"])
+    if len(codings):
+        codings = codings[codings["answer_id"].isin(answers["answer_id"])].sort_values("coding_id")
+        codings["code"] = codings["code"].map(code_keys)
+        codings["starred"] = codings["coding_id"].isin(starred)
+        codings = codings.reset_index(drop=True)
+    else:
+        codings["starred"] = pd.Series(dtype=bool)
+    used = set(codings["code"].unique())
     codes_df = pd.DataFrame([dict(key=c.key, label=c.label, category=c.category, position=c.position,
                                   colour=c.colour, retired=c.retired) for c in codes
                              if not c.retired or c.key in used],
                             columns=["key", "label", "category", "position", "colour", "retired"])
-    codings = pd.DataFrame(cod_rows, columns=["coding_id", "answer_id", "code", "start", "end", "star_id"])
-    codings["starred"] = codings["star_id"].notna()
-    codings = codings.drop(columns="star_id").drop_duplicates("coding_id")
     codings["start"] = codings["start"].astype("Int64")
     codings["end"] = codings["end"].astype("Int64")
-    qdf = pd.DataFrame(qrows, columns=["key", "position", "topic", "text", "scale_labels", "survey_id"])
+    qdf = pd.DataFrame([q[:6] for q in qrows], columns=["key", "position", "topic", "text", "scale_labels", "survey_id"])
     qdf = qdf.drop_duplicates("key", keep="last").sort_values("position").reset_index(drop=True)
     pii: dict[int, list[tuple[int, int, str]]] = {}
     for aid, a, b, t in pii_rows:
         pii.setdefault(aid, []).append((a, b, t))
-    labels = {k: (lbl or k) for k, lbl in sub_rows}
+    labels = {k: (lbl or k) for k, lbl, _sv in sub_rows}
     for k, lbl, *_ in spec.SUBGROUPS:
         labels.setdefault(k, lbl)
     return CodedData(answers=answers, codings=codings, codes=codes_df, questions=qdf, subgroup_labels=labels,

@@ -7,11 +7,9 @@ duplicating them.
 """
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -21,6 +19,7 @@ import yaml
 from sqlalchemy import insert, select as sa_select, update
 from sqlmodel import select
 
+from workbench.bulk import gc_paused
 from workbench.coding import survey_spec as spec
 from workbench.coding.bands import band_of
 from workbench.coding.models import Answer, Question, Respondent, new_uid
@@ -278,7 +277,7 @@ def import_survey(store, path: str | Path, mapping: Optional[str | Path | Mappin
     is written then).
     """
     m = Mapping.load(mapping) if isinstance(mapping, (str, Path)) else mapping
-    with _gc_paused():
+    with gc_paused():
         table = read_table(path)
         parsed, problems = parse_survey(table, m, year)
         if problems:
@@ -286,19 +285,6 @@ def import_survey(store, path: str | Path, mapping: Optional[str | Path | Mappin
         if not parsed:
             raise InputError("holds no respondents", file=table.file)
         return write_respondents(store, parsed, source=str(path), progress=progress)
-
-
-@contextmanager
-def _gc_paused():
-    """No cyclic garbage collection while the file's many small objects are made: the
-    collector's repeated passes over them cost more than they free (the import makes no cycles)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class Cancelled(Exception):

@@ -1,0 +1,36 @@
+"""drop indexes that repeat the first column of a unique constraint or another index
+
+Each was maintained on every insert (a 100,000-answer import, every coding keystroke) but
+never chosen by a query: the composite index serves the same look-ups.
+
+Revision ID: 0003_drop_prefix_indexes
+Revises: 0002_decision_inputs
+Create Date: 2026-11-24
+"""
+from alembic import op
+
+
+revision = '0003_drop_prefix_indexes'
+down_revision = '0002_decision_inputs'
+branch_labels = None
+depends_on = None
+
+# (table, index, column): the column is the leading column of a composite index of the table
+REDUNDANT = [
+    ('respondent', 'ix_respondent_survey_id', 'survey_id'),           # uq_respondent_key (survey_id, key)
+    ('answer', 'ix_answer_respondent_id', 'respondent_id'),           # uq_answer (respondent_id, question_id)
+    ('answer', 'ix_answer_question_id', 'question_id'),               # ix_answer_question_band
+    ('answerstate', 'ix_answerstate_answer_id', 'answer_id'),         # uq_answer_state (answer_id, coder_id)
+    ('assignment', 'ix_assignment_round_id', 'round_id'),             # uq_assignment (round_id, ...)
+    ('suggestionfeedback', 'ix_suggestionfeedback_answer_id', 'answer_id'),  # uq_feedback (answer_id, ...)
+]
+
+
+def upgrade() -> None:
+    for table, index, _column in REDUNDANT:
+        op.drop_index(index, table_name=table)
+
+
+def downgrade() -> None:
+    for table, index, column in REDUNDANT:
+        op.create_index(index, table, [column], unique=False)

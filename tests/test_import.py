@@ -182,3 +182,48 @@ def test_control_characters_are_stripped(sqlite_store, tmp_path):
     with sqlite_store.session() as s:
         texts = s.exec(select(Answer.text)).all()
     assert "God samtale\nmed  sagsbeh." in texts
+
+
+def test_codings_import_and_reimport(any_store, survey_file, tmp_path):
+    """The bulk path of the codings import stores what the ORM would: uids, time stamps that
+    read back as aware datetimes, answer states; a second import replaces and bumps versions."""
+    from workbench.coding.codings import import_codings
+    from workbench.coding.models import AnswerState, Coder, Code, Coding
+
+    import_survey(any_store, survey_file)
+    with any_store.session() as s:
+        pairs = s.exec(select(Respondent.key, Question.key).join(Answer, Answer.respondent_id == Respondent.id)
+                       .join(Question, Question.id == Answer.question_id).where(Answer.text != "")).all()[:6]
+        keys = [c.key for c in s.exec(select(Code)).all()][:3]
+
+    def write(rows):
+        p = tmp_path / "c.csv"
+        with open(p, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["respondent_id", "question", "code"])
+            w.writerows(rows)
+        return p
+
+    first = [(rk, qk, keys[i % 3]) for i, (rk, qk) in enumerate(pairs)] + [(pairs[0][0], pairs[0][1], keys[1])]
+    res = import_codings(any_store, "anne", write(first))
+    assert (res.answers, res.codings) == (6, 7)
+    with any_store.session() as s:
+        cid = s.exec(select(Coder.id).where(Coder.name == "anne")).one()
+        cods = s.exec(select(Coding).where(Coding.coder_id == cid)).all()
+        states = s.exec(select(AnswerState).where(AnswerState.coder_id == cid)).all()
+    assert len(cods) == 7 and len({c.uid for c in cods}) == 7
+    assert all(c.created_at.tzinfo is not None and c.source == "import" for c in cods)
+    assert len(states) == 6 and all(st.coded and st.version == 1 for st in states)
+
+    second = [(pairs[0][0], pairs[0][1], keys[2]), (pairs[1][0], pairs[1][1], "")]
+    res = import_codings(any_store, "anne", write(second))
+    assert (res.answers, res.codings) == (2, 1)
+    with any_store.session() as s:
+        by_answer = {}
+        for c in s.exec(select(Coding).where(Coding.coder_id == cid)).all():
+            by_answer.setdefault(c.answer_id, []).append(c.code_id)
+        versions = sorted(st.version for st in s.exec(select(AnswerState).where(AnswerState.coder_id == cid)).all())
+        code_id = {c.key: c.id for c in s.exec(select(Code)).all()}
+    assert sum(len(v) for v in by_answer.values()) == 1 + 4  # answer 1 replaced, answer 2 emptied, 4 untouched
+    assert [code_id[keys[2]]] in by_answer.values()
+    assert versions == [1, 1, 1, 1, 2, 2]

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import delete, insert, select as sa_select
+from sqlalchemy import delete, select as sa_select, update
 from sqlmodel import Session, select
 
-from workbench.bulk import gc_paused
-from workbench.coding.models import Answer, AnswerState, Code, Coding, Memo, Question, Respondent, new_uid, utcnow
+from workbench.bulk import gc_paused, insert_rows
+from workbench.coding.models import Answer, AnswerState, Code, Coding, Memo, Question, Respondent, new_uids, utcnow
 from workbench.errors import InputError, Problem
 from workbench.importer.tables import read_table
 
@@ -232,22 +232,17 @@ def import_codings(store, coder: str, path: str | Path, source: str = "import") 
             conn.execute(delete(Coding).where(Coding.coder_id == c.id, Coding.answer_id.in_(chunk)))
             existing.update(dict(conn.execute(sa_select(AnswerState.answer_id, AnswerState.id).where(
                 AnswerState.coder_id == c.id, AnswerState.answer_id.in_(chunk))).all()))
-        rows_out = []
-        for aid, items in per_answer.items():
-            for code_id, st, en in dict.fromkeys(items):
-                rows_out.append(dict(uid=new_uid(), answer_id=aid, coder_id=c.id, code_id=code_id, start=st, end=en,
-                                     source=source, created_at=utcnow()))
-        if rows_out:
-            conn.execute(insert(Coding), rows_out)
-        n = len(rows_out)
-        new_states = [dict(answer_id=aid, coder_id=c.id, coded=True, flagged=False, updated_at=utcnow(), version=1)
-                      for aid in ids if aid not in existing]
-        if new_states:
-            conn.execute(insert(AnswerState), new_states)
-        for aid in ids:
-            if aid in existing:
-                st = s.get(AnswerState, existing[aid])
-                st.coded = True
-                _touch(s, st)
+        now = utcnow()
+        rows_out = [(aid, code_id, st, en) for aid, items in per_answer.items() for code_id, st, en in dict.fromkeys(items)]
+        uids = sorted(new_uids(len(rows_out)))  # in index order: appended, not scattered through it
+        n = insert_rows(conn, Coding.__table__, ("uid", "answer_id", "coder_id", "code_id", "start", "end", "source",
+                                                 "created_at"),
+                        ((u, aid, c.id, code_id, st, en, source, now) for u, (aid, code_id, st, en) in zip(uids, rows_out)))
+        insert_rows(conn, AnswerState.__table__, ("answer_id", "coder_id", "coded", "flagged", "updated_at", "version"),
+                    ((aid, c.id, True, False, now, 1) for aid in ids if aid not in existing))
+        old = [existing[aid] for aid in ids if aid in existing]
+        for k in range(0, len(old), 500):  # answers this coder had already: coded now, version bumped
+            conn.execute(update(AnswerState).where(AnswerState.id.in_(old[k:k + 500]))
+                         .values(coded=True, updated_at=now, version=AnswerState.version + 1))
         store.log(s, "codings.import", "file", str(path), coder=coder, answers=len(ids), codings=n)
     return CodingsImportResult(len(per_answer), n)

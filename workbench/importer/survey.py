@@ -8,13 +8,11 @@ duplicating them.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-import numpy as np
 import yaml
 from sqlalchemy import insert, select as sa_select, update
 from sqlmodel import select
@@ -22,7 +20,7 @@ from sqlmodel import select
 from workbench.bulk import gc_paused
 from workbench.coding import survey_spec as spec
 from workbench.coding.bands import band_of
-from workbench.coding.models import Answer, Question, Respondent, new_uid
+from workbench.coding.models import Answer, Question, Respondent, new_uid, new_uids
 from workbench.coding.surveys import ensure_survey
 from workbench.errors import InputError, Problem
 from workbench.importer.tables import Table, read_table
@@ -352,26 +350,6 @@ def _sqlite_connection(conn):
     if conn.dialect.name != "sqlite":
         return None
     return conn.connection.driver_connection
-
-
-def new_uids(n: int) -> list[str]:
-    """``n`` random UUID4 strings, as ``new_uid`` makes them, from one urandom call (the
-    per-call cost of uuid.uuid4 dominated large imports)."""
-    if n <= 0:
-        return []
-    b = np.frombuffer(os.urandom(16 * n), dtype=np.uint8).reshape(n, 16).copy()
-    b[:, 6] = (b[:, 6] & 0x0F) | 0x40  # version 4
-    b[:, 8] = (b[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
-    hexd = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-    out = np.full((n, 37), ord("-"), dtype=np.uint8)
-    out[:, 36] = ord(",")
-    digits = np.empty((n, 32), dtype=np.uint8)
-    digits[:, 0::2], digits[:, 1::2] = hexd[b >> 4], hexd[b & 0x0F]
-    out[:, _UID_POS] = digits
-    return out.tobytes().decode("ascii").split(",")[:n]
-
-
-_UID_POS = [i for i in range(36) if i not in (8, 13, 18, 23)]
 
 
 def _insert_new_sqlite(raw, survey_id: int, qid: dict[str, int], new: list[ParsedRespondent], step: int,

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from workbench.coding.bands import band_of
 from workbench.coding.codebook import load_codebook
-from workbench.coding.models import Assignment, Coder, Coding, NlpCache, Round, SuggestionFeedback
+from workbench.coding.models import Assignment, Code, Coder, Coding, NlpCache, Round, SuggestionFeedback
 from workbench.coding.store import Store
 from workbench.errors import InputError
 from workbench.nlp import features as F
@@ -444,3 +444,27 @@ def test_evaluate_items_arithmetic():
     ev = evaluate_items(sg, items, [{"lyttende_forstaaende"}, {"helbred"}], top=3)
     assert ev["hit"][1] == 0.5  # the second answer's gold is wrong on purpose
     assert ev["micro"]["recall"] == 0.5
+
+
+def test_accepting_a_suggestion_is_one_commit(demo, simulated, monkeypatch):
+    """If recording the verdict fails, the coding is not kept either (and vice versa)."""
+    import workbench.nlp.suggest as S
+
+    aid = simulated[3][1].id
+    with demo.session() as s:
+        code = s.exec(select(Code.id).order_by(Code.id)).first()  # any code will do
+        before = len(s.exec(select(Coding.id).where(Coding.answer_id == aid)).all())
+
+    def broken(*a, **k):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(S, "_feedback_in", broken)
+    with pytest.raises(RuntimeError):
+        accept(demo, "erik", aid, code, 0.5)
+    with demo.session() as s:
+        assert len(s.exec(select(Coding.id).where(Coding.answer_id == aid)).all()) == before
+    monkeypatch.undo()
+    cid = accept(demo, "erik", aid, code, 0.5)
+    with demo.session() as s:
+        assert s.get(Coding, cid).source == "suggestion"
+        assert s.exec(select(SuggestionFeedback.verdict).where(SuggestionFeedback.answer_id == aid,
+                                                               SuggestionFeedback.code_id == code)).all() == ["accepted"]

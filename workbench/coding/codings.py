@@ -45,28 +45,35 @@ def apply_code(store, coder: str, answer_id: int, code_id: int, start: Optional[
                end: Optional[int] = None, source: str = "manual") -> int:
     """Apply a code (whole answer, or the span start..end) and mark the answer coded."""
     with store.transaction() as s:
-        c = store.coder(s, coder)
-        ans = s.get(Answer, answer_id)
-        if ans is None:
-            raise InputError(f"no answer with id {answer_id}")
-        if s.get(Code, code_id) is None:
-            raise InputError(f"no code with id {code_id}")
-        if start is not None or end is not None:
-            if start is None or end is None or not (0 <= start < end <= len(ans.text)):
-                raise InputError(f"span {start}–{end} is outside the answer (length {len(ans.text)})")
-        dup = s.exec(select(Coding).where(Coding.answer_id == answer_id, Coding.coder_id == c.id,
-                                          Coding.code_id == code_id, Coding.start == start, Coding.end == end)).first()
-        if dup is not None:
-            return dup.id
-        cd = Coding(answer_id=answer_id, coder_id=c.id, code_id=code_id, start=start, end=end, source=source)
-        s.add(cd)
-        st = _state(s, answer_id, c.id)
-        st.coded = True
-        _touch(s, st)
-        s.flush()
-        store.log(s, "coding.apply", "coding", cd.id, coder=coder, answer_id=answer_id, code_id=code_id,
-                  start=start, end=end, uid=cd.uid, source=source)
-        return cd.id
+        return apply_code_in(s, store, coder, answer_id, code_id, start, end, source)
+
+
+def apply_code_in(s: Session, store, coder: str, answer_id: int, code_id: int, start: Optional[int] = None,
+                  end: Optional[int] = None, source: str = "manual") -> int:
+    """``apply_code`` inside the caller's transaction, for actions that do more in the same
+    commit (accepting a suggestion also records the verdict)."""
+    c = store.coder(s, coder)
+    ans = s.get(Answer, answer_id)
+    if ans is None:
+        raise InputError(f"no answer with id {answer_id}")
+    if s.get(Code, code_id) is None:
+        raise InputError(f"no code with id {code_id}")
+    if start is not None or end is not None:
+        if start is None or end is None or not (0 <= start < end <= len(ans.text)):
+            raise InputError(f"span {start}–{end} is outside the answer (length {len(ans.text)})")
+    dup = s.exec(select(Coding).where(Coding.answer_id == answer_id, Coding.coder_id == c.id,
+                                      Coding.code_id == code_id, Coding.start == start, Coding.end == end)).first()
+    if dup is not None:
+        return dup.id
+    cd = Coding(answer_id=answer_id, coder_id=c.id, code_id=code_id, start=start, end=end, source=source)
+    s.add(cd)
+    st = _state(s, answer_id, c.id)
+    st.coded = True
+    _touch(s, st)
+    s.flush()
+    store.log(s, "coding.apply", "coding", cd.id, coder=coder, answer_id=answer_id, code_id=code_id,
+              start=start, end=end, uid=cd.uid, source=source)
+    return cd.id
 
 
 def remove_coding(store, coding_id: int) -> None:

@@ -397,29 +397,35 @@ def _verdict_row(s, answer_id: int, code_id: int, coder_id: int):
 
 
 def _feedback(store, coder: str, answer_id: int, code: str | int, verdict: str, score: Optional[float]) -> None:
+    with store.transaction() as s:
+        _feedback_in(s, store, coder, answer_id, code, verdict, score)
+
+
+def _feedback_in(s, store, coder: str, answer_id: int, code: str | int, verdict: str,
+                 score: Optional[float]) -> None:
     from workbench.coding.models import SuggestionFeedback, utcnow
 
-    with store.transaction() as s:
-        c = store.coder(s, coder)
-        cid = _code_id(s, store, code)
-        fb = _verdict_row(s, answer_id, cid, c.id)
-        if fb is None:
-            fb = SuggestionFeedback(answer_id=answer_id, code_id=cid, coder_id=c.id, verdict=verdict)
-        fb.verdict, fb.score, fb.at = verdict, score, utcnow()
-        s.add(fb)
-        s.flush()
-        store.log(s, f"suggestion.{verdict}", "answer", answer_id, coder=coder, code_id=cid, score=score)
+    c = store.coder(s, coder)
+    cid = _code_id(s, store, code)
+    fb = _verdict_row(s, answer_id, cid, c.id)
+    if fb is None:
+        fb = SuggestionFeedback(answer_id=answer_id, code_id=cid, coder_id=c.id, verdict=verdict)
+    fb.verdict, fb.score, fb.at = verdict, score, utcnow()
+    s.add(fb)
+    s.flush()
+    store.log(s, f"suggestion.{verdict}", "answer", answer_id, coder=coder, code_id=cid, score=score)
 
 
 def accept(store, coder: str, answer_id: int, code: str | int, score: Optional[float] = None) -> int:
-    """Accept a suggestion: apply the code (source ``suggestion``) and record the verdict.
+    """Accept a suggestion: apply the code (source ``suggestion``) and record the verdict, in
+    one commit, so the coding never exists without the verdict that the learner counts.
     Returns the coding's id."""
-    from workbench.coding.codings import apply_code
+    from workbench.coding.codings import apply_code_in
 
-    with store.session() as s:
+    with store.transaction() as s:
         cid = _code_id(s, store, code)
-    coding_id = apply_code(store, coder, answer_id, cid, source="suggestion")
-    _feedback(store, coder, answer_id, cid, "accepted", score)
+        coding_id = apply_code_in(s, store, coder, answer_id, cid, source="suggestion")
+        _feedback_in(s, store, coder, answer_id, cid, "accepted", score)
     return coding_id
 
 

@@ -91,3 +91,24 @@ def test_changes_since_on_postgres(pg_url, tmp_path):
     finally:
         other.close()
         me.close()
+
+
+def test_round_create_and_release_reload_everything(tmp_path):
+    """A round's creation or release changes whose codings a coder may see: reload the view."""
+    from workbench.coding.assignments import create_round, release_round
+
+    me = make_project(tmp_path)
+    sup = Store.open(me.path, actor="sara")
+    try:
+        with sup.transaction() as s:
+            sup.coder(s, "sara", role="supervisor")
+        start = latest_event_id(me)
+        create_round(sup, "sara", ["anne", "bo"], name="r1")
+        ch = changes_since(me, start, exclude_actor=me.actor)
+        assert ch.reload_all and not ch.answer_ids
+        release_round(sup, "sara", "r1")
+        ch2 = changes_since(me, ch.last_id, exclude_actor=me.actor)
+        assert ch2.reload_all and ch2.count == 1
+    finally:
+        sup.close()
+        me.close()

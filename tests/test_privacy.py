@@ -1,4 +1,6 @@
-"""Personal data in projects (workbench.coding.privacy): scan, pseudonymise, allow, exports, CLI."""
+"""Personal data in projects (workbench.coding.privacy): scan, pseudonymise, allow, exports, CLI.
+
+Every test on a project runs on SQLite and on the real PostgreSQL server (``proj``)."""
 from __future__ import annotations
 
 import json
@@ -7,6 +9,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 from sqlmodel import func, select
 
 from tests.conftest import new_project, survey_rows, write_survey
@@ -14,6 +17,7 @@ from workbench.cli import main
 from workbench.coding import privacy
 from workbench.coding.codings import apply_code
 from workbench.coding.models import Answer, AuditEvent, Coding, NlpCache, Question, QuoteStar, Respondent
+from workbench.coding.store import Store
 from workbench.coding.team import PermissionDenied
 from workbench.errors import InputError
 from workbench.export import data as D
@@ -47,10 +51,18 @@ def audit(store, action: str) -> list[AuditEvent]:
         return list(s.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
-@pytest.fixture
-def proj(tmp_path):
-    """A 60-respondent project with four seeded answers holding personal data, coded by anne."""
-    store = new_project(str(tmp_path / "p.db"))
+@pytest.fixture(params=["sqlite", "postgres"])
+def proj(request, tmp_path):
+    """A 60-respondent project with four seeded answers holding personal data, coded by anne
+    (on both back-ends, like ``any_store``)."""
+    target = str(tmp_path / "p.db") if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    store, ids, code_id = seeded_project(target, tmp_path)
+    yield store, ids, code_id
+    store.close()
+
+
+def seeded_project(target: str, tmp_path):
+    store = new_project(target)
     rows = survey_rows(60, seed=3)
     seeded = {("R0000", "q1"): T_PERSON, ("R0001", "q1"): T_CPR, ("R0002", "q2"): T_EMAIL, ("R0003", "q1"): T_MIX}
     for (rid, q), t in seeded.items():
@@ -66,8 +78,7 @@ def proj(tmp_path):
         cid = apply_code(store, "anne", aid, code_id)
         with store.transaction() as s:
             s.add(QuoteStar(coding_id=cid))
-    yield store, ids, code_id
-    store.close()
+    return store, ids, code_id
 
 
 def open_spans(store) -> set[tuple[str, str]]:
@@ -226,6 +237,61 @@ def test_audit_entries(proj):
     assert not any(sec in json.dumps(ps.payload) for sec in SECRETS)
 
 
+def test_two_supervisors_pseudonymising_at_once_on_postgres(pg_url, tmp_path):
+    """Supervisor A has rewritten the text but not committed when B starts on the same
+    answer: B must wait and then find nothing left to do, not apply A's old offsets to the
+    new text or move the codings a second time."""
+    import threading
+
+    from sqlalchemy import event
+
+    store, ids, code_id = seeded_project(pg_url, tmp_path)
+    a_store, b_store = Store.open(pg_url, actor="sup-a"), Store.open(pg_url, actor="sup-b")
+    try:
+        aid = ids[("R0002", "q2")]
+        at = T_EMAIL.index("i morgen")
+        cid = apply_code(store, "sara", aid, code_id, at, at + len("i morgen"))
+        privacy.scan_project(store, nlp=None)
+        paused, go_on, out = threading.Event(), threading.Event(), {}
+
+        def pause_after_text_update(conn, cursor, statement, *args):
+            if statement.lstrip().upper().startswith("UPDATE ANSWER") and not paused.is_set():
+                paused.set()
+                go_on.wait(30)
+        event.listen(a_store.engine, "after_cursor_execute", pause_after_text_update)
+
+        def run(name, st):
+            try:
+                out[name] = privacy.pseudonymise(st, "sara", answer_ids=[aid])
+            except Exception as e:  # pragma: no cover - reported by the asserts
+                out[name] = e
+        ta = threading.Thread(target=run, args=("a", a_store))
+        ta.start()
+        assert paused.wait(30)
+        tb = threading.Thread(target=run, args=("b", b_store))
+        tb.start()
+        with store.engine.connect() as conn:  # until B waits for A (not merely slow to start)
+            for _ in range(300):
+                if conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                     " AND wait_event_type = 'Lock'")).scalar():
+                    break
+                conn.rollback()
+                threading.Event().wait(0.05)
+        go_on.set()
+        ta.join(60)
+        tb.join(60)
+        assert out["a"].findings == 1 and out["b"].findings == 0, out
+        new = text_of(store, aid).text
+        assert new == "Send svar til [EMAIL] i morgen, tak."
+        with store.session() as s:
+            c = s.get(Coding, cid)
+        assert new[c.start:c.end] == "i morgen"
+        assert [f.status for f in privacy.findings(store, answer_ids=[aid])] == ["pseudonymised"]
+    finally:
+        for st in (a_store, b_store, store):
+            st.close()
+
+
 # ------------------------------------------------------------------ exports
 def _csv_text(path) -> str:
     return path.read_text(encoding="utf-8-sig")
@@ -314,7 +380,7 @@ def test_shift_span_covers_the_same_characters(case):
 # ------------------------------------------------------------------ CLI
 def test_cli_scan_and_pseudonymise(proj, capsys, tmp_path):
     store, ids, _ = proj
-    path = str(store.path)
+    path = str(store.path) if store.is_sqlite else store.url
     assert main(["pii-scan", path, "--rules-only"]) == 0
     out = capsys.readouterr().out
     assert "CPR\t1" in out and "PHONE\t2" in out and "EMAIL\t2" in out

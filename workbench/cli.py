@@ -135,15 +135,17 @@ def cmd_doctor(a) -> int:
         ok = False
     if a.project:
         from workbench.coding.health import check_project
+        from workbench.coding.team import hide_password, without_password
 
+        shown = without_password(a.project)  # doctor output gets pasted into e-mails and issues
         try:
             store = _open(a.project)
         except (InputError, WorkbenchError) as e:
-            lines.append(f"project {a.project}: CANNOT OPEN: {e}")
+            lines.append(hide_password(f"project {shown}: CANNOT OPEN: {e}", a.project))
             print("\n".join(lines))
             return 1
         dialect = "SQLite (WAL)" if store.is_sqlite else store.engine.dialect.name
-        lines.append(f"project {a.project}: {dialect}, schema {store.schema_revision()}")
+        lines.append(f"project {shown}: {dialect}, schema {store.schema_revision()}")
         report = check_project(store)
         lines += [f"  {k}: {v}" for k, v in report.counts.items()]
         if report.problems:

@@ -14,6 +14,13 @@ holds personal data (only ids, types and counts), so nothing leaks through it ei
 
 Detections per text are cached in ``NlpCache`` by text hash, so a rescan only runs the
 detector on new or changed answers.
+
+On PostgreSQL several supervisors may scan and pseudonymise at once, and each statement
+sees what others committed meanwhile: without care a second pseudonymisation would apply
+offsets read before the first one committed to the text written after it, and move the
+codings twice. So every transaction that writes findings first takes one lock per project
+(``_lock_findings``), and a scan writes only for answers whose text is still the one it
+looked at.
 """
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Sequence
 
+from sqlalchemy import text as sql_text
 from sqlmodel import select
 
 from workbench.coding.models import Answer, Coding, Decision, NlpCache, PiiFinding, Question, Respondent
@@ -35,6 +43,7 @@ __all__ = ["Finding", "ScanResult", "PseudonymiseResult", "scan_project", "findi
 
 STATUSES = ("open", "pseudonymised", "allowed")
 _CHUNK = 500
+_LOCK_KEY = 0x77625F706969  # "wb_pii": the advisory lock of every write to the findings
 Progress = Optional[Callable[[int, int], Optional[bool]]]
 
 
@@ -81,6 +90,13 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _lock_findings(s) -> None:
+    """Serialise writers of findings and pseudonymised texts on PostgreSQL (a transaction-level
+    advisory lock: no privilege needed, released at commit). SQLite serialises writers itself."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.exec(sql_text("SELECT pg_advisory_xact_lock(:k)"), params={"k": _LOCK_KEY})
+
+
 def _pipeline_key(nlp) -> str:
     """Cache key: a pipeline name when NER is used, so a new model means a fresh scan."""
     if nlp is None:
@@ -125,13 +141,17 @@ def scan_project(store, progress: Progress = None, nlp="auto", batch_size: int =
 
     added = removed = 0
     with store.transaction() as s:
+        _lock_findings(s)
+        # a text pseudonymised (or edited) since it was read keeps its findings until the next scan
+        now_hash = {i: _hash(t) for i, t in s.exec(select(Answer.id, Answer.text)).all() if t and t.strip()}
+        detected = {i: d for i, d in detected.items() if now_hash.get(i) == hashes[i]}
         for h, ents in fresh.items():
             if s.exec(select(NlpCache.id).where(NlpCache.pipeline == key, NlpCache.text_hash == h)).first() is None:
                 s.add(NlpCache(pipeline=key, text_hash=h, data={"entities": ents}))
         existing: dict[int, list[PiiFinding]] = {}
         for f in s.exec(select(PiiFinding)):
             existing.setdefault(f.answer_id, []).append(f)
-        answer_ids = set(detected) | set(existing)
+        answer_ids = set(detected) | {a for a in existing if a not in hashes and a not in now_hash}
         for aid in answer_ids:
             now = set(detected.get(aid, []))
             have = existing.get(aid, [])
@@ -255,6 +275,7 @@ def pseudonymise(store, actor: str, finding_ids: Optional[Iterable[int]] = None,
                              file="--types")
     with store.transaction() as s:
         require_role(s, actor, STAFF, "pseudonymise personal data")
+        _lock_findings(s)  # then read the findings, texts and codings as the last writer left them
         q = select(PiiFinding).where(PiiFinding.status == "open")
         chosen: list[PiiFinding] = []
         if all:
@@ -322,6 +343,7 @@ def allow(store, actor: str, finding_id: int | Iterable[int]) -> int:
     ids = [finding_id] if isinstance(finding_id, int) else sorted(set(finding_id))
     with store.transaction() as s:
         require_role(s, actor, STAFF, "allow personal data in exports")
+        _lock_findings(s)
         done = []
         for fid in ids:
             f = s.get(PiiFinding, fid)

@@ -5,13 +5,15 @@ the functions here and in ``reconcile``/``assignments`` check the acting person'
 and the server refuses what the person's group role was not granted (a coder's login
 cannot write decisions, whatever client it uses). Optionally (``rls=True``, the default)
 row-level security keeps coders from reading other coders' codings in a blind round that
-has not been released.
+has not been released. Coders never read the audit log beyond their own events; live refresh
+gets what it needs from a narrow change feed (``_change_feed``).
 
 Group roles are ``<prefix>_coder``, ``<prefix>_supervisor``, ``<prefix>_admin`` (prefix
 ``wb`` unless told otherwise; roles are cluster-wide, so tests use their own prefix). Each
 person gets a LOGIN role with the same name as their ``Coder`` row, so the policies can
 match ``current_user`` to the coder. Passwords are sent to the server only as a SCRAM hash
-made by libpq on this machine; they are never written to the project or the audit log.
+made by libpq on this machine; they are never written to the project or the audit log, and
+a URL with a password is shown or remembered only without it (``without_password``).
 """
 from __future__ import annotations
 
@@ -54,6 +56,46 @@ def ensure_person(store, name: str, role: str = "supervisor") -> Coder:
 
 # -- PostgreSQL ---------------------------------------------------------------------------
 
+def without_password(project) -> str:
+    """A project path or URL as it may be shown, printed or remembered: a URL loses its
+    password (which belongs in ~/.pgpass or PGPASSWORD, not in anything the workbench writes)."""
+    s = str(project)
+    if "://" not in s:
+        return s
+    from sqlalchemy.engine import URL, make_url
+
+    try:
+        u = make_url(s)
+    except Exception:  # not a URL SQLAlchemy understands: drop whatever sits between ':' and '@'
+        return re.sub(r"^([^:/]+://[^:/@]*):[^@]*@", r"\1@", s)
+    if u.password is None:
+        return s
+    return URL.create(u.drivername, u.username, None, u.host, u.port, u.database,
+                      u.query).render_as_string(hide_password=False)
+
+
+def hide_password(message: str, project) -> str:
+    """``message`` (say an error that quotes the project) with the URL's password as ***."""
+    s = str(project)
+    if "://" not in s:
+        return message
+    from sqlalchemy.engine import make_url
+
+    try:
+        pw = make_url(s).password
+    except Exception:
+        m = re.match(r"^[^:/]+://[^:/@]*:([^@]*)@", s)
+        pw = m.group(1) if m else None
+    if not pw:
+        return message
+    from urllib.parse import quote
+
+    message = message.replace(s, without_password(s))
+    for form in {str(pw), quote(str(pw), safe="")}:  # quoted elsewhere in the message, too
+        message = message.replace(form, "***")
+    return message
+
+
 def _dsn(url: str) -> str:
     from workbench.coding.store import resolve_url
 
@@ -81,6 +123,68 @@ def _role_exists(cur, name: str) -> bool:
     return cur.fetchone() is not None
 
 
+# Functions of the change feed, in the project's schema (a database may hold one project per schema).
+FEED_FUNCTION = "workbench_changes"
+LAST_EVENT_FUNCTION = "workbench_last_event_id"
+
+
+def _own_event(who: str, e: str = "") -> str:
+    """SQL: the audit event (alias ``e``) was performed by ``who`` — its actor, or the coder
+    its payload names (by name or id). The only events a coder may read."""
+    return (f"({e}actor = {who} OR ({e}payload->>'coder') = {who} "
+            f"OR ({e}payload->>'coder_id') IN (SELECT c.id::text FROM coder c WHERE c.name = {who}))")
+
+
+def _change_feed(prefix: str, schema: str) -> list:
+    """The change feed live refresh reads instead of the audit log (``workbench.coding.changes``).
+
+    Two SECURITY DEFINER functions, owned by the role that runs setup (the tables' owner, so
+    they read the whole log): ``workbench_last_event_id()`` and ``workbench_changes(after,
+    upto, exclude_actor, max_rows)``, which gives only (id, action, answer id) — no payload, no
+    names, no texts. For a coder it leaves out other people's events on answers of a blind,
+    unreleased round, as the coding policy hides their codings. Inside the functions
+    ``session_user`` is the person logged in (``current_user`` is the owner); ``search_path``
+    is pinned so a caller cannot slip in tables of their own."""
+    from psycopg import sql
+
+    S = sql.SQL
+    g = group_roles(prefix)
+    sch = sql.Identifier(schema)
+    feed = sql.Identifier(schema, FEED_FUNCTION)
+    last = sql.Identifier(schema, LAST_EVENT_FUNCTION)
+    everyone = S(", ").join(sql.Identifier(n) for n in g.values())
+    # staff see every event; so does the owner, who is in no group (and reads the table anyway)
+    sees_all = S("pg_has_role(session_user, {}, 'MEMBER') OR pg_has_role(session_user, {}, 'MEMBER') "
+                 "OR NOT pg_has_role(session_user, {}, 'MEMBER')").format(
+        sql.Literal(g["supervisor"]), sql.Literal(g["admin"]), sql.Literal(g["coder"]))
+    return [
+        S("CREATE OR REPLACE FUNCTION {}() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER "
+          "SET search_path = {}, pg_temp AS $feed$ SELECT coalesce(max(id), 0)::bigint FROM auditevent $feed$"
+          ).format(last, sch),
+        S("""CREATE OR REPLACE FUNCTION {feed}(after_id bigint, upto_id bigint, exclude_actor text, max_rows integer)
+RETURNS TABLE (id bigint, action text, answer_id bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {sch}, pg_temp AS $feed$
+  WITH ev AS (  -- the answer an event is about, as changes._answer_of finds it
+    SELECT e.id, e.action, e.actor, e.payload,
+           CASE WHEN e.entity = 'answer' AND e.entity_id IS NOT NULL THEN e.entity_id
+                WHEN e.payload->>'answer_id' IS NOT NULL THEN e.payload->>'answer_id'
+                WHEN e.payload->>'target_type' = 'answer' THEN e.payload->>'target_id' END AS ref
+    FROM auditevent e
+    WHERE e.id > after_id AND e.id <= upto_id AND (exclude_actor IS NULL OR e.actor <> exclude_actor)
+  ), t AS (
+    SELECT ev.*, CASE WHEN ev.ref ~ '^-?[0-9]+$' AND length(ev.ref) < 19 THEN ev.ref::bigint END AS aid FROM ev
+  )
+  SELECT t.id::bigint, t.action::text, t.aid FROM t
+  WHERE t.aid IS NULL OR {sees_all} OR {own}
+     OR NOT EXISTS (SELECT 1 FROM assignment a JOIN round r ON r.id = a.round_id
+                    WHERE a.answer_id = t.aid AND r.blind AND NOT r.released)
+  ORDER BY t.id LIMIT max_rows
+$feed$""").format(feed=feed, sch=sch, sees_all=sees_all, own=S(_own_event("session_user", "t."))),
+        S("REVOKE ALL ON FUNCTION {}(), {}(bigint, bigint, text, integer) FROM PUBLIC").format(last, feed),
+        S("GRANT EXECUTE ON FUNCTION {}(), {}(bigint, bigint, text, integer) TO {}").format(last, feed, everyone),
+    ]
+
+
 def _grants(prefix: str, schema: str, rls: bool) -> list:
     from psycopg import sql
 
@@ -105,12 +209,12 @@ def _grants(prefix: str, schema: str, rls: bool) -> list:
         out.append(S("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(sql.Identifier(t), g["coder"]))
     for t in SUPERVISOR_WRITE:
         out.append(S("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(sql.Identifier(t), g["supervisor"]))
+    staff = S("{}, {}").format(g["supervisor"], g["admin"])
+    pol = lambda n: sql.Identifier(f"{prefix}_{n}")  # noqa: E731
     if rls:
         own = S("coder_id IN (SELECT id FROM coder WHERE name = current_user)")
         blind = S("EXISTS (SELECT 1 FROM assignment a JOIN round r ON r.id = a.round_id "
                   "WHERE a.answer_id = coding.answer_id AND r.blind AND NOT r.released)")
-        staff = S("{}, {}").format(g["supervisor"], g["admin"])
-        pol = lambda n: sql.Identifier(f"{prefix}_{n}")  # noqa: E731
         out += [
             S("ALTER TABLE coding ENABLE ROW LEVEL SECURITY"),
             S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_staff")),
@@ -125,18 +229,21 @@ def _grants(prefix: str, schema: str, rls: bool) -> list:
                 pol("coding_update"), g["coder"], own, own),
             S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_delete")),
             S("CREATE POLICY {} ON coding FOR DELETE TO {} USING ({})").format(pol("coding_delete"), g["coder"], own),
-            # the audit log is also a change feed: coders must not read others' coding events there
-            S("ALTER TABLE auditevent ENABLE ROW LEVEL SECURITY"),
-            S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_staff")),
-            S("CREATE POLICY {} ON auditevent TO {} USING (true) WITH CHECK (true)").format(pol("audit_staff"), staff),
-            S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_read")),
-            S("CREATE POLICY {} ON auditevent FOR SELECT TO {} USING (action NOT LIKE 'coding%' "
-              "OR (payload->>'coder') = current_user "
-              "OR (payload->>'coder_id') IN (SELECT id::text FROM coder WHERE name = current_user))").format(
-                pol("audit_read"), g["coder"]),
-            S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_insert")),
-            S("CREATE POLICY {} ON auditevent FOR INSERT TO {} WITH CHECK (true)").format(pol("audit_insert"), g["coder"]),
         ]
+    # The audit log holds supervisors' decisions, memo texts and everyone's work: a coder reads
+    # only the events they performed (always, not just with ``rls``). Live refresh does not
+    # need the log itself: it reads the narrow change feed below.
+    out += [
+        S("ALTER TABLE auditevent ENABLE ROW LEVEL SECURITY"),
+        S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_staff")),
+        S("CREATE POLICY {} ON auditevent TO {} USING (true) WITH CHECK (true)").format(pol("audit_staff"), staff),
+        S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_read")),
+        S("CREATE POLICY {} ON auditevent FOR SELECT TO {} USING ({})").format(
+            pol("audit_read"), g["coder"], S(_own_event("current_user"))),
+        S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_insert")),
+        S("CREATE POLICY {} ON auditevent FOR INSERT TO {} WITH CHECK (true)").format(pol("audit_insert"), g["coder"]),
+    ]
+    out += _change_feed(prefix, schema)
     return out
 
 

@@ -21,6 +21,7 @@ from sqlmodel import select
 import workbench
 from workbench.coding.grid import Grid, GridFilter, GridRow
 from workbench.coding.models import Coder, Memo, Question, Respondent, Subgroup
+from workbench.coding.team import without_password
 from workbench.ui import i18n, undo
 from workbench.ui.answer_model import COL, AnswerTableModel
 from workbench.ui.answer_pane import AnswerPane
@@ -339,7 +340,8 @@ class MainWindow(QMainWindow):
         return [str(p) for p in (v or [])]
 
     def _remember(self, project: str) -> None:
-        items = [project] + [p for p in self.recent_projects() if p != project]
+        """Recent projects are stored without passwords (also cleaning any older entry)."""
+        items = list(dict.fromkeys(without_password(p) for p in [project, *self.recent_projects()]))
         self.settings.setValue("recent", items[:MAX_RECENT])
 
     def _fill_recent(self) -> None:
@@ -407,8 +409,9 @@ class MainWindow(QMainWindow):
     def open_project(self, project: str) -> None:
         """Open a project in the background; ``project_loaded`` says when it is on screen."""
         coder = self.fixed_coder or self.coder or None
-        self.statusBar().showMessage(trf("Opening {0}…", project))
-        start_worker(_open_and_load, str(project), coder, parent=self, label=trf("Opening {0}…", project),
+        shown = without_password(project)
+        self.statusBar().showMessage(trf("Opening {0}…", shown))
+        start_worker(_open_and_load, str(project), coder, parent=self, label=trf("Opening {0}…", shown),
                      on_done=self._opened, on_error=self._load_failed,
                      on_cancel=lambda: self.project_loaded.emit(False))
 
@@ -503,7 +506,7 @@ class MainWindow(QMainWindow):
             self._remember(str(Path(project).resolve()))
         elif project:
             self._remember(str(project))
-        name = Path(str(project)).name if project and "://" not in str(project) else (project or "")
+        name = Path(str(project)).name if project and "://" not in str(project) else without_password(project or "")
         self.setWindowTitle(f"{name} — Workbench" if name else "Workbench")
         self.statusBar().clearMessage()
         self._update_enabled()
@@ -886,7 +889,7 @@ class MainWindow(QMainWindow):
                  f"<p>Python {platform.python_version()}<br>Qt {qVersion()} · PySide6 {PySide6.__version__}<br>"
                  f"SQLAlchemy {sqlalchemy.__version__}<br>{html.escape(trf('Danish NLP pipeline: {0}', nlp))}</p>"]
         if self.store is not None:
-            lines.append(f"<p>{html.escape(str(self.project or ''))}<br>{html.escape(self._codebook_name)}</p>")
+            lines.append(f"<p>{html.escape(without_password(self.project or ''))}<br>{html.escape(self._codebook_name)}</p>")
         return "".join(lines)
 
     def show_about(self) -> None:

@@ -1,0 +1,267 @@
+"""Access on a team server ("nothing lost, nothing leaked"): each person logs in with their own
+database role; a coder reads only their own audit events, live refresh reads a change feed
+that hides other coders' blind-round work; passwords never reach project files, exports,
+`workbench doctor` or the GUI's remembered projects. All against the real PostgreSQL server."""
+from __future__ import annotations
+
+import json
+import uuid
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel, select
+
+from tests.conftest import new_project, survey_rows, write_survey
+from tests.test_team import as_user, raw, team_project  # noqa: F401  (team_project is a fixture)
+from workbench.cli import main
+from workbench.coding import codings, team
+from workbench.coding.assignments import create_round, release_round
+from workbench.coding.changes import changes_since, latest_event_id
+from workbench.coding.models import Answer, Question
+from workbench.coding.store import Store
+
+
+def _answer_of_question(store, q: str) -> list[int]:
+    with store.session() as s:
+        return list(s.exec(select(Answer.id).join(Question, Question.id == Answer.question_id)
+                           .where(Question.key == q, Answer.text != "").order_by(Answer.id)))
+
+
+def _owner(url: str):
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+
+
+def _open_as(url: str, login: str) -> Store:
+    """A person's client: logged in as their role, acting under the same name."""
+    return Store.open(as_user(url, login), actor=login)
+
+
+@pytest.fixture
+def team_work(team_project):  # noqa: F811
+    """Anna, Bo and the supervisor at work: a blind, unreleased round on q1, an open round on
+    q2, nothing assigned elsewhere. Returns the stores by person and some answers."""
+    url, u, aids, ids, prefix = team_project
+    stores = {who: _open_as(url, u[who]) for who in ("sup", "anna", "bo")}
+    try:
+        q1, q2 = _answer_of_question(stores["sup"], "q1"), _answer_of_question(stores["sup"], "q2")
+        free = [a for a in aids if a not in q1 and a not in q2]
+        create_round(stores["sup"], u["sup"], [u["anna"], u["bo"]], name="blind-1", question="q1")
+        create_round(stores["sup"], u["sup"], [u["anna"], u["bo"]], name="open-1", question="q2", blind=False)
+        yield url, u, ids, stores, {"blind": q1[0], "open": q2[0], "free": free[0]}
+    finally:
+        for s in stores.values():
+            s.close()
+
+
+def test_coder_reads_only_their_own_audit_events(team_work):
+    url, u, ids, st, a = team_work
+    codings.apply_code(st["anna"], u["anna"], a["blind"], ids["k0"])
+    codings.save_memo(st["anna"], u["anna"], "answer", a["free"], "annas egen note")  # payload names no coder
+    codings.apply_code(st["bo"], u["bo"], a["blind"], ids["k1"])
+    codings.set_flag(st["bo"], u["bo"], a["open"], True)
+    codings.save_memo(st["sup"], u["sup"], "answer", a["open"], "tilsynets fortrolige note")
+
+    with _owner(url) as conn:  # the owner sees the whole log
+        everything = conn.execute("SELECT id, actor, action, payload::text FROM auditevent ORDER BY id").fetchall()
+        anna_id = conn.execute("SELECT id FROM coder WHERE name = %s", (u["anna"],)).fetchone()[0]
+    with raw(url, u["anna"]) as conn:
+        mine = conn.execute("SELECT id, actor, action, payload::text FROM auditevent ORDER BY id").fetchall()
+        assert conn.execute("SELECT count(*) FROM auditevent WHERE action LIKE 'round.%'").fetchone()[0] == 0
+    expected = [r for r in everything if r[1] == u["anna"] or json.loads(r[3]).get("coder") == u["anna"]
+                or json.loads(r[3]).get("coder_id") == anna_id]
+    assert mine == expected
+    assert {r[2] for r in mine} == {"coding.apply", "memo.save"}  # her coding, and her memo (by actor)
+    dump = json.dumps(mine)
+    assert "tilsynets" not in dump and u["bo"] not in dump and u["sup"] not in dump
+    assert len(everything) > len(mine) + 4
+
+    # the supervisor (and the admin) still read the whole log
+    for who in ("sup", "admin"):
+        with raw(url, u[who]) as conn:
+            assert conn.execute("SELECT count(*) FROM auditevent").fetchone()[0] == len(everything)
+
+
+def test_change_feed_hides_other_coders_blind_work(team_work):
+    url, u, ids, st, a = team_work
+    anna, bo, sup = st["anna"], st["bo"], st["sup"]
+    start = latest_event_id(anna)
+    with _owner(url) as conn:
+        assert start == conn.execute("SELECT max(id) FROM auditevent").fetchone()[0]  # not just her own events
+
+    blind_coding = codings.apply_code(bo, u["bo"], a["blind"], ids["k1"])
+    codings.apply_code(bo, u["bo"], a["open"], ids["k0"])       # an open round: others may see it
+    codings.set_flag(bo, u["bo"], a["free"], True)              # no round at all
+    codings.apply_code(anna, u["anna"], a["blind"], ids["k0"])  # her own blind work
+
+    ch = changes_since(anna, start, exclude_actor=anna.actor)
+    assert ch.answer_ids == {a["open"], a["free"]} and ch.count == 2 and not ch.reload_all
+    assert ch.last_id == latest_event_id(sup)  # moves past what she may not see, too
+    mine = changes_since(anna, start)  # her own events are in her feed
+    assert a["blind"] in mine.answer_ids and mine.count == 3
+
+    # the function itself: three columns, no payload, no names; bo's blind coding is missing
+    with _owner(url) as conn:
+        bo_event = conn.execute("SELECT id FROM auditevent WHERE action = 'coding.apply' AND entity_id = %s",
+                                (str(blind_coding),)).fetchone()[0]
+    with raw(url, u["anna"]) as conn:
+        cur = conn.execute(f"SELECT * FROM {team.FEED_FUNCTION}(%s, %s, NULL, 1000)", (start, ch.last_id))
+        assert [d.name for d in cur.description] == ["id", "action", "answer_id"]
+        rows = cur.fetchall()
+        assert bo_event not in {r[0] for r in rows} and len(rows) == 3
+    with raw(url, u["bo"]) as conn:  # bo is told of his own coding, not of anna's
+        got = conn.execute(f"SELECT id, answer_id FROM {team.FEED_FUNCTION}(%s, %s, NULL, 1000)",
+                           (start, ch.last_id)).fetchall()
+        assert bo_event in {r[0] for r in got} and len(got) == 3
+
+    # supervisors get every change, as from the table
+    ch_sup = changes_since(sup, start, exclude_actor=sup.actor)
+    assert ch_sup.answer_ids == {a["blind"], a["open"], a["free"]} and ch_sup.count == 4
+
+    # once the round is released, the feed shows bo's blind-round coding to anna (and says reload)
+    release_round(sup, u["sup"], "blind-1")
+    after = changes_since(anna, start, exclude_actor=anna.actor)
+    assert a["blind"] in after.answer_ids and after.reload_all and after.count == 4  # + round.release
+
+
+def test_change_feed_functions_are_locked_down(team_project):  # noqa: F811
+    url, u, aids, ids, prefix = team_project
+    with _owner(url) as conn:
+        for fn in (team.FEED_FUNCTION, team.LAST_EVENT_FUNCTION):
+            secdef, config, owner = conn.execute(
+                "SELECT prosecdef, proconfig, pg_get_userbyid(proowner) FROM pg_proc WHERE proname = %s",
+                (fn,)).fetchone()
+            assert secdef and any(c.startswith("search_path=") for c in config)
+            assert owner == make_url(url).username  # the role that ran setup
+        nobody = f"nobody_{uuid.uuid4().hex[:8]}"
+        conn.execute(f'CREATE ROLE "{nobody}" LOGIN')
+        conn.commit()
+    try:
+        with raw(url, nobody) as conn:  # not in a group: may not call the feed
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(f"SELECT {team.LAST_EVENT_FUNCTION}()")
+    finally:
+        team.drop_roles(url, [nobody])
+
+
+def test_live_refresh_on_sqlite_reads_the_table(tmp_path):
+    """No team setup, no feed: SQLite (and plain PostgreSQL projects) read the audit log."""
+    store = new_project(str(tmp_path / "p.db"))
+    try:
+        with store.engine.connect() as conn:
+            from workbench.coding.changes import _has_feed
+
+            assert not _has_feed(conn)
+        assert latest_event_id(store) > 0
+    finally:
+        store.close()
+
+
+# ------------------------------------------------------------------ passwords
+def _dump_postgres(url: str) -> str:
+    """Every row of every table (json, settings, audit payloads included) as text."""
+    with _owner(url) as conn:
+        return "\n".join(r[0] for t in SQLModel.metadata.sorted_tables
+                         for r in conn.execute(f'SELECT t::text FROM "{t.name}" t').fetchall())
+
+
+def _dump_sqlite(path) -> str:
+    import sqlite3
+
+    conn = sqlite3.connect(str(path))
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return "\n".join(repr(r) for n in names for r in conn.execute(f'SELECT * FROM "{n}"'))
+    finally:
+        conn.close()
+
+
+def test_without_password():
+    assert team.without_password("postgresql+psycopg://anna:s3cret@db:5432/p?sslmode=require") == \
+        "postgresql+psycopg://anna@db:5432/p?sslmode=require"
+    assert team.without_password("postgresql://anna@db/p") == "postgresql://anna@db/p"
+    assert team.without_password("/home/a/p.db") == "/home/a/p.db"
+    assert team.hide_password("cannot open postgresql://a:pa%40ss@db/p (pa@ss)", "postgresql://a:pa%40ss@db/p") == \
+        "cannot open postgresql://a@db/p (***)"
+
+
+def test_passwords_never_stored_or_shown(pg_url, tmp_path, capsys, qtbot, monkeypatch):
+    """Every URL below carries a password (the test server trusts local logins, so it is
+    ignored there, but the workbench cannot know): none of it may end up anywhere."""
+    from workbench.export.answers import export_answers
+    from workbench.coding.merge import make_offline_copy
+    from workbench.importer.survey import import_survey
+
+    tag = uuid.uuid4().hex[:8]
+    secret = f"s3cret-pw-{tag}"
+    secrets = [secret, f"adm-pw-{tag}", f"anna-pw-{tag}", f"login-pw-{tag}"]
+    url = make_url(pg_url).set(password=secret).render_as_string(hide_password=False)
+    users = {"admin": f"adm_{tag}", "anna": f"anna_{tag}"}
+    prefix = f"wbp{tag}"
+    store = new_project(url)
+    try:
+        import_survey(store, write_survey(tmp_path / "s.csv", survey_rows(n=4)))
+        team.setup(url, users["admin"], secrets[1], prefix=prefix)
+        team.add_user(url, users["anna"], "coder", secrets[2])
+        anna_url = make_url(url).set(username=users["anna"], password=secrets[3]).render_as_string(hide_password=False)
+        anna = Store.open(anna_url, actor=users["anna"])
+        try:
+            aid = _answer_of_question(anna, "q1")[0]
+            with anna.session() as s:
+                code = anna.codes(s)[0].id
+            codings.apply_code(anna, users["anna"], aid, code)
+            codings.save_memo(anna, users["anna"], "answer", aid, "note")
+            make_offline_copy(anna, tmp_path / "copy.db")
+        finally:
+            anna.close()
+        export_answers(store, tmp_path / "a.csv")
+        export_answers(store, tmp_path / "a.xlsx")
+
+        # the project's tables, the offline copy, the exports (their headers name the source)
+        import openpyxl
+
+        xlsx = " ".join(str(c.value) for ws in openpyxl.load_workbook(tmp_path / "a.xlsx") for row in ws.iter_rows()
+                        for c in row if c.value is not None)
+        places = {"tables": _dump_postgres(url), "offline copy": _dump_sqlite(tmp_path / "copy.db"),
+                  "csv": (tmp_path / "a.csv").read_text(encoding="utf-8-sig"), "xlsx": xlsx}
+        assert "127.0.0.1" in places["xlsx"] or "127.0.0.1" in places["csv"]  # the source is named, without password
+
+        # workbench doctor, on the project and on one that cannot be opened
+        assert main(["doctor", url]) == 0
+        bad = make_url(url).set(database=f"missing_{tag}").render_as_string(hide_password=False)
+        assert main(["doctor", bad]) == 1
+        out = capsys.readouterr()
+        places["doctor"] = out.out + out.err
+        assert "CANNOT OPEN" in places["doctor"]
+
+        # the GUI: window title, about box and the remembered recent projects
+        from workbench.ui import i18n
+        from workbench.ui.app import application, make_settings
+        from workbench.ui.main_window import MainWindow
+
+        ini = tmp_path / "settings.ini"
+        monkeypatch.setenv("WORKBENCH_SETTINGS", str(ini))
+        application()
+        i18n.install("da")
+        w = MainWindow(make_settings(), coder="anne", interactive=False)
+        qtbot.addWidget(w)
+        w.settings.setValue("recent", [bad])  # from an older version: cleaned on the next open
+        with qtbot.waitSignal(w.project_loaded, timeout=30000) as sig:
+            w.open_project(url)
+        assert sig.args == [True]
+        w.settings.sync()
+        assert w.recent_projects() == [team.without_password(url), team.without_password(bad)]
+        places["gui"] = "\n".join([ini.read_text(encoding="utf-8"), w.windowTitle(), w.about_text(),
+                                   w.statusBar().currentMessage()])
+        w.live_refresh.timer.stop()
+        from workbench.ui import workers
+
+        qtbot.waitUntil(lambda: not workers._running, timeout=60000)  # other panels' workers (suggestions)
+        w.store.close()
+
+        for where, content in places.items():
+            for sec in secrets:
+                assert sec not in content, (sec, where)
+    finally:
+        store.close()
+        team.drop_roles(url, list(users.values()) + list(team.group_roles(prefix).values()))

@@ -15,7 +15,7 @@ from sqlmodel import SQLModel, select
 from tests.conftest import new_project, survey_rows, write_survey
 from tests.test_team import as_user, raw, team_project  # noqa: F401  (team_project is a fixture)
 from workbench.cli import main
-from workbench.coding import codings, team
+from workbench.coding import codings, team, urls
 from workbench.coding.assignments import create_round, release_round
 from workbench.coding.changes import changes_since, latest_event_id
 from workbench.coding.models import Answer, Question
@@ -57,7 +57,7 @@ def team_work(team_project):  # noqa: F811
 def test_coder_reads_only_their_own_audit_events(team_work):
     url, u, ids, st, a = team_work
     codings.apply_code(st["anna"], u["anna"], a["blind"], ids["k0"])
-    codings.save_memo(st["anna"], u["anna"], "answer", a["free"], "annas egen note")  # payload names no coder
+    codings.save_memo(st["anna"], u["anna"], "answer", a["free"], "annas egen note")
     codings.apply_code(st["bo"], u["bo"], a["blind"], ids["k1"])
     codings.set_flag(st["bo"], u["bo"], a["open"], True)
     codings.save_memo(st["sup"], u["sup"], "answer", a["open"], "tilsynets fortrolige note")
@@ -71,7 +71,7 @@ def test_coder_reads_only_their_own_audit_events(team_work):
     expected = [r for r in everything if r[1] == u["anna"] or json.loads(r[3]).get("coder") == u["anna"]
                 or json.loads(r[3]).get("coder_id") == anna_id]
     assert mine == expected
-    assert {r[2] for r in mine} == {"coding.apply", "memo.save"}  # her coding, and her memo (by actor)
+    assert {r[2] for r in mine} == {"coding.apply", "memo.save"}  # her coding, and her memo
     dump = json.dumps(mine)
     assert "tilsynets" not in dump and u["bo"] not in dump and u["sup"] not in dump
     assert len(everything) > len(mine) + 4
@@ -80,6 +80,126 @@ def test_coder_reads_only_their_own_audit_events(team_work):
     for who in ("sup", "admin"):
         with raw(url, u[who]) as conn:
             assert conn.execute("SELECT count(*) FROM auditevent").fetchone()[0] == len(everything)
+
+
+def test_actor_is_the_database_login(team_work, monkeypatch, tmp_path):
+    """On a team server the audit log names the person logged in, whatever the client says;
+    so a coder whose computer account has another name still reads their own events, and
+    nobody can write an event in someone else's name — not even bypassing the app."""
+    url, u, ids, st, a = team_work
+    monkeypatch.setenv("WORKBENCH_USER", u["bo"])  # a spoofed environment ...
+    anna = Store.open(as_user(url, u["anna"]), actor="anna-laptop")  # ... and another OS name
+    try:
+        assert anna.actor == u["anna"] and anna.login == u["anna"]
+        codings.set_flag(anna, u["anna"], a["free"], True)
+        memo = codings.save_memo(anna, u["anna"], "answer", a["free"], "note")
+        codings.save_memo(anna, u["anna"], "answer", a["free"], "", memo_id=memo)  # deleted
+    finally:
+        anna.close()
+    with _owner(url) as conn:
+        rows = conn.execute("SELECT action, actor, payload->>'coder' FROM auditevent "
+                            "WHERE action IN ('answer.flag', 'memo.save', 'memo.delete') ORDER BY id").fetchall()
+    assert rows == [("answer.flag", u["anna"], u["anna"]), ("memo.save", u["anna"], u["anna"]),
+                    ("memo.delete", u["anna"], u["anna"])]  # memo events name the coder, too
+    with raw(url, u["anna"]) as conn:  # she reads what she did
+        assert {r[0] for r in conn.execute("SELECT action FROM auditevent")} >= {"answer.flag", "memo.save",
+                                                                                 "memo.delete"}
+        # the server refuses an event in someone else's name (the app never writes one)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO auditevent (at, actor, action, entity, payload) "
+                         "VALUES (now(), %s, 'decision.make', 'answer', '{}')", (u["sup"],))
+        conn.rollback()
+        conn.execute("INSERT INTO auditevent (at, actor, action, entity, payload) "
+                     "VALUES (now(), %s, 'note', '', '{}')", (u["anna"],))
+        conn.commit()
+    with raw(url, u["sup"]) as conn:  # supervisors, too
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO auditevent (at, actor, action, entity, payload) "
+                         "VALUES (now(), %s, 'decision.make', 'answer', '{}')", (u["bo"],))
+    assert st["sup"].actor == u["sup"]
+
+    # a login that is nobody in the project (the owner running an import) keeps the given actor
+    owner = Store.open(url, actor="import-script")
+    try:
+        assert owner.actor == "import-script" and owner.login == make_url(url).username
+    finally:
+        owner.close()
+    # SQLite: as always, the environment (or the given actor)
+    lite = new_project(str(tmp_path / "p.db"))
+    try:
+        assert lite.actor == u["bo"] and lite.login is None
+    finally:
+        lite.close()
+
+
+def test_blind_round_hides_other_coders_memos_and_answer_states(team_work):
+    """Row-level security hides more than codings in a blind, unreleased round: another
+    coder's memos on its answers and their answer states (coded, flagged). Memos on codes
+    stay shared. The coder's own client keeps working: grid, memos, flags, live refresh."""
+    from workbench.coding.grid import Grid
+
+    url, u, ids, st, a = team_work
+    anna, bo, sup = st["anna"], st["bo"], st["sup"]
+    start = latest_event_id(anna)
+    bo_blind = codings.save_memo(bo, u["bo"], "answer", a["blind"], "bos blinde note")
+    bo_open = codings.save_memo(bo, u["bo"], "answer", a["open"], "bos åbne note")
+    bo_code = codings.save_memo(bo, u["bo"], "code", ids["k0"], "bos kodebogsnote")
+    codings.set_flag(bo, u["bo"], a["blind"], True)
+    codings.set_coded(bo, u["bo"], a["blind"])
+    codings.set_coded(bo, u["bo"], a["open"])
+    annas = codings.save_memo(anna, u["anna"], "answer", a["blind"], "annas note")
+    v = codings.set_flag(anna, u["anna"], a["blind"], True)
+    codings.apply_code(anna, u["anna"], a["blind"], ids["k0"])
+
+    def seen(login):
+        with raw(url, login) as conn:
+            memos = {r[0] for r in conn.execute("SELECT id FROM memo")}
+            states = {(r[0], r[1]) for r in conn.execute(
+                "SELECT c.name, s.answer_id FROM answerstate s JOIN coder c ON c.id = s.coder_id")}
+        return memos, states
+
+    memos, states = seen(u["anna"])
+    assert memos == {annas, bo_open, bo_code}  # not bo's memo on the blind answer
+    assert states == {(u["anna"], a["blind"]), (u["bo"], a["open"])}  # not bo's state of the blind answer
+    assert seen(u["bo"]) == ({bo_blind, bo_open, bo_code}, {(u["bo"], a["blind"]), (u["bo"], a["open"])})
+    assert seen(u["sup"])[0] == {annas, bo_blind, bo_open, bo_code} and len(seen(u["sup"])[1]) == 3
+
+    # nor can she write bo's rows, even bypassing the app
+    with raw(url, u["anna"]) as conn:
+        bo_id = conn.execute("SELECT id FROM coder WHERE name = %s", (u["bo"],)).fetchone()[0]
+        assert conn.execute("UPDATE memo SET text = 'x' WHERE id = %s", (bo_open,)).rowcount == 0
+        assert conn.execute("DELETE FROM answerstate WHERE coder_id = %s", (bo_id,)).rowcount == 0
+        for stmt, args in (("INSERT INTO memo (uid, target_type, target_id, coder_id, text, created_at, updated_at)"
+                            " VALUES ('m-x', 'answer', %s, %s, 'x', now(), now())", (a["free"], bo_id)),
+                           ("INSERT INTO answerstate (answer_id, coder_id, coded, flagged, updated_at, version)"
+                            " VALUES (%s, %s, true, false, now(), 1)", (a["free"], bo_id))):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(stmt, args)
+            conn.rollback()
+        conn.commit()
+
+    # her own client: the grid shows her state, she edits her memo and flag, live refresh
+    # tells her of bo's open-round work but not of his blind-round memo and flag
+    grid = Grid(anna, u["anna"])
+    i = grid.row_of[a["blind"]]
+    assert grid.flagged[i] and grid.coded[i] and grid.codings[i]
+    assert not grid.coded_by(u["bo"])[grid.row_of[a["blind"]]] and grid.coded_by(u["bo"])[grid.row_of[a["open"]]]
+    assert codings.save_memo(anna, u["anna"], "answer", a["blind"], "annas nye note") == annas
+    assert codings.set_flag(anna, u["anna"], a["blind"], False, expected_version=v + 1) == v + 2  # v + 1: apply_code
+    assert grid.refresh_answer(a["blind"]) == i and not grid.flagged[i]
+    ch = changes_since(anna, start, exclude_actor=anna.actor)
+    assert ch.answer_ids == {a["open"]} and ch.count == 3  # bo's memos on the open answer and the code, his state
+    with sup.session() as s:
+        from workbench.coding.models import Memo
+
+        assert s.get(Memo, annas).text == "annas nye note"
+
+    # released: she sees bo's memo and state on the blind answer, too
+    release_round(sup, u["sup"], "blind-1")
+    memos, states = seen(u["anna"])
+    assert bo_blind in memos and (u["bo"], a["blind"]) in states
+    grid.load()
+    assert grid.coded_by(u["bo"])[grid.row_of[a["blind"]]]
 
 
 def test_change_feed_hides_other_coders_blind_work(team_work):
@@ -177,11 +297,12 @@ def _dump_sqlite(path) -> str:
 
 
 def test_without_password():
-    assert team.without_password("postgresql+psycopg://anna:s3cret@db:5432/p?sslmode=require") == \
+    assert team.without_password is urls.without_password and team.hide_password is urls.hide_password  # one copy
+    assert urls.without_password("postgresql+psycopg://anna:s3cret@db:5432/p?sslmode=require") == \
         "postgresql+psycopg://anna@db:5432/p?sslmode=require"
-    assert team.without_password("postgresql://anna@db/p") == "postgresql://anna@db/p"
-    assert team.without_password("/home/a/p.db") == "/home/a/p.db"
-    assert team.hide_password("cannot open postgresql://a:pa%40ss@db/p (pa@ss)", "postgresql://a:pa%40ss@db/p") == \
+    assert urls.without_password("postgresql://anna@db/p") == "postgresql://anna@db/p"
+    assert urls.without_password("/home/a/p.db") == "/home/a/p.db"
+    assert urls.hide_password("cannot open postgresql://a:pa%40ss@db/p (pa@ss)", "postgresql://a:pa%40ss@db/p") == \
         "cannot open postgresql://a@db/p (***)"
 
 
@@ -250,7 +371,7 @@ def test_passwords_never_stored_or_shown(pg_url, tmp_path, capsys, qtbot, monkey
             w.open_project(url)
         assert sig.args == [True]
         w.settings.sync()
-        assert w.recent_projects() == [team.without_password(url), team.without_password(bad)]
+        assert w.recent_projects() == [urls.without_password(url), urls.without_password(bad)]
         places["gui"] = "\n".join([ini.read_text(encoding="utf-8"), w.windowTitle(), w.about_text(),
                                    w.statusBar().currentMessage()])
         w.live_refresh.timer.stop()

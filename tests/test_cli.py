@@ -99,3 +99,44 @@ def test_doctor_reports_pipeline_and_health(tmp_path):
 def test_usage_error_exit_code():
     r = run("import")
     assert r.returncode == 2
+
+
+def test_doctor_closes_the_project(tmp_path, monkeypatch, capsys):
+    from workbench.coding.store import Store
+
+    p = tmp_path / "p.db"
+    assert main(["init", str(p)]) == 0
+    closed = []
+    real_close = Store.close
+    monkeypatch.setattr(Store, "close", lambda self: (closed.append(self.url), real_close(self))[1])
+    main(["doctor", str(p)])
+    assert "integrity: ok" in capsys.readouterr().out
+    assert len(closed) == 1 and closed[0].endswith("p.db")
+
+
+def test_init_and_offline_copy_never_print_the_password(pg_url, tmp_path, capsys):
+    """A URL with a password works (this server trusts local logins and ignores it), but the
+    password is not printed, neither on success nor when the project cannot be opened."""
+    from sqlalchemy.engine import make_url
+
+    secret = "cli-pw-S3cret"
+    url = make_url(pg_url).set(password=secret).render_as_string(hide_password=False)
+    assert main(["init", url]) == 0
+    out = capsys.readouterr()
+    assert "created project" in out.out and make_url(pg_url).database in out.out
+    assert secret not in out.out + out.err
+
+    assert main(["offline-copy", url, str(tmp_path / "copy.db")]) == 0
+    out = capsys.readouterr()
+    assert "copied" in out.out and (tmp_path / "copy.db").exists()
+    assert secret not in out.out + out.err
+
+    # a database that is not there: the error names it, without the password (a new process,
+    # as users run it, and with --debug, which prints the traceback)
+    missing = make_url(url).set(database=make_url(url).database + "_missing").render_as_string(hide_password=False)
+    for args in (["init", missing], ["offline-copy", missing, tmp_path / "copy2.db"],
+                 ["--debug", "init", missing]):
+        r = run(*args)
+        assert r.returncode == 1, r.stderr
+        assert "cannot open project" in r.stderr and "_missing" in r.stderr
+        assert secret not in r.stdout + r.stderr, args

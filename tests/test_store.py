@@ -138,3 +138,53 @@ def test_memo_create_update_delete(sqlite_store, survey_file):
     codings.save_memo(sqlite_store, "anne", "answer", 1, "")
     with sqlite_store.session() as s:
         assert s.get(Memo, mid) is None
+
+
+# ------------------------------------------------------------------ passwords in messages
+def _with_password(url: str, secret: str, **parts) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=secret, **parts).render_as_string(hide_password=False)
+
+
+def _error_text(exc: BaseException) -> str:
+    """All an error shows: its text, repr and the traceback (with anything it chains)."""
+    import traceback
+
+    return "\n".join([str(exc), repr(exc), "".join(traceback.format_exception(exc)),
+                      exc.message() if isinstance(exc, InputError) else ""])
+
+
+def test_open_errors_never_show_the_password(pg_url):
+    """The message reaches the command line's stderr and the GUI's error dialog."""
+    from workbench.errors import WorkbenchError
+
+    secret = "open-pw-S3cret"
+    missing = _with_password(pg_url, secret, database=pg_url.rsplit("/", 1)[1] + "_missing")
+    with pytest.raises(WorkbenchError) as e:
+        Store.open(missing)
+    shown = _error_text(e.value)
+    assert secret not in shown
+    assert "cannot open project" in str(e.value) and "_missing" in str(e.value)  # still says which project
+
+    # a database that is there but not a project (the check after migrating)
+    with pytest.raises(InputError) as e:
+        Store.open(_with_password(pg_url, secret))
+    assert "not an initialised" in e.value.message() and secret not in _error_text(e.value)
+
+
+def test_offline_copy_error_never_shows_the_password(pg_url, tmp_path):
+    from workbench.coding.merge import make_offline_copy
+
+    secret = "copy-pw-S3cret"
+    url = _with_password(pg_url, secret)
+    store = Store.open(url, create=True)
+    try:
+        with store.engine.begin() as conn:  # a project row gone missing
+            conn.execute(text("DELETE FROM project"))
+        with pytest.raises(InputError) as e:
+            make_offline_copy(store, tmp_path / "copy.db")
+        assert "no project row" in e.value.message() and secret not in _error_text(e.value)
+        assert not (tmp_path / "copy.db").exists()
+    finally:
+        store.close()

@@ -19,11 +19,19 @@ from workbench.coding.models import AnswerState, AuditEvent, Coder, Coding, Deci
 from workbench.coding.reconcile import decide
 from workbench.coding.store import Store
 from workbench.coding.team import PermissionDenied, ensure_person
+from workbench.coding.urls import without_password
 
 
 def as_user(url: str, user: str) -> str:
-    """The same database, logged in as another role (the test server trusts local logins)."""
-    return make_url(url).set(username=user, password=None).render_as_string(hide_password=False)
+    """The same database, logged in as another role (the test server trusts local logins),
+    without the first role's password (``URL.set(password=None)`` would keep it)."""
+    return make_url(without_password(url)).set(username=user).render_as_string(hide_password=False)
+
+
+def test_as_user_drops_the_password():
+    got = as_user("postgresql+psycopg://owner:owner-pw@127.0.0.1:5432/p?sslmode=disable", "anna")
+    assert make_url(got).password is None and "owner-pw" not in got
+    assert got == "postgresql+psycopg://anna@127.0.0.1:5432/p?sslmode=disable"
 
 
 def raw(url: str, user: str):

@@ -46,10 +46,15 @@ def cmd_init(a) -> int:
     spec = load_codebook(a.codebook or DEFAULT_CODEBOOK)  # validate before creating anything
     if not a.force and "://" not in a.project and Path(a.project).exists():
         raise InputError("a file already exists here (use --force to add the codebook to it)", file=a.project)
+    from workbench.coding.urls import without_password
+
     store = _open(a.project, create=True)
-    with store.transaction() as s:
-        install_codebook(store, s, spec)
-    print(f"created project {a.project} with codebook {spec.key} ({len(spec.codes)} codes)")
+    try:
+        with store.transaction() as s:
+            install_codebook(store, s, spec)
+    finally:
+        store.close()
+    print(f"created project {without_password(a.project)} with codebook {spec.key} ({len(spec.codes)} codes)")
     return 0
 
 
@@ -135,7 +140,7 @@ def cmd_doctor(a) -> int:
         ok = False
     if a.project:
         from workbench.coding.health import check_project
-        from workbench.coding.team import hide_password, without_password
+        from workbench.coding.urls import hide_password, without_password
 
         shown = without_password(a.project)  # doctor output gets pasted into e-mails and issues
         try:
@@ -144,9 +149,12 @@ def cmd_doctor(a) -> int:
             lines.append(hide_password(f"project {shown}: CANNOT OPEN: {e}", a.project))
             print("\n".join(lines))
             return 1
-        dialect = "SQLite (WAL)" if store.is_sqlite else store.engine.dialect.name
-        lines.append(f"project {shown}: {dialect}, schema {store.schema_revision()}")
-        report = check_project(store)
+        try:
+            dialect = "SQLite (WAL)" if store.is_sqlite else store.engine.dialect.name
+            lines.append(f"project {shown}: {dialect}, schema {store.schema_revision()}")
+            report = check_project(store)
+        finally:
+            store.close()
         lines += [f"  {k}: {v}" for k, v in report.counts.items()]
         if report.problems:
             ok = False
@@ -287,9 +295,15 @@ def cmd_merge(a) -> int:
 def cmd_offline_copy(a) -> int:
     from workbench.coding.merge import make_offline_copy
 
+    from workbench.coding.urls import without_password
+
     store = _open(a.project)
-    make_offline_copy(store, a.out)
-    print(f"copied {a.project} to {a.out}; merge it back with `workbench merge {a.project} {a.out}`")
+    try:
+        make_offline_copy(store, a.out)
+    finally:
+        store.close()
+    shown = without_password(a.project)  # the password belongs in ~/.pgpass or PGPASSWORD
+    print(f"copied {shown} to {a.out}; merge it back with `workbench merge {shown} {a.out}`")
     return 0
 
 

@@ -143,7 +143,8 @@ def save_memo(store, coder: Optional[str], target_type: str, target_id: int, tex
             Memo.target_type == target_type, Memo.target_id == target_id,
             Memo.coder_id == (c.id if c else None))).first()
         if m is not None and not text.strip():
-            store.log(s, "memo.delete", "memo", m.id, target_type=target_type, target_id=target_id, text=m.text)
+            store.log(s, "memo.delete", "memo", m.id, coder=coder, target_type=target_type, target_id=target_id,
+                      text=m.text)
             s.delete(m)
             return m.id
         if m is None:
@@ -152,7 +153,7 @@ def save_memo(store, coder: Optional[str], target_type: str, target_id: int, tex
             m.text, m.updated_at = text, utcnow()
         s.add(m)
         s.flush()
-        store.log(s, "memo.save", "memo", m.id, target_type=target_type, target_id=target_id, text=text)
+        store.log(s, "memo.save", "memo", m.id, coder=coder, target_type=target_type, target_id=target_id, text=text)
         return m.id
 
 

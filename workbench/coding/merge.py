@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from workbench.coding.models import (Answer, AnswerState, AuditEvent, Code, Coder, Coding, Memo, Project, Question,
                                      Respondent, SQLModel, new_uid, utcnow)
 from workbench.coding.store import FINAL_CODER, Store
+from workbench.coding.urls import without_password
 from workbench.errors import InputError
 
 
@@ -53,7 +54,7 @@ def make_offline_copy(store, dest: str | Path) -> Path:
         with out.transaction() as s:
             p = s.exec(select(Project)).scalars().first()
             if p is None:
-                raise InputError("the project has no project row to copy", file=str(store.url))
+                raise InputError("the project has no project row to copy", file=without_password(store.url))
             source = make_url(store.url).render_as_string(hide_password=True)
             p.settings = {**p.settings, "offline_copy": {"source": source, "taken_at": taken.isoformat()}}
             s.add(p)

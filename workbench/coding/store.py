@@ -23,6 +23,7 @@ from sqlmodel import Session, create_engine, select
 
 from workbench.errors import InputError, WorkbenchError
 from workbench.coding.models import AuditEvent, Code, Codebook, Coder, Project
+from workbench.coding.urls import hide_password, without_password
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _MIGRATE_LOCK = threading.Lock()
@@ -69,12 +70,30 @@ def head_revision() -> str:
 
 
 class Store:
-    """An open project. Use ``with store.transaction() as s:`` for each user action."""
+    """An open project. Use ``with store.transaction() as s:`` for each user action.
+
+    ``actor`` is who the audit log names for every action through this store:
+
+    * On PostgreSQL, when the database login (``session_user``) is a person in the project
+      (a ``Coder`` row of that name, as ``team add-user`` makes one for every login), the
+      actor *is* that login, whatever ``actor=`` or ``WORKBENCH_USER`` say. The login is
+      what the server authenticated and what its policies match (a coder reads only the
+      audit events they performed, ``team._own_event``), so the audit trail's "who did
+      what" cannot be changed by setting an environment variable, and a coder whose
+      computer account has another name still reads their own events. The team's policy
+      on the audit log checks the same rule on the server (``team._grants``).
+    * Otherwise (SQLite; a PostgreSQL login that is nobody in the project, such as the
+      database owner running an import) it is ``actor=``, else ``WORKBENCH_USER``, else the
+      operating-system user, as always.
+
+    ``login`` is the PostgreSQL login (``None`` on SQLite, and until ``Store.open`` ran).
+    """
 
     def __init__(self, url: str, actor: Optional[str] = None):
         self.url = url
         self.engine = make_engine(url)
         self.actor = actor or _default_actor()
+        self.login: Optional[str] = None
 
     # -- opening -------------------------------------------------------------------
     @classmethod
@@ -99,7 +118,9 @@ class Store:
             raise
         except Exception as e:  # unreachable server, corrupt file, ...
             store.engine.dispose()
-            raise WorkbenchError(f"cannot open project {project}: {e}") from e
+            # the message reaches stderr and the GUI's error dialog: never with a password
+            # (not in the text, not in the chained exception an error report might print)
+            raise WorkbenchError(hide_password(f"cannot open project {without_password(project)}: {e}", project)) from None
         if create:
             with store.transaction() as s:
                 if s.exec(select(Project)).first() is None:
@@ -107,8 +128,20 @@ class Store:
                     s.add(Project(name=name or "project", settings={"min_cell": 5}))
                     store.log(s, "project.create", "project", name=name)
         elif store.project_row() is None:
-            raise InputError("is not an initialised workbench project (run `workbench init`)", file=str(project))
+            store.engine.dispose()
+            raise InputError("is not an initialised workbench project (run `workbench init`)",
+                             file=without_password(project))
+        if not store.is_sqlite:
+            store._actor_from_login()
         return store
+
+    def _actor_from_login(self) -> None:
+        """PostgreSQL: the login is the actor when it is a person in the project (see the
+        class docstring)."""
+        with self.engine.connect() as conn:
+            self.login = conn.execute(text("SELECT session_user")).scalar()
+            if conn.execute(select(Coder.id).where(Coder.name == self.login)).first() is not None:
+                self.actor = self.login
 
     def migrate(self) -> None:
         """Create or upgrade the schema through Alembic (never by probing columns)."""

@@ -4,9 +4,11 @@ Roles are enforced twice, because a coder's desktop app is not a security bounda
 the functions here and in ``reconcile``/``assignments`` check the acting person's role,
 and the server refuses what the person's group role was not granted (a coder's login
 cannot write decisions, whatever client it uses). Optionally (``rls=True``, the default)
-row-level security keeps coders from reading other coders' codings in a blind round that
-has not been released. Coders never read the audit log beyond their own events; live refresh
-gets what it needs from a narrow change feed (``_change_feed``).
+row-level security keeps coders from reading other coders' codings, answer states and memos
+on answers of a blind round that has not been released (``_blind_policies``). Coders never
+read the audit log beyond their own events; live refresh gets what it needs from a narrow
+change feed (``_change_feed``). Every event a person writes names their login as the actor
+(``Store`` makes it so, and the server refuses an event in someone else's name).
 
 Group roles are ``<prefix>_coder``, ``<prefix>_supervisor``, ``<prefix>_admin`` (prefix
 ``wb`` unless told otherwise; roles are cluster-wide, so tests use their own prefix). Each
@@ -23,6 +25,7 @@ from typing import Optional
 from sqlmodel import Session, select
 
 from workbench.coding.models import Coder, Project
+from workbench.coding.urls import hide_password, without_password  # noqa: F401  (here for older imports)
 from workbench.errors import InputError, WorkbenchError
 
 ROLES = ("coder", "supervisor", "admin")
@@ -55,46 +58,6 @@ def ensure_person(store, name: str, role: str = "supervisor") -> Coder:
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------
-
-def without_password(project) -> str:
-    """A project path or URL as it may be shown, printed or remembered: a URL loses its
-    password (which belongs in ~/.pgpass or PGPASSWORD, not in anything the workbench writes)."""
-    s = str(project)
-    if "://" not in s:
-        return s
-    from sqlalchemy.engine import URL, make_url
-
-    try:
-        u = make_url(s)
-    except Exception:  # not a URL SQLAlchemy understands: drop whatever sits between ':' and '@'
-        return re.sub(r"^([^:/]+://[^:/@]*):[^@]*@", r"\1@", s)
-    if u.password is None:
-        return s
-    return URL.create(u.drivername, u.username, None, u.host, u.port, u.database,
-                      u.query).render_as_string(hide_password=False)
-
-
-def hide_password(message: str, project) -> str:
-    """``message`` (say an error that quotes the project) with the URL's password as ***."""
-    s = str(project)
-    if "://" not in s:
-        return message
-    from sqlalchemy.engine import make_url
-
-    try:
-        pw = make_url(s).password
-    except Exception:
-        m = re.match(r"^[^:/]+://[^:/@]*:([^@]*)@", s)
-        pw = m.group(1) if m else None
-    if not pw:
-        return message
-    from urllib.parse import quote
-
-    message = message.replace(s, without_password(s))
-    for form in {str(pw), quote(str(pw), safe="")}:  # quoted elsewhere in the message, too
-        message = message.replace(form, "***")
-    return message
-
 
 def _dsn(url: str) -> str:
     from workbench.coding.store import resolve_url
@@ -185,6 +148,49 @@ $feed$""").format(feed=feed, sch=sch, sees_all=sees_all, own=S(_own_event("sessi
     ]
 
 
+# Per-coder tables a blind round hides: (table, the SQL of the answer a row is about, or
+# NULL when the row is about no answer and is never hidden). Memos on codes (codebook
+# notes) and on the project are not about an answer's coding, so everyone reads them.
+BLIND_TABLES = (
+    ("coding", "coding.answer_id"),
+    ("answerstate", "answerstate.answer_id"),
+    ("memo", "CASE WHEN memo.target_type = 'answer' THEN memo.target_id END"),
+)
+
+
+def _blind_policies(prefix: str, g: dict, staff) -> list:
+    """Row-level security for blind rounds, the same rule on every table of ``BLIND_TABLES``:
+    staff read and write every row; a coder reads their own rows, and another person's only
+    when the row's answer is in no blind round that has not been released (as the change
+    feed hides their events); a coder writes only their own rows."""
+    from psycopg import sql
+
+    S = sql.SQL
+    own = S("coder_id IN (SELECT id FROM coder WHERE name = current_user)")
+    out = []
+    for table, answer in BLIND_TABLES:
+        t = sql.Identifier(table)
+        pol = lambda n: sql.Identifier(f"{prefix}_{table}_{n}")  # noqa: E731  (coding: wb_coding_read, ...)
+        blind = S("EXISTS (SELECT 1 FROM assignment a JOIN round r ON r.id = a.round_id "
+                  "WHERE a.answer_id = ({}) AND r.blind AND NOT r.released)").format(S(answer))
+        out += [
+            S("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(t),
+            S("DROP POLICY IF EXISTS {} ON {}").format(pol("staff"), t),
+            S("CREATE POLICY {} ON {} TO {} USING (true) WITH CHECK (true)").format(pol("staff"), t, staff),
+            S("DROP POLICY IF EXISTS {} ON {}").format(pol("read"), t),
+            S("CREATE POLICY {} ON {} FOR SELECT TO {} USING ({} OR NOT {})").format(
+                pol("read"), t, g["coder"], own, blind),
+            S("DROP POLICY IF EXISTS {} ON {}").format(pol("insert"), t),
+            S("CREATE POLICY {} ON {} FOR INSERT TO {} WITH CHECK ({})").format(pol("insert"), t, g["coder"], own),
+            S("DROP POLICY IF EXISTS {} ON {}").format(pol("update"), t),
+            S("CREATE POLICY {} ON {} FOR UPDATE TO {} USING ({}) WITH CHECK ({})").format(
+                pol("update"), t, g["coder"], own, own),
+            S("DROP POLICY IF EXISTS {} ON {}").format(pol("delete"), t),
+            S("CREATE POLICY {} ON {} FOR DELETE TO {} USING ({})").format(pol("delete"), t, g["coder"], own),
+        ]
+    return out
+
+
 def _grants(prefix: str, schema: str, rls: bool) -> list:
     from psycopg import sql
 
@@ -212,36 +218,23 @@ def _grants(prefix: str, schema: str, rls: bool) -> list:
     staff = S("{}, {}").format(g["supervisor"], g["admin"])
     pol = lambda n: sql.Identifier(f"{prefix}_{n}")  # noqa: E731
     if rls:
-        own = S("coder_id IN (SELECT id FROM coder WHERE name = current_user)")
-        blind = S("EXISTS (SELECT 1 FROM assignment a JOIN round r ON r.id = a.round_id "
-                  "WHERE a.answer_id = coding.answer_id AND r.blind AND NOT r.released)")
-        out += [
-            S("ALTER TABLE coding ENABLE ROW LEVEL SECURITY"),
-            S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_staff")),
-            S("CREATE POLICY {} ON coding TO {} USING (true) WITH CHECK (true)").format(pol("coding_staff"), staff),
-            S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_read")),
-            S("CREATE POLICY {} ON coding FOR SELECT TO {} USING ({} OR NOT {})").format(
-                pol("coding_read"), g["coder"], own, blind),
-            S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_insert")),
-            S("CREATE POLICY {} ON coding FOR INSERT TO {} WITH CHECK ({})").format(pol("coding_insert"), g["coder"], own),
-            S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_update")),
-            S("CREATE POLICY {} ON coding FOR UPDATE TO {} USING ({}) WITH CHECK ({})").format(
-                pol("coding_update"), g["coder"], own, own),
-            S("DROP POLICY IF EXISTS {} ON coding").format(pol("coding_delete")),
-            S("CREATE POLICY {} ON coding FOR DELETE TO {} USING ({})").format(pol("coding_delete"), g["coder"], own),
-        ]
+        out += _blind_policies(prefix, g, staff)
     # The audit log holds supervisors' decisions, memo texts and everyone's work: a coder reads
     # only the events they performed (always, not just with ``rls``). Live refresh does not
-    # need the log itself: it reads the narrow change feed below.
+    # need the log itself: it reads the narrow change feed below. Nobody in a group may write
+    # an event in someone else's name: a person's events carry their login as the actor, as
+    # ``Store`` does (logins that are no person in the project, if any, are not checked).
+    actor_is_login = S("(actor = current_user OR NOT EXISTS (SELECT 1 FROM coder c WHERE c.name = current_user))")
     out += [
         S("ALTER TABLE auditevent ENABLE ROW LEVEL SECURITY"),
         S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_staff")),
-        S("CREATE POLICY {} ON auditevent TO {} USING (true) WITH CHECK (true)").format(pol("audit_staff"), staff),
+        S("CREATE POLICY {} ON auditevent FOR SELECT TO {} USING (true)").format(pol("audit_staff"), staff),
         S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_read")),
         S("CREATE POLICY {} ON auditevent FOR SELECT TO {} USING ({})").format(
             pol("audit_read"), g["coder"], S(_own_event("current_user"))),
         S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_insert")),
-        S("CREATE POLICY {} ON auditevent FOR INSERT TO {} WITH CHECK (true)").format(pol("audit_insert"), g["coder"]),
+        S("CREATE POLICY {} ON auditevent FOR INSERT TO {} WITH CHECK {}").format(
+            pol("audit_insert"), everyone, actor_is_login),
     ]
     out += _change_feed(prefix, schema)
     return out

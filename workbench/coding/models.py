@@ -261,6 +261,7 @@ class Assignment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("round_id", "answer_id", "coder_id", name="uq_assignment"),
         Index("ix_assignment_coder", "coder_id", "answer_id"),
+        Index("ix_assignment_answer", "answer_id", "round_id"),  # "is this answer in a blind round?" (RLS)
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="round.id")

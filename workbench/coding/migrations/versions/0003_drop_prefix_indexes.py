@@ -1,7 +1,10 @@
-"""drop indexes that repeat the first column of a unique constraint or another index
+"""index tuning: drop indexes that repeat the first column of a composite one; index
+assignments by answer
 
-Each was maintained on every insert (a 100,000-answer import, every coding keystroke) but
-never chosen by a query: the composite index serves the same look-ups.
+Each dropped index was maintained on every insert (a 100,000-answer import, every coding
+keystroke) but never needed: the composite index serves the same look-ups. The row-level
+security of team projects asks for every row a coder reads whether its answer is in a blind
+round, which needs assignments by answer.
 
 Revision ID: 0003_drop_prefix_indexes
 Revises: 0002_decision_inputs
@@ -29,8 +32,10 @@ REDUNDANT = [
 def upgrade() -> None:
     for table, index, _column in REDUNDANT:
         op.drop_index(index, table_name=table)
+    op.create_index('ix_assignment_answer', 'assignment', ['answer_id', 'round_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_assignment_answer', table_name='assignment')
     for table, index, column in REDUNDANT:
         op.create_index(index, table, [column], unique=False)

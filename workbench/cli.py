@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 from typing import Optional
 
+from workbench.coding.urls import hide_password
 from workbench.errors import InputError, WorkbenchError
 
 
@@ -140,7 +141,7 @@ def cmd_doctor(a) -> int:
         ok = False
     if a.project:
         from workbench.coding.health import check_project
-        from workbench.coding.urls import hide_password, without_password
+        from workbench.coding.urls import without_password
 
         shown = without_password(a.project)  # doctor output gets pasted into e-mails and issues
         try:
@@ -598,23 +599,27 @@ def main(argv: Optional[list[str]] = None) -> int:
     if not getattr(a, "fn", None):
         a = parser.parse_args(["gui", *argv[1:]] if argv and argv[0] == "--debug" else ["gui"])
     debug = a.debug or bool(os.environ.get("WORKBENCH_DEBUG"))
+    project = getattr(a, "project", None) or ""
+
+    def say(text: str) -> None:  # whatever a message quotes, the project URL's password stays out
+        print(hide_password(text, project) if project else text, file=sys.stderr)
     try:
         return int(a.fn(a) or 0)
     except InputError as e:
-        print(f"workbench: error: {e.message()}", file=sys.stderr)
+        say(f"workbench: error: {e.message()}")
         return 2
     except WorkbenchError as e:
         if debug:
             traceback.print_exc()
-        print(f"workbench: {e}", file=sys.stderr)
+        say(f"workbench: {e}")
         return 1
     except KeyboardInterrupt:
-        print("workbench: interrupted", file=sys.stderr)
+        say("workbench: interrupted")
         return 130
     except Exception as e:  # a bug: say so plainly, traceback only on request
         if debug:
             traceback.print_exc()
-        print(f"workbench: internal error: {e.__class__.__name__}: {e} (run with --debug for details)", file=sys.stderr)
+        say(f"workbench: internal error: {e.__class__.__name__}: {e} (run with --debug for details)")
         return 1
 
 

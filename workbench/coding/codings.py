@@ -14,7 +14,8 @@ from sqlalchemy import delete, select as sa_select, update
 from sqlmodel import Session, select
 
 from workbench.bulk import gc_paused, insert_rows
-from workbench.coding.models import Answer, AnswerState, Code, Coding, Memo, Question, Respondent, new_uids, utcnow
+from workbench.coding.models import (Answer, AnswerState, Code, Coding, Memo, Question, QuoteStar, Respondent,
+                                     new_uids, utcnow)
 from workbench.errors import InputError, Problem
 from workbench.importer.tables import read_table
 
@@ -76,6 +77,55 @@ def apply_code_in(s: Session, store, coder: str, answer_id: int, code_id: int, s
     return cd.id
 
 
+def delete_codings(s, where) -> list[tuple]:
+    """Delete the codings matching ``where`` (a condition on Coding) with their quote stars:
+    a star belongs to its coding, and the foreign key refuses the coding alone. Returns the
+    removed stars as (answer_id, coder_id, code_id, start, end, starred_by, at), so that a
+    caller writing the same codings again can put them back with ``restore_stars``."""
+    stars = [tuple(r) for r in s.execute(
+        sa_select(Coding.answer_id, Coding.coder_id, Coding.code_id, Coding.start, Coding.end,
+                  QuoteStar.starred_by, QuoteStar.at).join(QuoteStar, QuoteStar.coding_id == Coding.id).where(where))]
+    if stars:
+        s.execute(delete(QuoteStar).where(QuoteStar.coding_id.in_(sa_select(Coding.id).where(where))))
+    s.execute(delete(Coding).where(where))
+    return stars
+
+
+def restore_stars(s, stars: list[tuple]) -> int:
+    """Star again the codings that are identical (answer, coder, code, span) to starred ones
+    that ``delete_codings`` removed: re-deciding or re-importing an answer with the same codes
+    keeps the analyst's quote picks. Returns how many came back."""
+    back = 0
+    for answer_id, coder_id, code_id, start, end, by, at in stars:
+        cid = s.execute(sa_select(Coding.id).where(Coding.answer_id == answer_id, Coding.coder_id == coder_id,
+                                                   Coding.code_id == code_id, Coding.start == start,
+                                                   Coding.end == end).order_by(Coding.id)).scalars().first()
+        if cid is not None:
+            s.execute(QuoteStar.__table__.insert().values(coding_id=cid, starred_by=by, at=at))
+            back += 1
+    return back
+
+
+def star_quote(store, who: str, coding_id: int, starred: bool = True) -> bool:
+    """Pick a coded passage as a quote for the report (or un-pick it). The quotes export
+    puts picked quotes first. Returns whether the coding was starred before."""
+    with store.transaction() as s:
+        cd = s.get(Coding, coding_id)
+        if cd is None:
+            raise InputError(f"no coding with id {coding_id}")
+        star = s.exec(select(QuoteStar).where(QuoteStar.coding_id == coding_id)).first()
+        before = star is not None
+        if starred and star is None:
+            s.add(QuoteStar(coding_id=coding_id, starred_by=store.coder(s, who).id))
+        elif not starred and star is not None:
+            s.delete(star)
+        if starred != before:
+            s.flush()
+            store.log(s, "quote.star" if starred else "quote.unstar", "coding", coding_id, coder=who,
+                      answer_id=cd.answer_id, code_id=cd.code_id)
+        return before
+
+
 def remove_coding(store, coding_id: int) -> None:
     """Remove one coding. The answer stays marked coded (possibly with no code applying)."""
     with store.transaction() as s:
@@ -84,7 +134,9 @@ def remove_coding(store, coding_id: int) -> None:
             return
         payload = dict(answer_id=cd.answer_id, code_id=cd.code_id, coder_id=cd.coder_id, start=cd.start,
                        end=cd.end, uid=cd.uid, source=cd.source)
-        s.delete(cd)
+        stars = delete_codings(s, Coding.id == coding_id)
+        if stars:
+            payload["unstarred"] = True
         _touch(s, _state(s, cd.answer_id, cd.coder_id))  # a removal is a change: bump version/updated_at
         store.log(s, "coding.remove", "coding", coding_id, **payload)
 
@@ -98,7 +150,8 @@ def remove_code(store, coder: str, answer_id: int, code_id: int) -> int:
         for cd in rows:
             store.log(s, "coding.remove", "coding", cd.id, coder=coder, answer_id=answer_id, code_id=code_id,
                       start=cd.start, end=cd.end, uid=cd.uid)
-            s.delete(cd)
+        if rows:
+            delete_codings(s, Coding.id.in_([cd.id for cd in rows]))
         if rows:  # a removal is a change: bump version/updated_at (staleness, merge)
             _touch(s, _state(s, answer_id, c.id))
         return len(rows)
@@ -235,9 +288,10 @@ def import_codings(store, coder: str, path: str | Path, source: str = "import") 
         conn = s.connection()
         ids = list(per_answer)
         existing = {}
+        stars: list[tuple] = []
         for k in range(0, len(ids), 500):
             chunk = ids[k:k + 500]
-            conn.execute(delete(Coding).where(Coding.coder_id == c.id, Coding.answer_id.in_(chunk)))
+            stars += delete_codings(conn, (Coding.coder_id == c.id) & Coding.answer_id.in_(chunk))
             existing.update(dict(conn.execute(sa_select(AnswerState.answer_id, AnswerState.id).where(
                 AnswerState.coder_id == c.id, AnswerState.answer_id.in_(chunk))).all()))
         now = utcnow()
@@ -252,5 +306,6 @@ def import_codings(store, coder: str, path: str | Path, source: str = "import") 
         for k in range(0, len(old), 500):  # answers this coder had already: coded now, version bumped
             conn.execute(update(AnswerState).where(AnswerState.id.in_(old[k:k + 500]))
                          .values(coded=True, updated_at=now, version=AnswerState.version + 1))
+        restore_stars(conn, stars)
         store.log(s, "codings.import", "file", str(path), coder=coder, answers=len(ids), codings=n)
     return CodingsImportResult(len(per_answer), n)

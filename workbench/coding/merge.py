@@ -17,9 +17,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.engine import make_url
 
+from workbench.coding.codings import delete_codings, restore_stars
 from workbench.coding.models import (Answer, AnswerState, AuditEvent, Code, Coder, Coding, Memo, Project, Question,
                                      Respondent, SQLModel, new_uid, utcnow)
 from workbench.coding.store import FINAL_CODER, Store
@@ -179,9 +180,9 @@ def merge_project(store, other_path: str | Path) -> dict:
             else:
                 rep["conflicts"].append({**where, "kind": "coding", "ours": _set(ours), "theirs": _set(theirs),
                                          "ours_coded": bool(ours_state and ours_state[0]), "theirs_coded": coded})
-        conn_rows = []
+        conn_rows, stars = [], []
         for (ta, tc), rows in replace.items():
-            s.exec(delete(Coding).where(Coding.answer_id == ta, Coding.coder_id == tc))
+            stars += delete_codings(s, (Coding.answer_id == ta) & (Coding.coder_id == tc))
             for k, st, en, uid, src in rows:
                 if uid in used_uids:  # the same coding exists elsewhere in the project: a new identity
                     uid = new_uid()
@@ -190,6 +191,7 @@ def merge_project(store, other_path: str | Path) -> dict:
                                       source="merge", created_at=utcnow()))
         if conn_rows:
             s.exec(insert(Coding), params=conn_rows)
+        restore_stars(s, stars)
         rep["codings_added"] = len(conn_rows)
         for (ta, tc), (coded, flagged, at, ours_state) in state_rows.items():
             st = s.exec(select(AnswerState).where(AnswerState.answer_id == ta, AnswerState.coder_id == tc)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from workbench.coding.agreement import HUMAN_ROLES, CodingData, _chunks, collect
-from workbench.coding.codings import ConflictError, _state, _touch
+from workbench.coding.codings import ConflictError, _state, _touch, delete_codings, restore_stars
 from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Decision, new_uid, utcnow
 from workbench.coding.store import FINAL_CODER
 from workbench.coding.team import STAFF, require_role
@@ -160,12 +160,14 @@ def _replace_final(store, s: Session, final_id: int, per_answer: dict[int, list[
                    source: str = "reconcile") -> None:
     """Make the final coder's codings on these answers exactly the given ones; mark coded."""
     ids = sorted(per_answer)
+    stars: list[tuple] = []
     for chunk in _chunks(ids):
-        s.exec(delete(Coding).where(Coding.coder_id == final_id, Coding.answer_id.in_(chunk)))
+        stars += delete_codings(s, (Coding.coder_id == final_id) & Coding.answer_id.in_(chunk))
     rows = [dict(uid=new_uid(), answer_id=a, coder_id=final_id, code_id=c, start=st, end=en, source=source,
                  created_at=utcnow()) for a in ids for c, st, en in dict.fromkeys(per_answer[a])]
     for k in range(0, len(rows), 5000):
         s.exec(insert(Coding), params=rows[k:k + 5000])
+    restore_stars(s, stars)  # a re-decided answer keeps the quotes picked from codings it keeps
     for a in ids:
         st = _state(s, a, final_id)
         st.coded = True
@@ -329,7 +331,7 @@ def clear_decision(store, supervisor: str, answer_id: int, expected_version: Opt
             raise ConflictError(f"the decision on answer {answer_id} was changed by someone else; reload it")
         final = s.exec(select(Coder).where(Coder.name == FINAL_CODER)).scalars().first()
         if final is not None:
-            s.exec(delete(Coding).where(Coding.coder_id == final.id, Coding.answer_id == answer_id))
+            delete_codings(s, (Coding.coder_id == final.id) & (Coding.answer_id == answer_id))
             st = _state(s, answer_id, final.id)
             if st.id is not None:
                 st.coded = False

@@ -1,7 +1,8 @@
 """The codebook beside the answer: categories → codes (→ sub-codes) with colour, key and how
 many of the answers in the current filter carry each code; tooltips give the description,
 when to use and not use the code, and examples. Editing (create, rename, recolour,
-shortcut, merge, move, retire) goes through ``workbench.coding.codes``.
+shortcut, merge, move, retire) goes through ``workbench.coding.codes``, as undoable
+commands (``workbench.ui.undo.CodebookEdit``) on the ``undo_stack`` the window gives.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QColorDialog, QHBoxLayout, QHeaderView
 
 from workbench.coding import codes as codes_mod
 from workbench.coding.grid import fold
+from workbench.ui import undo as undo_mod
 from workbench.ui.filter_bar import swatch
 from workbench.ui.i18n import Texts, tr, trf
 
@@ -68,6 +70,7 @@ class CodebookPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.store = None
+        self.undo_stack = None  # the window's QUndoStack: edits become undoable (None: not)
         self.codes: list = []
         self.categories: dict[str, str] = {}
         self.counts: dict[int, int] = {}
@@ -270,16 +273,28 @@ class CodebookPanel(QWidget):
         return QMessageBox.question(self, tr("Codebook"), text) == QMessageBox.StandardButton.Yes
 
     # -- edits ---------------------------------------------------------------------------------
+    # Each edit is a ``CodebookEdit`` command: run once now (a failure is shown and nothing is
+    # changed), then pushed onto ``undo_stack`` when the window gave the panel one.
     def _code(self, cid: int):
         return next(c for c in self.codes if c.id == cid)
 
-    def _do(self, fn, *args, message: str = "") -> bool:
+    def codebook_edited(self, message: str = "") -> None:
+        """After an edit, its undo or its redo: re-read the codes, tell the window."""
+        if self.store is not None:
+            with self.store.session() as s:
+                self.codes = list(self.store.codes(s))
+            self.rebuild()
+        self.codebook_changed.emit(message)
+
+    def _edit(self, text: str, do, undo, message=None) -> bool:
+        cmd = undo_mod.CodebookEdit(self, text, do, undo, message)
         try:
-            res = fn(self.store, *args)
+            cmd.run()
         except Exception as e:  # show the reason; nothing was changed (one transaction)
             QMessageBox.warning(self, tr("Codebook"), str(e))
             return False
-        self.codebook_changed.emit(message.format(res=res) if message else "")
+        if self.undo_stack is not None:
+            self.undo_stack.push(cmd)
         return True
 
     def create(self) -> None:
@@ -287,24 +302,37 @@ class CodebookPanel(QWidget):
         if label and label.strip():
             cur = self.current_code()
             category = self._code(cur).category if cur is not None else ""
-            self._do(lambda st: codes_mod.create_code(st, label, category=category))
+            st = self.store
+
+            def do(snapshot):  # redo re-creates the very code undo deleted (same id)
+                if snapshot is None:
+                    return codes_mod.create_code(st, label, category=category)
+                return codes_mod.restore_code(st, snapshot)
+            self._edit(trf("new code {0}", label.strip()), do, lambda cid: codes_mod.delete_code(st, cid))
 
     def rename(self, cid: int) -> None:
         c = self._code(cid)
         label = self.ask_text(tr("Rename…"), tr("New label:"), c.label)
         if label and label.strip() and label != c.label:
-            self._do(codes_mod.rename_code, cid, label)
+            st = self.store
+            self._edit(trf("rename code {0}", c.label), lambda _p: codes_mod.rename_code(st, cid, label),
+                       lambda old: codes_mod.rename_code(st, cid, old))
 
     def recolour(self, cid: int) -> None:
-        colour = self.ask_colour(self._code(cid).colour)
+        c = self._code(cid)
+        colour = self.ask_colour(c.colour)
         if colour:
-            self._do(codes_mod.recolour, cid, colour)
+            st = self.store
+            self._edit(trf("colour of code {0}", c.label), lambda _p: codes_mod.recolour(st, cid, colour),
+                       lambda old: codes_mod.recolour(st, cid, old))
 
     def shortcut(self, cid: int) -> None:
         c = self._code(cid)
         key = self.ask_text(tr("Shortcut…"), tr("One key (1–9 or a letter), empty for none:"), c.shortcut or "")
         if key is not None:
-            self._do(codes_mod.set_shortcut, cid, key.strip() or None)
+            st, new = self.store, key.strip() or None
+            self._edit(trf("shortcut of code {0}", c.label), lambda _p: codes_mod.set_shortcut(st, cid, new),
+                       lambda old: codes_mod.set_shortcut(st, cid, old))
 
     def _others(self, cid: int) -> list:
         return [c for c in self.codes if c.id != cid and not c.retired]
@@ -317,13 +345,12 @@ class CodebookPanel(QWidget):
         if choice is None or choice not in names:
             return
         tgt = others[names.index(choice)]
-        try:
-            res = codes_mod.merge_codes(self.store, cid, tgt.id)
-        except Exception as e:
-            QMessageBox.warning(self, tr("Codebook"), str(e))
-            return
-        self.codebook_changed.emit(trf("Merged {0} into {1}: {2} codings moved, {3} duplicates dropped.",
-                                       src.label, tgt.label, res["moved"], res["dropped"]))
+        st, tid = self.store, tgt.id
+        self._edit(trf("merge {0} into {1}", src.label, tgt.label),
+                   lambda _p: codes_mod.merge_codes(st, cid, tid),
+                   lambda res: codes_mod.unmerge_codes(st, res),
+                   lambda res: trf("Merged {0} into {1}: {2} codings moved, {3} duplicates dropped.",
+                                   src.label, tgt.label, res["moved"], res["dropped"]))
 
     def move(self, cid: int) -> None:
         c = self._code(cid)
@@ -333,9 +360,13 @@ class CodebookPanel(QWidget):
         if choice is None or choice not in names:
             return
         k = names.index(choice)
-        self._do(codes_mod.move_code, cid, None if k == 0 else others[k - 1].id)
+        st, parent = self.store, None if k == 0 else others[k - 1].id
+        self._edit(trf("move code {0}", c.label), lambda _p: codes_mod.move_code(st, cid, parent),
+                   lambda old: codes_mod.move_code(st, cid, **old))
 
     def retire(self, cid: int) -> None:
         c = self._code(cid)
         if self.confirm(trf("Retire “{0}”? It stays on existing codings but is no longer offered.", c.label)):
-            self._do(codes_mod.retire_code, cid)
+            st = self.store
+            self._edit(trf("retire code {0}", c.label), lambda _p: codes_mod.retire_code(st, cid),
+                       lambda was: codes_mod.retire_code(st, cid, was))

@@ -177,6 +177,10 @@ DA: dict[str, str] = {
         "Lad “{0}” udgå? Den bliver på eksisterende kodninger, men tilbydes ikke længere.",
     "Merged {0} into {1}: {2} codings moved, {3} duplicates dropped.":
         "Flettede {0} ind i {1}: {2} kodninger flyttet, {3} dubletter fjernet.",
+    # codebook edits as undo steps ("Fortryd …" in the Edit menu) and the status bar after an undo
+    "new code {0}": "ny kode {0}", "rename code {0}": "omdøb kode {0}", "colour of code {0}": "farve på kode {0}",
+    "shortcut of code {0}": "genvej til kode {0}", "move code {0}": "flyt kode {0}",
+    "retire code {0}": "lad kode {0} udgå", "merge {0} into {1}": "flet {0} ind i {1}", "Undid {0}": "Fortrød {0}",
     # quick pick, memo, coder
     "Type to find a code — Enter applies": "Skriv for at finde en kode — Enter anvender",
     "Memo on answer {0}": "Memo om svar {0}", "Memo on code {0}": "Memo om koden {0}", "Save": "Gem", "Cancel": "Annullér",

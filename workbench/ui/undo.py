@@ -4,6 +4,8 @@ transaction) and undo() calls its inverse, so undo and redo are saved at once to
 Commands run once *before* they are pushed (``run()``), so a failed save raises where
 the window can show it instead of leaving a command on the stack that never happened.
 ``ctx`` is the window: it has ``store``, ``coder``, ``grid`` and ``after_action(answer_id)``.
+Codebook edits (``CodebookEdit``) have the codebook panel as ``ctx`` instead: it refreshes
+and tells the window through ``codebook_edited(message)``.
 """
 from __future__ import annotations
 
@@ -190,3 +192,61 @@ class Memo(_Command):
     def revert(self) -> None:
         core.save_memo(self.ctx.store, self.ctx.coder, self.target_type, self.target_id, self.old_text)
         self._changed()
+
+
+# -- codebook edits ----------------------------------------------------------------------------
+
+class CodebookEdit(QUndoCommand):
+    """A codebook edit (new code, rename, colour, shortcut, move, retire, merge) and its exact
+    inverse from ``workbench.coding.codes``; each call is one committed transaction.
+
+    ``do(prev)`` makes the change and returns what ``undo`` needs (the old value, the new
+    code's id, the merge's detail); ``prev`` is what the last ``undo`` returned (None the
+    first time), so a redo can re-create exactly what was undone (a deleted code's snapshot).
+    ``undo(result)`` reverts it. After either, ``ctx.codebook_edited(message)`` refreshes the
+    views (the codebook panel re-reads its codes and emits ``codebook_changed``).
+    ``message(result)`` says what was done (for the status bar); undo says "Undid …".
+    """
+
+    def __init__(self, ctx, text: str, do, undo, message=None, parent: Optional[QUndoCommand] = None):
+        super().__init__(text, parent)
+        self.ctx, self._do, self._undo, self._message = ctx, do, undo, message
+        self.result = None
+        self._prev = None
+        self._ran = False
+        self._applied = False  # whether the database holds the change now
+
+    def run(self) -> "CodebookEdit":
+        """Do it now (raises if it fails); the stack's first redo() is then skipped."""
+        self.do()
+        self._ran = True
+        return self
+
+    def redo(self) -> None:
+        if self._ran:
+            self._ran = False
+            return
+        if self._applied:  # the last undo failed: the change is still there
+            return
+        try:
+            self.do()
+        except Exception as e:  # noqa: BLE001
+            _report(e)
+
+    def undo(self) -> None:
+        if not self._applied:  # the last redo failed: nothing to take back
+            return
+        try:
+            self.revert()
+        except Exception as e:  # noqa: BLE001
+            _report(e)
+
+    def do(self) -> None:
+        self.result = self._do(self._prev)
+        self._applied = True
+        self.ctx.codebook_edited(self._message(self.result) if self._message else "")
+
+    def revert(self) -> None:
+        self._prev = self._undo(self.result)
+        self._applied = False
+        self.ctx.codebook_edited(trf("Undid {0}", self.text()))

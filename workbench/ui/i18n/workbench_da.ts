@@ -572,6 +572,38 @@
         <translation>Flettede {0} ind i {1}: {2} kodninger flyttet, {3} dubletter fjernet.</translation>
     </message>
     <message>
+        <source>new code {0}</source>
+        <translation>ny kode {0}</translation>
+    </message>
+    <message>
+        <source>rename code {0}</source>
+        <translation>omdøb kode {0}</translation>
+    </message>
+    <message>
+        <source>colour of code {0}</source>
+        <translation>farve på kode {0}</translation>
+    </message>
+    <message>
+        <source>shortcut of code {0}</source>
+        <translation>genvej til kode {0}</translation>
+    </message>
+    <message>
+        <source>move code {0}</source>
+        <translation>flyt kode {0}</translation>
+    </message>
+    <message>
+        <source>retire code {0}</source>
+        <translation>lad kode {0} udgå</translation>
+    </message>
+    <message>
+        <source>merge {0} into {1}</source>
+        <translation>flet {0} ind i {1}</translation>
+    </message>
+    <message>
+        <source>Undid {0}</source>
+        <translation>Fortrød {0}</translation>
+    </message>
+    <message>
         <source>Type to find a code — Enter applies</source>
         <translation>Skriv for at finde en kode — Enter anvender</translation>
     </message>

@@ -34,6 +34,22 @@ def build(path: Path, target: int) -> None:
     print(f"built {path} (scale {scale}) in {time.perf_counter() - t:.1f} s")
 
 
+def settle(app, win, timeout: float = 60.0) -> bool:
+    """Run the event loop until the suggestion workers are done (model loaded, fitted, the
+    current answer's suggestions shown)."""
+    t = time.perf_counter()
+    while not win.suggestions.idle():
+        if time.perf_counter() - t > timeout:
+            return False
+        app.processEvents()
+        time.sleep(0.005)
+    return True
+
+
+def p95(xs: list[float]) -> float:
+    return sorted(xs)[int(len(xs) * 0.95)]
+
+
 def ms(fn, repeat: int = 1) -> list[float]:
     out = []
     for _ in range(repeat):
@@ -89,6 +105,9 @@ def main() -> int:
     filters = [GridFilter(question="q3"), GridFilter(band="negativ"), GridFilter(main_group="udsatte", band="neutral"),
                GridFilter(text="sagsbehandler"), GridFilter(text="aabenraa"), GridFilter(text="ny sagsbeh"),
                GridFilter(status="uncoded"), GridFilter(code=codes[0].id), GridFilter(question="q7", text="ventetid")]
+    # right after opening, as a coder would: the suggestion model is still loading and fitting
+    # (and the open-time backup running) in worker threads meanwhile; that contention is part
+    # of what the coder feels, so it stays in these numbers
     core, ui = [], []
     for f in filters * 3:
         core += ms(lambda: grid.filter(f))
@@ -97,12 +116,22 @@ def main() -> int:
     rows.append(("filter, core grid.filter (median)", statistics.median(core)))
     rows.append(("filter, core grid.filter (max)", max(core)))
     rows.append(("filter, window incl. model reset + repaint (median)", statistics.median(ui)))
+    rows.append(("filter, window (95th percentile)", p95(ui)))
     win.select_position(0)
     nxt = ms(lambda: (win.step(1), app.processEvents()), repeat=200)
     rows.append(("next answer: select + pane + repaint (median)", statistics.median(nxt)))
-    rows.append(("next answer (95th percentile)", sorted(nxt)[int(len(nxt) * 0.95)]))
+    rows.append(("next answer (95th percentile)", p95(nxt)))
     code_key = ms(lambda: (win.toggle_code(codes[1].id), app.processEvents()), repeat=50)
     rows.append(("code key: commit + refresh (median)", statistics.median(code_key)))
+    # the same once the workers are idle: the window's own cost, without the contention
+    if settle(app, win):
+        ui = []
+        for f in filters * 3:
+            ui += ms(lambda: (win.apply_filter(f), app.processEvents()))
+        ms(lambda: (win.apply_filter(GridFilter()), app.processEvents()))
+        rows.append(("filter, window, suggestion workers idle (median)", statistics.median(ui)))
+        rows.append(("filter, window, suggestion workers idle (95th pct.)", p95(ui)))
+    settle(app, win)  # closing with a worker thread still running aborts the interpreter
     win.close()
     store.close()
 

@@ -21,7 +21,7 @@ def n_codings(store):
 def test_backup_while_open_then_restore(sqlite_store, survey_file):
     import_survey(sqlite_store, survey_file)
     with sqlite_store.session() as s:
-        aid = s.exec(select(Answer.id)).first()
+        aid = s.exec(select(Answer.id).order_by(Answer.id)).first()
         cid = s.exec(select(Code.id)).first()
     codings.apply_code(sqlite_store, "anne", aid, cid)
     b = create_backup(sqlite_store.path)  # the project is open and in WAL mode

@@ -226,3 +226,26 @@ def test_code_edits(store):
                + _audit(store, "code.move") + _audit(store, "code.retire")]
     assert sorted(actions) == ["code.move", "code.recolour", "code.rename", "code.retire"]
     assert _audit(store, "code.rename")[0].payload["old"] == {"label": "Økonomi og penge"}
+
+
+def test_code_filter_and_counts_follow_refresh(store):
+    """The (row, code) index behind the code filter and the counts is updated in place by
+    refresh_answer: it always equals a fresh load."""
+    g = Grid(store, "anne")
+    lyt, plan = code_id(store, "lytter"), code_id(store, "klar_plan")
+    a0, a5 = int(g.answer_ids[0]), int(g.answer_ids[5])
+    apply_code(store, "anne", a0, lyt)
+    apply_code(store, "anne", a0, lyt, 0, 2)  # the same code twice on one answer counts once
+    g.refresh_answer(a0)
+    apply_code(store, "anne", a5, plan)
+    g.refresh_answer(a5)
+    for grid in (g, Grid(store, "anne")):
+        assert list(grid.filter(GridFilter(code=lyt))) == [0]
+        assert list(grid.filter(GridFilter(code=plan))) == [5]
+        assert grid.code_counts(grid.filter(GridFilter())) == {lyt: 1, plan: 1}
+        assert grid.code_counts(np.array([5, 5])) == {plan: 2}
+    with store.transaction() as s:
+        for c in s.exec(select(Coding).where(Coding.answer_id == a0)):
+            s.delete(c)
+    g.refresh_answer(a0)
+    assert list(g.filter(GridFilter(code=lyt))) == [] and g.code_counts(np.arange(len(g))) == {plan: 1}

@@ -104,6 +104,68 @@ def test_filter_keeps_current_answer(win, qtbot):
     assert scores == sorted(scores, reverse=True)
 
 
+def test_filter_keeping_the_answer_does_not_reload_the_pane(win, qtbot, monkeypatch):
+    win.select_position(5)
+    row = win.pane.row
+    calls = []
+    monkeypatch.setattr(win, "_show_current", lambda: calls.append(win.current_answer_id()))
+    win.filter_bar.band.setCurrentIndex(win.filter_bar.band.findData(row.band))
+    assert win.current_answer_id() == row.answer_id and win.pane.row is row and calls == []
+    other = next(b for b in ("negativ", "neutral", "positiv") if b != row.band)
+    win.filter_bar.band.setCurrentIndex(win.filter_bar.band.findData(other))  # filtered out: the first is shown
+    assert win.current_position() == 0 and calls == [win.current_answer_id()] != [row.answer_id]
+
+
+def test_queue_order_is_part_of_the_filter(win):
+    """"Most uncertain first" orders the rows inside the filter's one model reset."""
+    from workbench.coding.grid import GridFilter
+
+    ctrl, g = win.suggestions, win.grid
+    resets = []
+    win.model.modelReset.connect(lambda: resets.append(win.current_answer_id()))
+    ctrl.queue_mode, ctrl.queue_rank = True, {int(g.answer_ids[5]): 0, int(g.answer_ids[2]): 1, -1: 2}
+    win.apply_filter(GridFilter(question="q1"))
+    q1 = [int(i) for i in g.filter(GridFilter(question="q1"))]
+    assert len(resets) == 1 and [int(i) for i in win.model.visible] == [5, 2] + [i for i in q1 if i not in (2, 5)]
+    ctrl.queue_mode, ctrl.queue_rank = False, {}
+    win.apply_filter(GridFilter(question="q1"))
+    assert [int(i) for i in win.model.visible] == q1
+
+
+def test_grid_cells_in_one_call_match_data(win):
+    """``multiData`` (one call per painted cell, used where PySide allows) shows exactly what
+    Qt's per-role ``data`` calls show, and clears what the cell before it set."""
+    from PySide6.QtCore import QAbstractTableModel
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    from workbench.ui.answer_model import AnswerTableModel
+
+    class OneCall(AnswerTableModel):
+        multiData = AnswerTableModel._multi_data
+
+    class PerRole(AnswerTableModel):
+        multiData = QAbstractTableModel.multiData
+
+    g = win.grid
+    g.flagged[1] = True
+    models = [cls() for cls in (OneCall, PerRole)]
+    for m in models:
+        m.set_grid(g, win.codes)
+    assert models[0].flags(models[0].index(0, 0)) & Qt.ItemFlag.ItemIsSelectable
+
+    def shown(d, m, r, c):
+        o = QStyleOptionViewItem()
+        d.initStyleOption(o, m.index(r, c))
+        return (o.text, o.backgroundBrush.color().name(), o.backgroundBrush.style(), o.palette.text().color().name(),
+                o.font.bold(), o.displayAlignment)
+    delegates = [QStyledItemDelegate(), QStyledItemDelegate()]
+    for r in range(8):
+        for c in range(8):
+            one, per = (shown(d, m, r, c) for d, m in zip(delegates, models))
+            assert one == per, (r, c)
+    g.flagged[1] = False
+
+
 def test_code_by_keyboard_and_toggle(win, qtbot, project):
     aid = win.current_answer_id()
     key(qtbot, win, "1")
@@ -239,6 +301,65 @@ def test_merge_from_codebook_panel(win, qtbot, project, monkeypatch):
     assert all(a.data() != src for a in win.code_actions)  # its key is free now
     assert win.grid.row(win.grid.row_of[a0]).code_ids == (tgt,)
     assert "Flettede" in win.statusBar().currentMessage()
+
+
+def test_undo_codebook_edits(win, qtbot, project, monkeypatch):
+    """A merge (and a rename) from the codebook panel is undone with Ctrl+Z and redone with
+    Ctrl+Shift+Z, in the database, the answer pane and the panel."""
+    win.panel.undo_stack = win.undo_stack  # what the window does itself once it hands the panel its stack
+    monkeypatch.setattr(win.undo_stack, "clear", lambda: None)  # (older windows cleared it after an edit)
+    src, tgt = code_id(project, "sagsbehandlerskift"), code_id(project, "lytter")
+    a0 = win.current_answer_id()
+    key(qtbot, win, "2")
+    key(qtbot, win, "1")  # a0: both codes (the source's coding is dropped by the merge)
+    key(qtbot, win, "n")
+    a1 = win.current_answer_id()
+    key(qtbot, win, "2")  # a1: the source only (moved by the merge)
+    before = [(c.id, c.uid, c.answer_id, c.code_id, c.source, c.created_at) for c in codings(project)]
+    panel = win.panel
+    assert panel.select_code(src)
+    monkeypatch.setattr(panel, "ask_item", lambda title, label, items: next(
+        i for i in items if i.startswith("Lytter og forstår")))
+    panel.act_merge.trigger()
+    assert [(c.answer_id, c.code_id) for c in codings(project)] == [(a0, tgt), (a1, tgt)]
+    assert win.pane.row.code_ids == (tgt,) and win.current_answer_id() == a1
+    assert win.undo_stack.undoText() == "flet Sagsbehandlerskift ind i Lytter og forstår"
+
+    win.focus_grid()
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [(c.id, c.uid, c.answer_id, c.code_id, c.source, c.created_at) for c in codings(project)] == before
+    with project.session() as s:
+        sc = s.get(Code, src)
+        assert not sc.retired and sc.shortcut == "2"
+    assert win.pane.row.code_ids == (src,)
+    assert win.grid.row(win.grid.row_of[a0]).code_ids in ((src, tgt), (tgt, src))
+    assert any(a.data() == src for a in win.code_actions)  # its key works again
+    assert "Fortrød" in win.statusBar().currentMessage()
+    assert panel.select_code(src)  # back in the codebook panel (not retired)
+
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert [(c.answer_id, c.code_id) for c in codings(project)] == [(a0, tgt), (a1, tgt)]
+    assert win.pane.row.code_ids == (tgt,)
+    with project.session() as s:
+        assert s.get(Code, src).retired
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # and back once more
+    assert [c.code_id for c in codings(project)] == [src, tgt, src]
+
+    # rename, undo, redo; the coding commands below the codebook edits still undo
+    assert panel.select_code(tgt)
+    monkeypatch.setattr(panel, "ask_text", lambda title, label, default="": "Lytter godt")
+    panel.act_rename.trigger()
+    with project.session() as s:
+        assert s.get(Code, tgt).label == "Lytter godt"
+    assert win.code_by_id[tgt].label == "Lytter godt"
+    win.undo()
+    with project.session() as s:
+        assert s.get(Code, tgt).label == "Lytter og forstår"
+    assert win.code_by_id[tgt].label == "Lytter og forstår"
+    assert panel._items[tgt].text() == "Lytter og forstår"
+    win.undo()  # the merge's undo is already undone: next is a1's coding
+    assert [(c.answer_id, c.code_id) for c in codings(project)] == [(a0, src), (a0, tgt)]
+    assert win.last_error is None
 
 
 def test_quick_pick(win, qtbot, project):

@@ -120,7 +120,7 @@ def test_coding_actions_are_committed_and_audited(any_store, survey_file):
 def test_optimistic_version_conflict(any_store, survey_file):
     import_survey(any_store, survey_file)
     with any_store.session() as s:
-        aid = s.exec(select(Answer.id)).first()
+        aid = s.exec(select(Answer.id).order_by(Answer.id)).first()
     v = codings.set_flag(any_store, "anne", aid, True)
     codings.set_flag(any_store, "anne", aid, False, expected_version=v)
     with pytest.raises(codings.ConflictError):

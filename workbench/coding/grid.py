@@ -199,6 +199,8 @@ class Grid:
                 self.coded[i], self.flagged[i] = bool(coded), bool(flagged)
         self._coded_by: dict[str, np.ndarray] = {}
         self._ranks: dict[str, np.ndarray] = {}
+        self._pairs: Optional[tuple[np.ndarray, np.ndarray]] = None
+        self._code_pairs()  # here (often a worker thread), not on the first code filter
 
     def __len__(self) -> int:
         return len(self.answer_ids)
@@ -220,6 +222,12 @@ class Grid:
                               .where(AnswerState.answer_id == answer_id, AnswerState.coder_id == self.coder_id)).first()
         self.codings[i] = tuple(Span(*r) for r in cds)
         self.coded[i], self.flagged[i] = (bool(st[0]), bool(st[1])) if st else (False, False)
+        if self._pairs is not None:  # swap this row's entries (numpy, no rebuild over all rows)
+            rows, codes = self._pairs
+            keep = rows != i
+            new = np.fromiter(self.code_ids(i), dtype=np.int64)
+            self._pairs = (np.concatenate([rows[keep], np.full(len(new), i, dtype=np.int64)]),
+                           np.concatenate([codes[keep], new]))
         self._coded_by.clear()
         self._ranks.pop("codes", None)
         self._ranks.pop("status", None)
@@ -259,8 +267,26 @@ class Grid:
             self._coded_by[coder] = m
         return m
 
+    def _code_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (row, code id) the coder applied, distinct per row, as two arrays: built once
+        from ``codings`` and kept up to date by ``refresh_answer``, so code filters and counts
+        are numpy operations instead of a Python pass over every row."""
+        if self._pairs is None:
+            rows: list[int] = []
+            codes: list[int] = []
+            for i, cs in enumerate(self.codings):
+                if cs:
+                    ids = dict.fromkeys(c.code_id for c in cs)
+                    rows.extend([i] * len(ids))
+                    codes.extend(ids)
+            self._pairs = (np.array(rows, dtype=np.int64), np.array(codes, dtype=np.int64))
+        return self._pairs
+
     def code_mask(self, code_id: int) -> np.ndarray:
-        return np.fromiter((any(c.code_id == code_id for c in cs) for cs in self.codings), dtype=bool, count=len(self))
+        rows, codes = self._code_pairs()
+        m = np.zeros(len(self), dtype=bool)
+        m[rows[codes == code_id]] = True
+        return m
 
     def text_mask(self, query: str, base: Optional[np.ndarray] = None) -> np.ndarray:
         """Rows whose folded text holds every word of the query (only rows in ``base``)."""
@@ -373,11 +399,14 @@ class Grid:
 
     def code_counts(self, indices: np.ndarray) -> dict[int, int]:
         """How many of the given rows carry each code (for the codebook panel)."""
-        counts: dict[int, int] = {}
-        for i in np.asarray(indices, dtype=np.int64).tolist():
-            for cid in self.code_ids(i):
-                counts[cid] = counts.get(cid, 0) + 1
-        return counts
+        rows, codes = self._code_pairs()
+        indices = np.asarray(indices, dtype=np.int64)
+        if not len(rows) or not len(indices):
+            return {}
+        times = np.bincount(indices, minlength=len(self))[rows]  # how often each pair's row is asked for
+        ids, inv = np.unique(codes, return_inverse=True)
+        per = np.bincount(inv, weights=times, minlength=len(ids))
+        return {int(c): int(n) for c, n in zip(ids, per) if n}
 
 
 def load_grid(store, coder: str) -> Grid:

@@ -21,7 +21,7 @@ from sqlmodel import select
 import workbench
 from workbench.coding.grid import Grid, GridFilter, GridRow
 from workbench.coding.models import Coder, Memo, Question, Respondent, Subgroup
-from workbench.coding.team import without_password
+from workbench.coding.urls import without_password
 from workbench.ui import i18n, undo
 from workbench.ui.answer_model import COL, AnswerTableModel
 from workbench.ui.answer_pane import AnswerPane
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.quick_pick: Optional[QuickPick] = None
         self.last_error: Optional[BaseException] = None
         self.last_saved: Optional[datetime] = None
+        self._filtering = False  # inside apply_filter (see _current_changed)
         self.texts = Texts()
         self.undo_stack = QUndoStack(self)
         self.setObjectName("mainWindow")
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         self.panel.apply_requested.connect(self.toggle_code)
         self.panel.memo_requested.connect(self.memo_on_code)
         self.panel.codebook_changed.connect(self._codebook_changed)
+        self.panel.undo_stack = self.undo_stack  # codebook edits undo like codings
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("rightSplitter")
@@ -553,7 +555,6 @@ class MainWindow(QMainWindow):
     def _codebook_changed(self, message: str) -> None:
         """After a codebook edit: codes, labels and (for merges) codings are re-read."""
         aid = self.current_answer_id()
-        self.undo_stack.clear()  # codings may have moved; old commands would point at them
         self.grid.load()
         self._reload_codes()
         self.filter_bar.set_choices(questions=self.filter_bar._data["questions"],
@@ -633,7 +634,11 @@ class MainWindow(QMainWindow):
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def apply_filter(self, f: GridFilter) -> None:
-        self.model.set_filter(f)
+        self._filtering = True
+        try:
+            self.model.set_filter(f)
+        finally:
+            self._filtering = False
         self._counts_timer.start()
 
     def _remember_current(self) -> None:
@@ -646,6 +651,8 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _current_changed(self, *_a) -> None:
+        if self._filtering and self.pane.row is not None and self.pane.row.answer_id == self.current_answer_id():
+            return  # a filter kept the answer: nothing the pane shows has changed (no requery)
         self._show_current()
 
     def _show_current(self) -> None:

@@ -321,7 +321,8 @@ class SuggestionController(QObject):
         self._want: Optional[int] = None          # answer id waiting for suggestions
         self._shown_for: Optional[int] = None
         self._results: dict[int, AnswerSuggestions] = {}
-        self._reordering = False
+        self._ranks: Optional[np.ndarray] = None
+        self._ranks_key: Optional[tuple] = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(40)               # holding N down does not queue work per row
@@ -335,7 +336,7 @@ class SuggestionController(QObject):
         win.project_loaded.connect(self._project_loaded)
         win.table.selectionModel().currentRowChanged.connect(lambda *_a: self.schedule())
         win.undo_stack.indexChanged.connect(self._after_change)
-        win.model.modelReset.connect(self._apply_queue_order)
+        win.model.reorder = self._queue_order
         self.panel.accept_requested.connect(self.accept)
         self.panel.reject_requested.connect(self.reject)
         self.panel.accept_confident_requested.connect(self.accept_confident)
@@ -651,7 +652,7 @@ class SuggestionController(QObject):
         def done(ids: list[int]) -> None:
             self.queue_mode = True
             self.queue_rank = {a: i for i, a in enumerate(ids)}
-            self._apply_queue_order()
+            self.win.model.set_filter(self.win.model.filter)  # the same rows, queue first
             self.win.select_position(0)
             self.win.statusBar().showMessage(trf("{0} uncertain answers first", number(len(ids))), 5000)
 
@@ -661,26 +662,27 @@ class SuggestionController(QObject):
         start_worker(self.session.uncertainty_queue, parent=self.win, label=tr("Ordering by uncertainty…"),
                      on_done=done, on_error=failed, on_cancel=lambda: self.act_queue.setChecked(False))
 
-    def _apply_queue_order(self) -> None:
-        """After every filter or sort: put the queue's answers first, in its order."""
-        if not self.queue_mode or self._reordering or self.win.grid is None:
-            return
-        m, g = self.win.model, self.win.grid
-        vis = np.asarray(m.visible)
-        if not len(vis):
-            return
-        big = len(self.queue_rank) + 1
-        ranks = np.array([self.queue_rank.get(int(a), big) for a in np.asarray(g.answer_ids)[vis]])
-        order = np.argsort(ranks, kind="stable")
-        if (order == np.arange(len(order))).all():
-            return
-        self._reordering = True
-        try:
-            m.beginResetModel()
-            m.visible = vis[order]
-            m.endResetModel()
-        finally:
-            self._reordering = False
+    def _queue_order(self, visible: np.ndarray) -> np.ndarray:
+        """The model's last step after every filter or sort: in queue mode the queue's
+        answers first, in its order (stable, so the rest keep theirs)."""
+        g = self.win.model.grid
+        if not self.queue_mode or g is None or not len(visible):
+            return visible
+        order = np.argsort(self._queue_ranks(g)[visible], kind="stable")
+        return visible[order]
+
+    def _queue_ranks(self, g) -> np.ndarray:
+        """Each grid row's place in the queue (after the queue: one more than its length),
+        built once per queue and grid rather than per answer on every filter."""
+        key = (g.answer_ids, self.queue_rank)
+        if self._ranks_key is None or any(a is not b for a, b in zip(self._ranks_key, key)):
+            ranks = np.full(len(g), len(self.queue_rank) + 1, dtype=np.int64)
+            for aid, r in self.queue_rank.items():
+                i = g.row_of.get(aid)
+                if i is not None:
+                    ranks[i] = r
+            self._ranks, self._ranks_key = ranks, key
+        return self._ranks
 
 
 def attach(win) -> SuggestionController:

@@ -480,12 +480,15 @@ def load_items(store, answer_ids: Optional[Iterable[int]] = None) -> list[Answer
     """Answers with text as suggestion items (id = answer id), in id order."""
     from workbench.coding.models import Answer, Question
 
-    wanted = None if answer_ids is None else set(answer_ids)
+    q = (select(Answer.id, Answer.text, Answer.band, Question.key)
+         .join(Question, Question.id == Answer.question_id).where(Answer.text != "").order_by(Answer.id))
     with store.session() as s:
-        rows = s.exec(select(Answer.id, Answer.text, Answer.band, Question.key)
-                      .join(Question, Question.id == Answer.question_id)
-                      .where(Answer.text != "").order_by(Answer.id)).all()
-    return [AnswerItem(t, b, q, a) for a, t, b, q in rows if (wanted is None or a in wanted) and t.strip()]
+        if answer_ids is None:
+            rows = s.exec(q).all()
+        else:  # the answers asked for only (one answer per keystroke in the GUI; chunks stay in IN limits)
+            wanted = sorted(set(answer_ids))
+            rows = [r for k in range(0, len(wanted), 900) for r in s.exec(q.where(Answer.id.in_(wanted[k:k + 900])))]
+    return [AnswerItem(t, b, qk, a) for a, t, b, qk in rows if t.strip()]
 
 
 def _coder_ids(s, store, coder: Optional[str], include_gold: bool) -> list[int]:

@@ -136,3 +136,16 @@ def open_main_window(qtbot, project_path, coder: str = "anne", size: tuple[int, 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=5000)
     w.focus_grid()
     return w
+
+
+@pytest.fixture(autouse=True)
+def _background_work_ends_with_the_test():
+    """A test that leaves a worker running (say, the suggestion model still loading when the
+    window closes) waits for it here, while the QApplication still exists: Qt aborts the
+    process when a running QThread is destroyed at exit."""
+    yield
+    import sys
+
+    workers = sys.modules.get("workbench.ui.workers")
+    if workers is not None and workers._running:
+        workers.shutdown()

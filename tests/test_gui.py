@@ -432,3 +432,26 @@ def test_screenshot(project, tmp_path, qtbot):
     img = QImage(str(out))
     assert (img.width(), img.height()) == (1400, 900)
     assert run_gui(project=str(tmp_path / "missing.db"), screenshot=str(tmp_path / "x.png"), coder="a") == 2
+
+
+def test_quitting_cancels_and_waits_for_background_work(qapp):
+    """aboutToQuit → workers.shutdown(): running work is asked to stop and its thread ends
+    before Qt tears down (a running QThread destroyed at exit aborts the process)."""
+    import time
+
+    from workbench.ui import workers
+
+    seen = []
+
+    def long_job(progress=None):
+        for i in range(10_000):
+            if progress(i, 10_000) is False:
+                seen.append(i)
+                return "stopped"
+            time.sleep(0.005)
+        return "finished"
+
+    w = workers.start_worker(long_job)
+    time.sleep(0.05)
+    assert workers.shutdown(timeout_ms=10_000) == 0
+    assert w._thread.isFinished() and seen and w.cancelled

@@ -28,7 +28,10 @@ def make_settings() -> QSettings:
 def application() -> QApplication:
     app = QApplication.instance()
     if app is None:
+        from workbench.ui.workers import shutdown
+
         app = QApplication(sys.argv[:1])
+        app.aboutToQuit.connect(shutdown)  # quitting waits for background work to stop
     app.setOrganizationName(ORG)
     app.setApplicationName(APP)
     app.setApplicationDisplayName(APP)

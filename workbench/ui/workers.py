@@ -6,6 +6,7 @@ nothing of Qt) can stop cleanly. ``run_with_progress`` adds a cancellable QProgr
 """
 from __future__ import annotations
 
+
 import inspect
 import traceback
 from typing import Any, Callable, Optional
@@ -94,6 +95,29 @@ def _accepts(fn: Callable, name: str) -> bool:
 
 
 _running: set[Any] = set()  # keep Python references while threads run
+
+
+def shutdown(timeout_ms: int = 30000) -> int:
+    """Ask every running worker to stop and wait for its thread (at most ``timeout_ms`` in
+    all): Qt aborts the whole process when a QThread object is destroyed while it runs, which
+    quitting during, say, the suggestion model's loading would otherwise do. Work that was
+    running is cancelled, so (as everywhere) nothing half-done is committed. Returns how many
+    threads still run."""
+    import time
+
+    relays = list(_running)
+    for relay in relays:
+        relay.worker.cancel()
+    end = time.monotonic() + timeout_ms / 1000
+    left = 0
+    for relay in relays:
+        th = relay.worker._thread
+        if not th.wait(max(0, int((end - time.monotonic()) * 1000))):
+            left += 1
+    return left
+
+
+
 
 
 class _Relay(QObject):

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from tests.conftest import open_main_window
 from tests.test_grid import DANISH_TEXTS, code_id, make_project
-from workbench.coding.models import AnswerState, Code, Coder, Coding, Memo
+from workbench.coding.models import AnswerState, Code, Coder, Coding, Memo, QuoteStar
 from workbench.ui import i18n
 
 UI = Path(__file__).resolve().parents[1] / "workbench" / "ui"
@@ -217,6 +217,61 @@ def test_undo_redo(win, qtbot, project):
     assert codings(project, aid) == []
     key(qtbot, win, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert len(codings(project, aid)) == 1
+
+
+def stars(store, answer_id):
+    with store.session() as s:
+        return set(s.exec(select(QuoteStar.coding_id).join(Coding, Coding.id == QuoteStar.coding_id)
+                          .where(Coding.answer_id == answer_id)))
+
+
+def chip_texts(pane):
+    return [pane.chips.itemAt(i).widget().text() for i in range(pane.chips.count())]
+
+
+def test_star_quote(win, qtbot, project):
+    """Ctrl+D marks the coded passage under the selection (or the only coding) as a quote;
+    the chip shows ★; Ctrl+Z takes it back; the chip menu toggles all of a code's passages."""
+    aid = win.current_answer_id()
+    key(qtbot, win, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # nothing coded: a hint, no star
+    assert stars(project, aid) == set() and "kodet udsnit" in win.statusBar().currentMessage()
+    key(qtbot, win, "1")
+    (only,) = codings(project, aid)
+    key(qtbot, win, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # the answer's only coding
+    assert stars(project, aid) == {only.id}
+    assert chip_texts(win.pane)[0].startswith("★ Lytter og forstår")
+    assert win.undo_stack.undoText() == "markér citat"
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stars(project, aid) == set() and not chip_texts(win.pane)[0].startswith("★")
+    assert len(codings(project, aid)) == 1
+    # two passages: the selection picks the one it is in
+    win.pane.select_span(4, 9)
+    key(qtbot, win, "s", widget=win.pane.text)
+    win.pane.select_span(20, 30)
+    key(qtbot, win, "s", widget=win.pane.text)
+    spans = {(c.start, c.end): c.id for c in codings(project, aid) if c.start is not None}
+    win.pane.select_span(5, 7)
+    key(qtbot, win, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert stars(project, aid) == {spans[(4, 9)]}
+    key(qtbot, win, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # again: unmarked
+    assert stars(project, aid) == set() and win.undo_stack.undoText() == "fjern citatmarkering"
+    # the chip's menu: one step marks (and unmarks) every passage of the code
+    ventetid = code_id(project, "ventetid")
+    menu = win.pane.chip_menu(ventetid)
+    assert [a.text() for a in menu.actions()] == ["Markér som citat", "Fjern kode"]
+    menu.actions()[0].trigger()
+    assert stars(project, aid) == set(spans.values())
+    chip = next(t for t in chip_texts(win.pane) if "Ventetid" in t)
+    assert chip.startswith("★ ") and not chip_texts(win.pane)[0].startswith("★")
+    assert [a.text() for a in win.pane.chip_menu(ventetid).actions()][0] == "Fjern citatmarkering"
+    win.toggle_star_code(ventetid)
+    assert stars(project, aid) == set()
+    win.undo()
+    assert stars(project, aid) == set(spans.values())
+    win.undo()
+    assert stars(project, aid) == set()
+    win.pane.chip_menu(ventetid).actions()[1].trigger()  # "Fjern kode"
+    assert [c.start for c in codings(project, aid)] == [None]
 
 
 def test_flag_and_navigation(win, qtbot, project):

@@ -11,7 +11,7 @@ from typing import Optional
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QFrame, QLabel, QLayout, QTextEdit, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QLabel, QLayout, QMenu, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.coding.grid import GridRow, Span
 from workbench.ui.answer_model import BAND_COLOURS, BAND_NAMES
@@ -109,9 +109,11 @@ def _readable_on(colour: str) -> str:
 
 
 class AnswerPane(QWidget):
-    """Shows one ``GridRow``; emits ``remove_code(code_id)`` when a chip's × is clicked."""
+    """Shows one ``GridRow``; emits ``remove_code(code_id)`` when a chip's × is clicked and
+    ``star_code(code_id)`` to mark (or unmark) that code's passages as quotes (chip menu)."""
 
     remove_code = Signal(int)
+    star_code = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -121,6 +123,7 @@ class AnswerPane(QWidget):
         self.subgroup_labels: dict[str, str] = {}
         self.respondent: Optional[object] = None
         self.memo_text = ""
+        self.starred: set[int] = set()  # coding ids of the answer picked as quotes
 
         self.who = QLabel()
         self.who.setWordWrap(True)
@@ -174,10 +177,13 @@ class AnswerPane(QWidget):
     def set_context(self, codes: dict, questions: dict, subgroup_labels: dict[str, str]) -> None:
         self.codes, self.questions, self.subgroup_labels = codes, questions, subgroup_labels
 
-    def show_row(self, row: Optional[GridRow], respondent=None, memo: str = "") -> None:
-        """Show an answer (or nothing). ``respondent`` is the store's Respondent row."""
+    def show_row(self, row: Optional[GridRow], respondent=None, memo: str = "",
+                 starred: Optional[set[int]] = None) -> None:
+        """Show an answer (or nothing). ``respondent`` is the store's Respondent row;
+        ``starred`` the ids of its codings picked as quotes (★ on their chips)."""
         same = row is not None and self.row is not None and row.answer_id == self.row.answer_id
         self.row, self.respondent, self.memo_text = row, respondent, memo
+        self.starred = set(starred or ())
         if row is None:
             self.who.setText(f"<i>{tr('No answer selected')}</i>")
             for w in (self.question, self.prompt, self.memo, self.flag, self.chips_hint):
@@ -194,7 +200,7 @@ class AnswerPane(QWidget):
 
     def refresh_texts(self) -> None:
         """Re-render after a language switch."""
-        self.show_row(self.row, self.respondent, self.memo_text)
+        self.show_row(self.row, self.respondent, self.memo_text, self.starred)
 
     def _render_header(self) -> None:
         row, r = self.row, self.respondent
@@ -269,8 +275,13 @@ class AnswerPane(QWidget):
             parts = [tr("whole answer") if sp.start is None else f"{sp.start}–{sp.end}" for sp in spans]
             b = QToolButton()
             sc = f" [{c.shortcut}]" if c is not None and c.shortcut else ""
-            b.setText(f"{label}{sc}  ✕")
-            b.setToolTip(trf("Remove {0}", label) + "\n" + ", ".join(parts))
+            star = self.is_starred(code_id)
+            b.setText(f"{'★ ' if star else ''}{label}{sc}  ✕")
+            b.setToolTip(trf("Remove {0}", label) + "\n" + ", ".join(parts)
+                         + ("\n★ " + tr("Marked as a quote") if star else ""))
+            b.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            b.customContextMenuRequested.connect(
+                lambda pos, cid=code_id, btn=b: self.chip_menu(cid).exec(btn.mapToGlobal(pos)))
             b.setCursor(Qt.CursorShape.PointingHandCursor)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays with the grid
             b.setStyleSheet(f"QToolButton {{ background: {colour}; color: {_readable_on(colour)}; border: none;"
@@ -280,6 +291,21 @@ class AnswerPane(QWidget):
             self.chips.addWidget(b)
         self.chips_box.setVisible(bool(items))
         self.chips_box.updateGeometry()
+
+    def is_starred(self, code_id: int) -> bool:
+        """Whether any of the code's codings on the answer is picked as a quote."""
+        return self.row is not None and any(sp.coding_id in self.starred for sp in self.row.codings
+                                            if sp.code_id == code_id)
+
+    def chip_menu(self, code_id: int) -> QMenu:
+        """A chip's context menu: mark/unmark the code's passages as quotes, remove the code."""
+        m = QMenu(self)
+        m.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        star = m.addAction(tr("Remove quote mark") if self.is_starred(code_id) else tr("Mark as quote"))
+        star.triggered.connect(lambda _c=False, cid=code_id: self.star_code.emit(cid))
+        rm = m.addAction(tr("Remove code"))
+        rm.triggered.connect(lambda _c=False, cid=code_id: self.remove_code.emit(cid))
+        return m
 
     def _highlight(self) -> None:
         """Coded passages in their code's colour; overlaps blend and the upper layers are

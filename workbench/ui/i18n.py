@@ -164,6 +164,11 @@ DA: dict[str, str] = {
         "Ingen koder endnu. Tryk på en kodes tast, eller markér tekst først for at kode et udsnit.",
     "Coded: no code applies": "Kodet: ingen kode passer", "Remove {0}": "Fjern {0}", "whole answer": "hele svaret",
     "Memo: {0}": "Memo: {0}", "Flagged for discussion": "Flaget til drøftelse",
+    "Marked as a quote": "Markeret som citat", "Mark as quote": "Markér som citat",
+    "Remove quote mark": "Fjern citatmarkering", "Remove code": "Fjern kode",
+    "Put the cursor in a coded passage to mark it as a quote.":
+        "Sæt markøren i et kodet udsnit for at markere det som citat.",
+    "mark the coded passage as a quote (or unmark it)": "markér det kodede udsnit som citat (eller fjern markeringen)",
     # codebook panel
     "Codebook": "Kodebog", "Search codes": "Søg i koder", "Code": "Kode", "Key": "Tast", "Count": "Antal",
     "Apply to answer": "Anvend på svaret", "New code…": "Ny kode…", "Rename…": "Omdøb…", "Colour…": "Farve…",
@@ -211,6 +216,7 @@ DA: dict[str, str] = {
     "no code applies (mark coded without codes)": "ingen kode passer (markér kodet uden koder)",
     "undo / redo": "fortryd / gentag", "quick pick a code": "hurtigvalg af kode", "filter and search": "filtrér og søg",
     "apply code {0}": "anvend kode {0}", "remove code {0}": "fjern kode {0}", "flag": "flag", "unflag": "fjern flag",
+    "mark quote": "markér citat", "unmark quote": "fjern citatmarkering",
     "mark coded": "markér kodet", "no code applies": "ingen kode passer", "memo": "memo",
     # code suggestions (suggestion_panel.py)
     "Suggestions": "Forslag", "Accept all confident": "Acceptér alle sikre",

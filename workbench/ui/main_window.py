@@ -20,11 +20,11 @@ from sqlmodel import select
 
 import workbench
 from workbench.coding.grid import Grid, GridFilter, GridRow
-from workbench.coding.models import Coder, Memo, Question, Respondent, Subgroup
+from workbench.coding.models import Coder, Memo, QuoteStar, Question, Respondent, Subgroup
 from workbench.coding.urls import without_password
 from workbench.ui import i18n, undo
 from workbench.ui.answer_model import COL, AnswerTableModel
-from workbench.ui.answer_pane import AnswerPane
+from workbench.ui.answer_pane import AnswerPane, utf16_to_cp
 from workbench.ui.codebook_panel import CodebookPanel
 from workbench.ui.filter_bar import FilterBar
 from workbench.ui.i18n import Texts, number, tr, trf
@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         self.pane = AnswerPane()
         self.pane.setObjectName("answerPane")
         self.pane.remove_code.connect(self.remove_code)
+        self.pane.star_code.connect(self.toggle_star_code)
         self.panel = CodebookPanel()
         self.panel.setObjectName("codebookPanel")
         self.panel.apply_requested.connect(self.toggle_code)
@@ -221,6 +222,7 @@ class MainWindow(QMainWindow):
         self.act_memo = self._action("Memo…", self.memo_on_answer, ["M"], True, SP.SP_FileDialogDetailedView)
         self.act_nocode = self._action("No code applies", self.no_code_applies, ["0", "Ctrl+0"], True,
                                        SP.SP_DialogNoButton)
+        self.act_star = self._action("Mark as quote", self.toggle_star, ["Ctrl+D"])
         self.act_coder = self._action("Switch coder…", self.switch_coder, (), False)
         self.act_keys = self._action("Keyboard shortcuts", self.show_keys, ["F1"], False)
         self.act_about = self._action("&About", self.show_about, (), False)
@@ -260,7 +262,7 @@ class MainWindow(QMainWindow):
         self.m_coding = mb.addMenu("")
         self.texts.bind(self.m_coding.setTitle, "&Coding")
         for a in (self.act_coded_next, self.act_nocode, None, self.act_next, self.act_prev, self.act_uncoded, None,
-                  self.act_flag, self.act_memo, None):
+                  self.act_flag, self.act_memo, self.act_star, None):
             self.m_coding.addSeparator() if a is None else self.m_coding.addAction(a)
         self.m_codes = self.m_coding.addMenu("")
         self.texts.bind(self.m_codes.setTitle, "Apply code")
@@ -663,7 +665,9 @@ class MainWindow(QMainWindow):
         with self.store.session() as s:
             resp = s.get(Respondent, row.respondent_id)
             memo = self._memo(s, "answer", row.answer_id)
-        self.pane.show_row(row, resp, memo.text if memo else "")
+            ids = [sp.coding_id for sp in row.codings]
+            starred = set(s.exec(select(QuoteStar.coding_id).where(QuoteStar.coding_id.in_(ids)))) if ids else set()
+        self.pane.show_row(row, resp, memo.text if memo else "", starred)
 
     def _memo(self, s, target_type: str, target_id: int) -> Optional[Memo]:
         return s.exec(select(Memo).join(Coder, Coder.id == Memo.coder_id).where(
@@ -767,6 +771,45 @@ class MainWindow(QMainWindow):
             c = self.code_by_id.get(code_id)
             self._push(undo.RemoveCoding(self, row.answer_id, same, c.label if c else str(code_id)))
 
+    def _coding_at_cursor(self, row: GridRow):
+        """The coded passage under the answer text's selection (the one overlapping it most)
+        or, while the text has the focus, under its cursor (the narrowest); None if none."""
+        spans = [sp for sp in row.codings if sp.start is not None]
+        sel = self.pane.selected_span()
+        if sel is not None:
+            a, b = sel
+            hits = [sp for sp in spans if sp.start < b and a < sp.end]
+            return max(hits, key=lambda sp: (min(b, sp.end) - max(a, sp.start), sp.start - sp.end), default=None)
+        if self.pane.text.hasFocus():
+            pos = utf16_to_cp(row.text, self.pane.text.textCursor().position())
+            hits = [sp for sp in spans if sp.start <= pos <= sp.end]
+            return min(hits, key=lambda sp: sp.end - sp.start, default=None)
+        return None
+
+    def toggle_star(self) -> None:
+        """Mark the coded passage under the cursor (or the answer's only coding) as a quote
+        for the report, or unmark it."""
+        row = self.current_row()
+        if row is None:
+            return
+        sp = self._coding_at_cursor(row)
+        if sp is None and len(row.codings) == 1:
+            sp = row.codings[0]
+        if sp is None:
+            self.statusBar().showMessage(tr("Put the cursor in a coded passage to mark it as a quote."), 5000)
+            return
+        self._push(undo.StarQuote(self, row.answer_id, [sp], sp.coding_id not in self.pane.starred))
+
+    def toggle_star_code(self, code_id: int) -> None:
+        """A chip's menu: mark all the code's passages on the answer as quotes, or, if any is
+        marked, unmark them all (one undo step)."""
+        row = self.current_row()
+        if row is None:
+            return
+        same = [sp for sp in row.codings if sp.code_id == code_id]
+        if same:
+            self._push(undo.StarQuote(self, row.answer_id, same, not self.pane.is_starred(code_id)))
+
     def mark_coded_next(self) -> None:
         row = self.current_row()
         if row is None:
@@ -839,7 +882,7 @@ class MainWindow(QMainWindow):
     def _update_enabled(self) -> None:
         have = self.grid is not None
         for a in (self.act_coded_next, self.act_next, self.act_prev, self.act_uncoded, self.act_flag, self.act_memo,
-                  self.act_nocode, self.act_pick, self.act_import, self.act_coder, self.act_find, self.act_clear):
+                  self.act_star, self.act_nocode, self.act_pick, self.act_import, self.act_coder, self.act_find, self.act_clear):
             a.setEnabled(have)
         self.split.setVisible(have)
         self.filter_bar.setVisible(have)
@@ -868,6 +911,7 @@ class MainWindow(QMainWindow):
                 ("Enter / Ctrl+Enter", tr("mark coded and go to the next answer")),
                 ("N / P, Alt+↓ / Alt+↑", tr("next / previous answer")), ("U", tr("next uncoded answer")),
                 ("F", tr("flag the answer")), ("M", tr("memo on the answer")),
+                ("Ctrl+D", tr("mark the coded passage as a quote (or unmark it)")),
                 ("0 / Ctrl+0", tr("no code applies (mark coded without codes)")),
                 ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", tr("undo / redo")), ("Ctrl+K, /", tr("quick pick a code")),
                 ("Ctrl+F", tr("filter and search"))]

@@ -121,6 +121,38 @@ class RemoveCoding(_Command):
         self._changed()
 
 
+class StarQuote(_Command):
+    """Pick coded passages as quotes for the report (or un-pick them); one undo step for all.
+
+    The codings are kept as (code, start, end) and found again in the grid row each time,
+    so the command still applies after an undo/redo below it re-created a coding (new id)."""
+
+    def __init__(self, ctx, answer_id: int, spans: list[Span], starred: bool = True,
+                 parent: Optional[QUndoCommand] = None):
+        super().__init__(ctx, answer_id, tr("mark quote") if starred else tr("unmark quote"), parent)
+        self.items = [(sp.code_id, sp.start, sp.end) for sp in spans]
+        self.starred = starred
+        self.before: dict[tuple, bool] = {}
+
+    def _ids(self) -> list[tuple[tuple, int]]:
+        g = self.ctx.grid
+        i = g.row_of.get(self.answer_id)
+        now = {(sp.code_id, sp.start, sp.end): sp.coding_id for sp in g.row(i).codings} if i is not None else {}
+        return [(it, now[it]) for it in self.items if it in now]
+
+    def do(self) -> None:
+        for it, cid in self._ids():
+            was = core.star_quote(self.ctx.store, self.ctx.coder, cid, self.starred)
+            self.before.setdefault(it, was)  # the state before the first run is what undo restores
+        self._changed()
+
+    def revert(self) -> None:
+        for it, cid in self._ids():
+            if self.before.get(it, not self.starred) != self.starred:
+                core.star_quote(self.ctx.store, self.ctx.coder, cid, not self.starred)
+        self._changed()
+
+
 class SetFlag(_Command):
     def __init__(self, ctx, answer_id: int, flagged: bool):
         super().__init__(ctx, answer_id, tr("flag") if flagged else tr("unflag"))

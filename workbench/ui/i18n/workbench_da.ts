@@ -464,6 +464,30 @@
         <translation>Flaget til drøftelse</translation>
     </message>
     <message>
+        <source>Marked as a quote</source>
+        <translation>Markeret som citat</translation>
+    </message>
+    <message>
+        <source>Mark as quote</source>
+        <translation>Markér som citat</translation>
+    </message>
+    <message>
+        <source>Remove quote mark</source>
+        <translation>Fjern citatmarkering</translation>
+    </message>
+    <message>
+        <source>Remove code</source>
+        <translation>Fjern kode</translation>
+    </message>
+    <message>
+        <source>Put the cursor in a coded passage to mark it as a quote.</source>
+        <translation>Sæt markøren i et kodet udsnit for at markere det som citat.</translation>
+    </message>
+    <message>
+        <source>mark the coded passage as a quote (or unmark it)</source>
+        <translation>markér det kodede udsnit som citat (eller fjern markeringen)</translation>
+    </message>
+    <message>
         <source>Codebook</source>
         <translation>Kodebog</translation>
     </message>
@@ -794,6 +818,14 @@
     <message>
         <source>unflag</source>
         <translation>fjern flag</translation>
+    </message>
+    <message>
+        <source>mark quote</source>
+        <translation>markér citat</translation>
+    </message>
+    <message>
+        <source>unmark quote</source>
+        <translation>fjern citatmarkering</translation>
     </message>
     <message>
         <source>mark coded</source>

@@ -60,20 +60,42 @@ def main() -> None:
     elif kind == "codings-import":
         res = codings.import_codings(store, "bulk", args[1])
         say("SAVED", "codings-import", res.codings)
-    elif kind == "export":
-        from workbench.export.atomic import atomic_path
-        import csv
+    elif kind == "export":  # the real exports, over and over, each to its fixed path
+        from workbench.export.answers import export_answers
+        from workbench.export.frequencies import export_frequencies
+        from workbench.export.quotes import export_quotes
+        from workbench.export.refi import export_qdpx
 
+        out = args[1]
         n = 0
         while True:
             n += 1
-            with atomic_path(args[1]) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
-                w = csv.writer(f)
-                w.writerow(["n", "id", "text"])
-                for aid, text in answers * 20:
-                    w.writerow([n, aid, text])
-                w.writerow(["END", n, ""])
+            export_frequencies(store, f"{out}/frequencies.csv", coder="anne")
+            export_frequencies(store, f"{out}/frequencies.xlsx", coder="anne")
+            export_answers(store, f"{out}/answers.xlsx", coder="anne")
+            export_quotes(store, f"{out}/quotes.docx", coder="anne")
+            export_qdpx(store, f"{out}/project.qdpx")
             say("SAVED", "export", n)
+    elif kind == "reconcile":  # a supervisor deciding answers; BEGIN names the one in flight
+        from workbench.coding import reconcile
+
+        with store.session() as s:
+            keys = sorted(s.exec(select(Code.key)).all())
+        while True:
+            aid, _ = rng.choice(answers)
+            if rng.random() < 0.3:
+                say("BEGIN", aid)
+                info = reconcile.decide(store, "sofie", aid, basis="coder:anne")
+            else:
+                picked = rng.sample(keys, rng.randint(0, 3))
+                say("BEGIN", aid)
+                info = reconcile.decide(store, "sofie", aid, codes=picked, basis="manual" if picked else "none")
+            say("SAVED", "decision", aid, ",".join(sorted(info.codes)) or "-")
+    elif kind == "merge":  # merge one offline copy (args[1]) into the project
+        from workbench.coding.merge import merge_project
+
+        rep = merge_project(store, args[1])
+        say("SAVED", "merge", rep["added"])
     elif kind == "backup":
         from workbench.coding.backup import create_backup
 

@@ -1,5 +1,5 @@
 """Crash harness: SIGKILL the process at random moments during import, coding, memos,
-backups and exports, many times, then check that the project opens, passes its integrity
+reconciliation, merging an offline copy, backups and the real exports, many times, then check that the project opens, passes its integrity
 check and holds every action that had been reported as saved; exports are complete or absent.
 
 The number of kills per scenario is bounded (WORKBENCH_CRASH_KILLS, default 8) so CI stays fast.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import zipfile
 import random
 import signal
 import subprocess
@@ -20,7 +21,8 @@ from sqlmodel import func, select
 
 from tests.conftest import new_project, survey_rows, write_survey
 from workbench.coding.health import check_project
-from workbench.coding.models import Coding, Memo, Respondent
+from workbench.coding import codings
+from workbench.coding.models import Answer, Code, Coder, Coding, Memo, Respondent
 from workbench.coding.store import Store
 from workbench.importer.survey import import_survey
 
@@ -116,19 +118,131 @@ def test_kill_during_import_is_all_or_nothing(tmp_path):
         assert s.exec(select(func.count()).select_from(Respondent)).one() == 3000
 
 
+def _code_some(project: Path, coders=("anne", "bo"), seed: int = 0) -> None:
+    """Each coder codes every answer with text with one or two random codes."""
+    store = Store.open(project)
+    rng = random.Random(seed)
+    with store.session() as s:
+        aids = list(s.exec(select(Answer.id).where(Answer.text != "").order_by(Answer.id)).all())
+        codes = list(s.exec(select(Code.id).order_by(Code.id)).all())
+    for coder in coders:
+        for aid in aids:
+            for cid in rng.sample(codes, rng.randint(1, 2)):
+                codings.apply_code(store, coder, aid, cid)
+    store.close()
+
+
+def _complete(path: Path) -> bool:
+    """A finished export: CSV ends with its last row and a line end; XLSX, DOCX and QDPX are
+    zip archives whose every member reads back (CRC checked), and the documents open."""
+    if path.suffix == ".csv":
+        data = path.read_bytes()
+        return data.endswith(b"\r\n") and len(list(csv.reader(data.decode("utf-8-sig").splitlines()))) > 1
+    with zipfile.ZipFile(path) as z:
+        if z.testzip() is not None:
+            return False
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        openpyxl.load_workbook(path, read_only=True).close()
+    elif path.suffix == ".docx":
+        import docx
+
+        docx.Document(str(path))
+    return True
+
+
 def test_kill_during_export_leaves_complete_or_absent_files(project, tmp_path):
-    out = tmp_path / "answers.csv"
+    """The real exports (frequencies CSV/XLSX, answers XLSX, quotes DOCX, QDPX), killed at
+    random moments: every file present is complete, and at most the killed one's temp file is left."""
+    _code_some(project)
+    out = tmp_path / "out"
+    out.mkdir()
     rng = random.Random(4)
     last_saved = 0
     for k in range(KILLS):
-        for line in run_and_kill("export", project, out, seed=k, delay=rng.uniform(0.05, 0.8)):
+        for line in run_and_kill("export", project, out, seed=k, delay=rng.uniform(0.1, 3.0)):
             last_saved = int(line[2])
-        if out.exists():
-            rows = list(csv.reader(open(out, encoding="utf-8")))
-            assert rows[0] == ["n", "id", "text"] and rows[-1][0] == "END", "a half-written export"
-        leftovers = [f for f in tmp_path.iterdir() if f.name.endswith(".part")]
-        assert len(leftovers) <= 1  # at most the temp file of the export that was killed
+        for f in out.iterdir():
+            if f.suffix in (".csv", ".xlsx", ".docx", ".qdpx"):
+                assert _complete(f), f"a half-written export: {f.name} after kill {k}"
+        leftovers = [f for f in out.iterdir() if f.suffix not in (".csv", ".xlsx", ".docx", ".qdpx")]
+        assert len(leftovers) <= 1, leftovers  # at most the temp file of the export that was killed
+        for f in leftovers:
+            f.unlink()
     assert last_saved >= 1
+    healthy(project).close()
+
+
+def test_kill_during_reconciliation_keeps_every_reported_decision(project):
+    """A supervisor decides answer after answer; after each kill every decision reported as
+    saved is there with exactly its codes, in the decision and in the final coder's codings."""
+    from workbench.coding.models import Coder, Decision
+    from workbench.coding.store import FINAL_CODER
+    from workbench.coding.team import ensure_person
+
+    _code_some(project)
+    s0 = Store.open(project)
+    ensure_person(s0, "sofie", "supervisor")
+    s0.close()
+    rng = random.Random(6)
+    reported: dict[int, str] = {}
+    n_saved = 0
+    for k in range(KILLS):
+        p = subprocess.Popen([sys.executable, str(WORKER), "reconcile", str(project), str(k)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        assert p.stdout.readline().strip() == "READY"
+        time.sleep(rng.uniform(0.1, 1.0))
+        p.send_signal(signal.SIGKILL)
+        out, _err = p.communicate(timeout=30)
+        in_flight = None
+        for line in out.splitlines():
+            parts = line.split()
+            if parts[0] == "BEGIN":
+                in_flight = int(parts[1])
+            elif parts[0] == "SAVED":
+                reported[int(parts[2])] = "" if parts[3] == "-" else parts[3]
+                in_flight, n_saved = None, n_saved + 1
+        if in_flight is not None:  # killed mid-decision: either outcome is right for that answer
+            reported.pop(in_flight, None)
+        store = healthy(project)
+        with store.session() as s:
+            final = s.exec(select(Coder.id).where(Coder.name == FINAL_CODER)).one()
+            for aid, codes in reported.items():
+                d = s.exec(select(Decision).where(Decision.answer_id == aid)).one()
+                assert ",".join(sorted(d.codes)) == codes, f"decision on {aid} after kill {k}"
+                have = s.exec(select(Code.key).join(Coding, Coding.code_id == Code.id).where(
+                    Coding.answer_id == aid, Coding.coder_id == final)).all()
+                assert ",".join(sorted(set(have))) == codes, f"final codings of {aid} after kill {k}"
+        store.close()
+    assert n_saved > KILLS
+
+
+def test_kill_during_merge_is_all_or_nothing(project, tmp_path):
+    """Merging an offline copy is one transaction: after a kill the project holds all of the
+    copy's new codings or none, and a merge reported as saved is always complete."""
+    from workbench.coding.merge import make_offline_copy
+
+    rng = random.Random(7)
+    for k in range(max(3, KILLS // 2)):
+        store = Store.open(project)
+        copy = make_offline_copy(store, tmp_path / f"home{k}.db")
+        store.close()
+        _code_some(copy, coders=(f"home{k}",), seed=k)  # new work done offline
+        home = Store.open(copy)
+        with home.session() as s:
+            want = set(s.exec(select(Coding.uid).join(Coder, Coder.id == Coding.coder_id)
+                              .where(Coder.name == f"home{k}")).all())
+        home.close()
+        lines = run_and_kill("merge", project, copy, seed=k, delay=rng.uniform(0.0, 0.3))
+        store = healthy(project)
+        with store.session() as s:
+            present = set(s.exec(select(Coding.uid)).all()) & want
+        store.close()
+        assert present in (set(), want), f"half a merge: {len(present)} of {len(want)} after kill {k}"
+        if lines:
+            assert present == want
 
 
 def test_kill_during_backup(project):

@@ -136,6 +136,9 @@ def test_reject_is_stored_and_hidden(win, qtbot, project):
     key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo brings it back
     settle(qtbot, win)
     assert feedback(project, aid) == set() and first in panel.shown_codes()
+    # Alt+1 rejects too: Ctrl+Shift+digit is unreliable on non-US layouts
+    key(qtbot, win, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert feedback(project, aid) == {(first, "rejected")}
 
 
 def test_reliability_round_has_no_suggestions(win, qtbot, project):

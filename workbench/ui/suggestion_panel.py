@@ -377,7 +377,9 @@ class SuggestionController(QObject):
         win = self.win
         self.act_accept = [self._act("Accept suggestion {0}", lambda i=i: self.accept(i), [f"Ctrl+{i + 1}"], i + 1)
                            for i in range(MAX_SHOWN)]
-        self.act_reject = [self._act("Reject suggestion {0}", lambda i=i: self.reject(i), [f"Ctrl+Shift+{i + 1}"],
+        # Alt+N too: Ctrl+Shift+digit arrives as Ctrl+! (or Ctrl+") on many layouts and platforms
+        self.act_reject = [self._act("Reject suggestion {0}", lambda i=i: self.reject(i),
+                                     [f"Ctrl+Shift+{i + 1}", f"Alt+{i + 1}"],
                                      i + 1) for i in range(MAX_SHOWN)]
         self.act_confident = self._act("Accept all confident suggestions", self.accept_confident, ["Ctrl+Shift+A"])
         self.act_precision = QAction(win)

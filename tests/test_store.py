@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
+from tests.test_team import team_project  # noqa: F401  (a fixture)
 from workbench.coding import codings
 from workbench.coding.models import Answer, AnswerState, AuditEvent, Code, Coding, Respondent, SQLModel
 from workbench.coding.store import Store, head_revision
@@ -188,3 +189,49 @@ def test_offline_copy_error_never_shows_the_password(pg_url, tmp_path):
         assert not (tmp_path / "copy.db").exists()
     finally:
         store.close()
+
+
+def _downgrade(store, revision: str) -> None:
+    from alembic import command
+
+    from workbench.coding.store import alembic_config
+
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), revision)
+
+
+def test_upgrading_an_older_project_backs_it_up_first(tmp_path, survey_file):
+    from workbench.coding.backup import list_backups
+
+    p = tmp_path / "old.db"
+    store = Store.open(p, create=True)
+    import_survey(store, survey_file)
+    _downgrade(store, "0002_decision_inputs")
+    assert store.schema_revision() == "0002_decision_inputs"
+    store.close()
+    assert list_backups(p) == []
+    again = Store.open(p)  # an older workbench's project: upgraded on open
+    assert again.schema_revision() == head_revision()
+    backups = list_backups(p)
+    assert len(backups) == 1 and "before-upgrade" in backups[0].name
+    old = sqlite3.connect(backups[0])
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002_decision_inputs"
+    assert old.execute("SELECT count(*) FROM answer").fetchone()[0] > 0
+    old.close()
+    again.close()
+    Store.open(p).close()  # at head: no further backup
+    assert len(list_backups(p)) == 1
+
+
+def test_a_coder_cannot_upgrade_a_team_project_and_is_told_why(team_project):  # noqa: F811
+    from tests.test_team import as_user
+
+    url, users, _aids, _ids, _prefix = team_project
+    owner = Store.open(url)
+    _downgrade(owner, "0002_decision_inputs")
+    owner.close()
+    with pytest.raises(InputError) as e:
+        Store.open(as_user(url, users["anna"]))
+    assert "0002_decision_inputs" in str(e.value) and "administrator" in str(e.value)
+    Store.open(url).close()  # the owner upgrades it
+    Store.open(as_user(url, users["anna"])).close()

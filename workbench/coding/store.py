@@ -6,6 +6,7 @@ the user was told about survives a crash, a kill or a power cut.
 """
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import threading
@@ -65,6 +66,7 @@ def alembic_config(connection=None) -> Config:
     return cfg
 
 
+@functools.lru_cache(maxsize=1)
 def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -144,9 +146,31 @@ class Store:
                 self.actor = self.login
 
     def migrate(self) -> None:
-        """Create or upgrade the schema through Alembic (never by probing columns)."""
-        with _MIGRATE_LOCK, self.engine.begin() as conn:  # Alembic's upgrade is not thread-safe
-            command.upgrade(alembic_config(conn), "head")
+        """Create or upgrade the schema through Alembic (never by probing columns).
+
+        An SQLite project that holds a schema already is backed up (label ``before-upgrade``)
+        before it is changed. On PostgreSQL an upgrade needs the owner of the tables: a coder
+        whose login may not alter them is told to ask the administrator instead of seeing the
+        server's permission error."""
+        head = head_revision()
+        current = self.schema_revision()
+        if current == head:
+            return
+        if current is not None and self.is_sqlite and self.path is not None and self.path.exists():
+            from workbench.coding.backup import create_backup
+
+            create_backup(self.path, label="before-upgrade")
+        try:
+            with _MIGRATE_LOCK, self.engine.begin() as conn:  # Alembic's upgrade is not thread-safe
+                command.upgrade(alembic_config(conn), "head")
+        except Exception as e:
+            denied = any(w in str(e).lower() for w in ("permission denied", "must be owner"))
+            if current is not None and not self.is_sqlite and denied:
+                raise InputError(f"the project's database schema is version {current} and this workbench needs "
+                                 f"{head}; your login may not upgrade it. Ask the administrator to run "
+                                 f"`workbench doctor` with the owner's login (it upgrades the schema), then "
+                                 f"`workbench team setup` again") from None
+            raise
 
     def schema_revision(self) -> Optional[str]:
         with self.engine.connect() as conn:

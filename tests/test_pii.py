@@ -255,3 +255,23 @@ def test_rule_types_precision_recall_on_seeded_set():
     # Names are harder (lower-case and unlisted names are in the set on purpose).
     assert result["overlap"]["PERSON"]["precision"] >= 0.85
     assert result["overlap"]["PERSON"]["recall"] >= 0.8
+
+
+def test_context_filter_for_ner_person_candidates():
+    """What the NER calls a person but the context shows is not: field labels, workplaces,
+    streets, ordinary words opening a sentence; real names in the same places stay."""
+    from workbench.nlp.pii import _WORD, _not_a_person
+
+    def judged(text: str, span: str) -> bool:
+        s = text.index(span)
+        return _not_a_person(text, s, s + len(span), _WORD.findall(span))
+
+    assert judged("Mobil: 22 33 44 55, hverdage.", "Mobil")
+    assert judged("Hun var i praktik hos Netto på Amagerbrogade.", "Netto")
+    assert judged("Mødet foregik i huset på Peter Bangs Vej.", "Peter Bangs Vej")
+    assert judged("Mødet foregik på Peter Bangs Vej.", "Peter Bangs")  # the street follows the span
+    assert judged("Tom for energi efter 12 måneder.", "Tom")
+    assert not judged("Tom ringede i går og aflyste.", "Tom")  # a verb after it: a name
+    assert not judged("Hun taler med Tom hver uge.", "Tom")  # mid-sentence
+    assert not judged("Lene: jeg ringer i morgen.", "Lene")  # a first name before a colon
+    assert not judged("Sagsbehandleren Lene Hansen var god.", "Lene Hansen")

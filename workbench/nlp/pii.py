@@ -107,6 +107,7 @@ _NOT_NAMES = frozenset(w.lower() for w in """
     Borgeren Borger Sagsbehandler Sagsbehandleren Kontaktperson Kontaktpersonen Mentor Mentoren
     Læge Lægen Ja Nej Tak Ok Okay Dansk Danske Engelsk Arabisk Tyrkisk Somalisk Polsk Herre Dame
     Kontanthjælp Dagpenge Sygedagpenge Ressourceforløb Fleksjob Førtidspension Integrationsydelse
+    Mail E-mail Email Mobil Mobilnr Tlf Telefon Telefonnr Adresse Hjemmeside Kontakt
 """.split())
 _INSTITUTION_SUFFIX = re.compile(
     r"(?:center|centret|centeret|kommune|hospital|hospitalet|service|klinik|klinikken|huset|"
@@ -472,9 +473,41 @@ def _ner_persons(doc) -> Iterator[Entity]:
         words = _WORD.findall(span)
         if not words or all(w.lower() in _NOT_NAMES or w.lower() in _NER_ROLES for w in words):
             continue
-        if _INSTITUTION_SUFFIX.search(words[-1]):
+        if _INSTITUTION_SUFFIX.search(words[-1]) or _not_a_person(text, s, e, words):
             continue
         yield Entity(s, e, "PERSON", span, "ner")
+
+
+# Shops, chains and employers that answers name as workplaces ("praktik i Netto"): an NER
+# trained on news tags them PER often enough to matter.
+_WORKPLACES = frozenset(w.lower() for w in """
+    Netto Føtex Bilka Rema Lidl Aldi Irma Brugsen Superbrugsen Dagli'Brugsen Kvickly Meny Spar
+    Salling Coop Matas Elgiganten Jysk Ikea Bauhaus Silvan Stark Lauritz Fakta Fætter BR
+    McDonald's McDonalds Burger Sunset 7-Eleven Q8 Shell Circle DSB Movia Arriva PostNord Falck
+    ISS Novo Mærsk Maersk Carlsberg Nordea Lego Arla Vestas Ørsted Telia Telenor TDC YouSee
+    Zalando Normal Tiger Søstrene Wolt Foodora
+""".split())
+_STREET_WORDS = frozenset("vej gade allé alle boulevard plads torv bro stræde vænge park".split())
+
+
+def _not_a_person(text: str, s: int, e: int, words: list[str]) -> bool:
+    """An NER "person" that the context shows is something else: a field label ("Mail:",
+    "Mobil:"), a workplace, a street or square ("Peter Bangs Vej"), or an ambiguous first name
+    that is an ordinary word at the start of a sentence ("Tom for energi …") with no verb after
+    it that makes it a name ("Per ringede")."""
+    first, ambiguous, _surnames = _name_lists()
+    low = [w.lower() for w in words]
+    after = text[e:].lstrip()
+    if len(words) == 1 and after.startswith(":") and _fold(words[0]) not in first:
+        return True
+    if low[0] in _WORKPLACES:
+        return True
+    if low[-1] in _STREET_WORDS or _PLACE_AFTER_NAME.match(text[e:]):
+        return True
+    if len(words) == 1 and _fold(words[0]) in ambiguous and _sentence_initial(text, s):
+        nxt = _WORD.match(after)
+        return not (nxt and nxt.group(0).lower() in _VERB_CUES)
+    return False
 
 
 # --------------------------------------------------------------------------- detection

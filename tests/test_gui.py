@@ -331,6 +331,34 @@ def test_memo_via_dialog(win, qtbot, project):
         assert list(s.exec(select(Memo))) == []
 
 
+def test_history_of_the_answer_and_project_log(win, qtbot, project, tmp_path):
+    aid = win.current_answer_id()
+    key(qtbot, win, "1")  # anne codes "Lytter og forstår"
+    key(qtbot, win, "f")
+    key(qtbot, win, "h", Qt.KeyboardModifier.ControlModifier)  # Kodning → Historik for svaret…
+    dlg = win.history_dialog
+    assert dlg is not None and dlg.isVisible() and dlg.answer_id == aid
+    m = dlg.model
+    assert m.rowCount() == 2 and m.headerData(m.columnCount() - 1, Qt.Orientation.Horizontal) == "Hvad skete der"
+    texts = [m.index(r, m.columnCount() - 1).data() for r in range(m.rowCount())]
+    assert texts[0] == "anne satte flag ved svaret"
+    assert any("anne satte koden »Lytter og forstår« på svaret" in t for t in texts), texts
+    dlg.close()
+
+    dlg = win.open_history(project_log=True)  # Fil → Projektlog… (read in a worker)
+    qtbot.waitUntil(lambda: dlg.model.rowCount() > 3, timeout=10000)
+    n = dlg.model.rowCount()
+    assert "answer" in dlg.model.columns and any(
+        "importerede" in dlg.model.index(r, 4).data() for r in range(n))
+    qtbot.keyClicks(dlg.filter, "coding")
+    assert dlg.model.rowCount() == 1 and dlg.status.text() == f"1 af {n} hændelser"
+    dlg.output_hook = lambda name: str(tmp_path / name)
+    path = dlg.export_csv()
+    lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    assert path.endswith("projektlog.csv") and len(lines) == 2 and "coding.apply" in lines[1]
+    dlg.close()
+
+
 def test_merge_from_codebook_panel(win, qtbot, project, monkeypatch):
     src, tgt = code_id(project, "sagsbehandlerskift"), code_id(project, "lytter")
     a0 = win.current_answer_id()

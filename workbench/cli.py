@@ -308,6 +308,46 @@ def cmd_offline_copy(a) -> int:
     return 0
 
 
+def _date_arg(v: str):
+    """--since: a day, YYYY-MM-DD."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(v.strip())
+    except ValueError:
+        raise InputError(f"{v!r} is not a date (YYYY-MM-DD)", file="--since") from None
+
+
+def cmd_log(a) -> int:
+    from workbench.coding.history import answer_for, events, export_history_csv, local_time
+
+    if (a.respondent is None) != (a.question is None):
+        raise UsageError("--respondent and --question go together (or give --answer ID)", file="--respondent")
+    if a.answer is not None and a.respondent is not None:
+        raise UsageError("give --answer ID or --respondent and --question, not both", file="--answer")
+    if a.limit is not None and a.limit < 0:
+        raise UsageError("must be 0 or more", file="--limit")
+    since = _date_arg(a.since) if a.since else None
+    store = _open(a.project)
+    try:
+        try:
+            answer = answer_for(store, a.respondent, a.question) if a.respondent is not None else a.answer
+        except InputError as e:
+            raise InputError(e.problems[0].problem, file="--respondent/--question") from None
+        rows = events(store, answer_id=answer, actor=a.actor, action=a.action, since=since, limit=a.limit)
+        if a.csv:
+            export_history_csv(store, a.csv, lang=a.lang, entries=rows)
+    finally:
+        store.close()
+    if a.csv:
+        print(f"wrote {len(rows)} events to {a.csv}")
+        return 0
+    for e in rows:
+        where = f"  [{e.answer_ref}]" if e.answer_id is not None and answer is None else ""
+        print(f"{local_time(e.at)}  {e.actor}  {e.describe(a.lang)}{where}")
+    return 0
+
+
 def _new_password(name: str) -> Optional[str]:
     """From WORKBENCH_NEW_PASSWORD (scripts) or asked twice; never echoed, stored or logged."""
     pw = os.environ.get("WORKBENCH_NEW_PASSWORD")
@@ -542,6 +582,19 @@ def build_parser() -> argparse.ArgumentParser:
     oc.add_argument("project")
     oc.add_argument("out", metavar="OUT.db")
     oc.set_defaults(fn=cmd_offline_copy)
+
+    lg = sub.add_parser("log", help="the audit trail: who did what, newest first")
+    lg.add_argument("project")
+    lg.add_argument("--answer", type=int, metavar="ID", help="only events on this answer")
+    lg.add_argument("--respondent", metavar="KEY", help="with --question: only events on that answer")
+    lg.add_argument("--question", metavar="QKEY")
+    lg.add_argument("--actor", metavar="NAME", help="only what this person did")
+    lg.add_argument("--action", metavar="PREFIX", help="only these actions, e.g. reconcile or coding.apply")
+    lg.add_argument("--since", metavar="YYYY-MM-DD", help="only events from this day on")
+    lg.add_argument("--limit", type=int, metavar="N", help="at most N events (the newest)")
+    lg.add_argument("--csv", metavar="OUT", help="write the events as CSV instead of printing them")
+    lg.add_argument("--lang", choices=["da", "en"], default="da", help="language of the descriptions")
+    lg.set_defaults(fn=cmd_log)
 
     tm = sub.add_parser("team", help="team projects on PostgreSQL")
     tsub = tm.add_subparsers(dest="team_command", parser_class=_Parser, required=True)

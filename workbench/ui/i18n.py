@@ -329,6 +329,16 @@ DA: dict[str, str] = {
     "Automatic backup failed: {0}": "Automatisk sikkerhedskopi mislykkedes: {0}",
     "Only project files have backups here; a team project is backed up on its server.":
         "Kun projektfiler har sikkerhedskopier her; et teamprojekt sikkerhedskopieres på serveren.",
+    # history and project log (workbench/ui/history_dialog.py)
+    "History of the answer…": "Historik for svaret…", "Project log…": "Projektlog…", "Project log": "Projektlog",
+    "History: {0}": "Historik: {0}", "Person": "Person", "Action": "Handling", "What happened": "Hvad skete der",
+    "Every change in the project, newest first.": "Alle ændringer i projektet, nyeste først.",
+    "Every change to this answer, newest first.": "Alle ændringer af dette svar, nyeste først.",
+    "Filter by person or action…": "Filtrér på person eller handling…", "Export CSV…": "Eksportér CSV…",
+    "Loading the log…": "Henter loggen…", "Could not read the log: {0}": "Kunne ikke læse loggen: {0}",
+    "{0} events": "{0} hændelser", "{0} of {1} events": "{0} af {1} hændelser",
+    "the newest {0}; `workbench log --csv` writes them all": "de nyeste {0}; `workbench log --csv` skriver dem alle",
+    "Exported {0} events to {1}": "Eksporterede {0} hændelser til {1}", "No answer is selected.": "Intet svar er valgt.",
 }
 
 

@@ -116,6 +116,8 @@ class MainWindow(QMainWindow):
         reconcile_view.install(self)
         from workbench.ui import privacy as privacy_ui  # Kodning → Find personoplysninger, Pseudonymisér…
         self.privacy = privacy_ui.attach(self)
+        from workbench.ui import history_dialog  # Kodning → Historik for svaret… (Ctrl+H), Fil → Projektlog…
+        history_dialog.install(self)
 
     # ================================================================ construction
     def _build_widgets(self) -> None:
@@ -867,6 +869,11 @@ class MainWindow(QMainWindow):
         dlg.accepted.connect(save)
         dlg.rejected.connect(self.focus_grid)
         dlg.open()
+
+    def open_history(self, project_log: bool = False):
+        """The current answer's audit trail (Ctrl+H), or with ``project_log`` the project's."""
+        from workbench.ui.history_dialog import open_history
+        return open_history(self, project_log)
 
     def open_quick_pick(self) -> None:
         if self.current_row() is None:

@@ -1463,5 +1463,77 @@
         <source>Only project files have backups here; a team project is backed up on its server.</source>
         <translation>Kun projektfiler har sikkerhedskopier her; et teamprojekt sikkerhedskopieres på serveren.</translation>
     </message>
+    <message>
+        <source>History of the answer…</source>
+        <translation>Historik for svaret…</translation>
+    </message>
+    <message>
+        <source>Project log…</source>
+        <translation>Projektlog…</translation>
+    </message>
+    <message>
+        <source>Project log</source>
+        <translation>Projektlog</translation>
+    </message>
+    <message>
+        <source>History: {0}</source>
+        <translation>Historik: {0}</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Handling</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Hvad skete der</translation>
+    </message>
+    <message>
+        <source>Every change in the project, newest first.</source>
+        <translation>Alle ændringer i projektet, nyeste først.</translation>
+    </message>
+    <message>
+        <source>Every change to this answer, newest first.</source>
+        <translation>Alle ændringer af dette svar, nyeste først.</translation>
+    </message>
+    <message>
+        <source>Filter by person or action…</source>
+        <translation>Filtrér på person eller handling…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Eksportér CSV…</translation>
+    </message>
+    <message>
+        <source>Loading the log…</source>
+        <translation>Henter loggen…</translation>
+    </message>
+    <message>
+        <source>Could not read the log: {0}</source>
+        <translation>Kunne ikke læse loggen: {0}</translation>
+    </message>
+    <message>
+        <source>{0} events</source>
+        <translation>{0} hændelser</translation>
+    </message>
+    <message>
+        <source>{0} of {1} events</source>
+        <translation>{0} af {1} hændelser</translation>
+    </message>
+    <message>
+        <source>the newest {0}; `workbench log --csv` writes them all</source>
+        <translation>de nyeste {0}; `workbench log --csv` skriver dem alle</translation>
+    </message>
+    <message>
+        <source>Exported {0} events to {1}</source>
+        <translation>Eksporterede {0} hændelser til {1}</translation>
+    </message>
+    <message>
+        <source>No answer is selected.</source>
+        <translation>Intet svar er valgt.</translation>
+    </message>
 </context>
 </TS>

@@ -239,7 +239,7 @@ def auto_merge_agreed(store, supervisor: str, coders: Optional[list[str]] = None
                 unchanged += 1
                 continue
             _write_decision(s, u, me.id, "agreed", codes, "", snap, d, None)
-            store.log(s, "reconcile.decide", "answer", u, basis="agreed", coders=data.coders, auto=True,
+            store.log(s, "reconcile.decide", "answer", u, by=supervisor, basis="agreed", coders=data.coders, auto=True,
                       previous=None if d is None else {"basis": d.basis, "codes": list(d.codes), "version": d.version},
                       new={"basis": "agreed", "codes": codes})
             per_answer[u] = [(code_ids[k], st, en) for k, st, en in data.span_list(u, first)]
@@ -248,7 +248,7 @@ def auto_merge_agreed(store, supervisor: str, coders: Optional[list[str]] = None
             else:
                 refreshed += 1
         _replace_final(store, s, final.id, per_answer, source="reconcile")
-        store.log(s, "reconcile.auto_merge", "project", None, coders=data.coders, merged=merged,
+        store.log(s, "reconcile.auto_merge", "project", None, by=supervisor, coders=data.coders, merged=merged,
                   refreshed=refreshed, open=open_, stale=stale)
         return {"coders": data.coders, "units": len(data.units), "merged": merged, "refreshed": refreshed,
                 "unchanged": unchanged, "kept": kept, "open": open_, "stale": stale}
@@ -312,7 +312,7 @@ def decide(store, supervisor: str, answer_id: int, codes: Optional[list[str]] = 
         did, version = _write_decision(s, answer_id, me.id, basis, codes, note, snap, existing, expected_version)
         final = store.coder(s, FINAL_CODER)
         _replace_final(store, s, final.id, {answer_id: final_rows})
-        store.log(s, "reconcile.decide", "answer", answer_id, basis=basis, note=note, coders=coders,
+        store.log(s, "reconcile.decide", "answer", answer_id, by=supervisor, basis=basis, note=note, coders=coders,
                   previous=previous, new={"basis": basis, "codes": codes, "version": version})
         return DecisionInfo(did, answer_id, basis, codes, supervisor, utcnow(), note, version, snap)
 
@@ -336,5 +336,5 @@ def clear_decision(store, supervisor: str, answer_id: int, expected_version: Opt
             if st.id is not None:
                 st.coded = False
                 _touch(s, st)
-        store.log(s, "reconcile.reopen", "answer", answer_id,
+        store.log(s, "reconcile.reopen", "answer", answer_id, by=supervisor,
                   previous={"basis": d.basis, "codes": list(d.codes), "version": d.version}, new=None)

@@ -919,6 +919,8 @@ class MainWindow(QMainWindow):
                 ("N / P, Alt+↓ / Alt+↑", tr("next / previous answer")), ("U", tr("next uncoded answer")),
                 ("F", tr("flag the answer")), ("M", tr("memo on the answer")),
                 ("Ctrl+D", tr("mark the coded passage as a quote (or unmark it)")),
+                ("Ctrl+1…5", tr("accept suggestion N")), ("Alt+1…5, Ctrl+Shift+1…5", tr("reject suggestion N")),
+                ("Ctrl+H", tr("history of the answer: who did what, when")),
                 ("0 / Ctrl+0", tr("no code applies (mark coded without codes)")),
                 ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", tr("undo / redo")), ("Ctrl+K, /", tr("quick pick a code")),
                 ("Ctrl+F", tr("filter and search"))]

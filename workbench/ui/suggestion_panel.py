@@ -1,6 +1,6 @@
 """Code suggestions in the coding window: a compact panel under the current answer with its
 top suggested codes (colour, label, confidence bar, the words that triggered each, a mark
-for confident ones), keys to accept (Ctrl+1..5) or reject (Ctrl+Shift+1..5) them as
+for confident ones), keys to accept (Ctrl+1..5) or reject (Alt+1..5 or Ctrl+Shift+1..5) them as
 undoable commands, "accept all confident", a "most uncertain first" queue and the minimum
 precision setting.
 
@@ -200,7 +200,7 @@ class SuggestionPanel(QWidget):
         conf = [s for s in items if s.confident]
         self.btn_confident.setVisible(bool(conf))
         self.btn_confident.setToolTip(trf("Accept the {0} confident suggestions (Ctrl+Shift+A)", len(conf)))
-        self.note.setText(tr("Ctrl+1…5 accepts, Ctrl+Shift+1…5 rejects"))
+        self.note.setText(tr("Ctrl+1…5 accepts, Alt+1…5 rejects"))
         self.note.setVisible(True)
 
     def _add_row(self, n: int, s) -> None:
@@ -208,7 +208,7 @@ class SuggestionPanel(QWidget):
         label = c.label if c is not None else s.code
         colour = (c.colour if c is not None else None) or "#808080"
         key = QLabel(f"<b>{n + 1}</b>")
-        key.setToolTip(trf("Ctrl+{0} accepts, Ctrl+Shift+{0} rejects", n + 1))
+        key.setToolTip(trf("Ctrl+{0} accepts, Alt+{0} rejects", n + 1))
         swatch = QLabel()
         swatch.setFixedSize(12, 12)
         swatch.setStyleSheet(f"background: {colour}; border: 1px solid #555; border-radius: 2px;")
@@ -233,7 +233,7 @@ class SuggestionPanel(QWidget):
         ok.setToolTip(trf("Accept (Ctrl+{0})", n + 1))
         no = QToolButton()
         no.setText("✕")
-        no.setToolTip(trf("Reject (Ctrl+Shift+{0})", n + 1))
+        no.setToolTip(trf("Reject (Alt+{0})", n + 1))
         for b in (ok, no):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays with the grid
             b.setAutoRaise(True)

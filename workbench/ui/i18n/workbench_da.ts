@@ -868,20 +868,32 @@
         <translation>Acceptér de {0} sikre forslag (Ctrl+Shift+A)</translation>
     </message>
     <message>
-        <source>Ctrl+1…5 accepts, Ctrl+Shift+1…5 rejects</source>
-        <translation>Ctrl+1…5 accepterer, Ctrl+Shift+1…5 afviser</translation>
+        <source>Ctrl+1…5 accepts, Alt+1…5 rejects</source>
+        <translation>Ctrl+1…5 accepterer, Alt+1…5 afviser</translation>
     </message>
     <message>
-        <source>Ctrl+{0} accepts, Ctrl+Shift+{0} rejects</source>
-        <translation>Ctrl+{0} accepterer, Ctrl+Shift+{0} afviser</translation>
+        <source>Ctrl+{0} accepts, Alt+{0} rejects</source>
+        <translation>Ctrl+{0} accepterer, Alt+{0} afviser</translation>
     </message>
     <message>
         <source>Accept (Ctrl+{0})</source>
         <translation>Acceptér (Ctrl+{0})</translation>
     </message>
     <message>
-        <source>Reject (Ctrl+Shift+{0})</source>
-        <translation>Afvis (Ctrl+Shift+{0})</translation>
+        <source>Reject (Alt+{0})</source>
+        <translation>Afvis (Alt+{0})</translation>
+    </message>
+    <message>
+        <source>accept suggestion N</source>
+        <translation>acceptér forslag N</translation>
+    </message>
+    <message>
+        <source>reject suggestion N</source>
+        <translation>afvis forslag N</translation>
+    </message>
+    <message>
+        <source>history of the answer: who did what, when</source>
+        <translation>svarets historik: hvem gjorde hvad hvornår</translation>
     </message>
     <message>
         <source>learned from your codings</source>

@@ -235,8 +235,8 @@ DA: dict[str, str] = {
     "resembles the codebook's examples": "ligner kodebogens eksempler",
     "the codebook's keywords": "kodebogens nøgleord", "codebook and learned model": "kodebog og lært model",
     "Source: {0}": "Kilde: {0}", "Resembles: {0}": "Ligner: {0}",
-    "★ Confident: passes the code's measured precision threshold":
-        "★ Sikker: over kodens målte præcisionstærskel",
+    "◆ Confident: passes the code's measured precision threshold":
+        "◆ Sikker: over kodens målte præcisionstærskel",
     "Minimum precision of suggestions": "Minimumspræcision for forslag",
     "Minimum precision of suggestions…": "Minimumspræcision for forslag…",
     "off (show all)": "fra (vis alle)", "Minimum precision": "Minimumspræcision",

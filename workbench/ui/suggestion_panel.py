@@ -212,7 +212,7 @@ class SuggestionPanel(QWidget):
         swatch = QLabel()
         swatch.setFixedSize(12, 12)
         swatch.setStyleSheet(f"background: {colour}; border: 1px solid #555; border-radius: 2px;")
-        mark = "★ " if s.confident else ""
+        mark = "◆ " if s.confident else ""  # ★ is for quotes
         name = QLabel(f"{mark}{label}")
         name.setObjectName("suggestionLabel")
         if s.confident:
@@ -258,7 +258,7 @@ class SuggestionPanel(QWidget):
                "both": tr("codebook and learned model")}.get(s.source, s.source)
         lines = [f"{label}: {round(100 * s.score)} %", trf("Source: {0}", src)]
         if s.confident:
-            lines.append(tr("★ Confident: passes the code's measured precision threshold"))
+            lines.append(tr("◆ Confident: passes the code's measured precision threshold"))
         if s.example:
             lines.append(trf("Resembles: {0}", s.example))
         return "\n".join(lines)

@@ -920,8 +920,8 @@
         <translation>Ligner: {0}</translation>
     </message>
     <message>
-        <source>★ Confident: passes the code's measured precision threshold</source>
-        <translation>★ Sikker: over kodens målte præcisionstærskel</translation>
+        <source>◆ Confident: passes the code's measured precision threshold</source>
+        <translation>◆ Sikker: over kodens målte præcisionstærskel</translation>
     </message>
     <message>
         <source>Minimum precision of suggestions</source>

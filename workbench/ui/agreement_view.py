@@ -79,12 +79,14 @@ class AgreementDialog(QDialog):
             self.labels.update({c.key: c.label for c in store.codes(s)})
         self.coders = QListWidget()
         self.coders.setObjectName("agreementCoders")
-        self.coders.setMaximumHeight(110)
         for n in coders:
             it = QListWidgetItem(n)
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(Qt.CheckState.Checked if n in have_coded else Qt.CheckState.Unchecked)  # who coded
             self.coders.addItem(it)
+        # as tall as its rows (at most five), so the table below gets the room
+        rows = max(1, min(5, self.coders.count()))
+        self.coders.setFixedHeight(rows * max(self.coders.sizeHintForRow(0), 16) + 2 * self.coders.frameWidth() + 2)
         self.question = QComboBox()
         self.question.addItem(tr("All questions"), None)
         for q in questions:

@@ -286,3 +286,36 @@ def test_cli_writes_contract_json(tmp_path):
     assert main(["agreement", str(tmp_path / "p.db"), "--coders", "A,Nobody", "--json", str(out)]) == 2
     assert main(["agreement", str(tmp_path / "p.db"), "--question", "q2", "--json", str(out)]) == 0
     assert list(json.loads(out.read_text())["by_question"]) == ["q2"]
+
+
+def test_default_coders_ignore_a_supervisor_who_coded_a_few(sqlite_store, tmp_path):
+    """Three people coded: the two with the most answers in common are compared (not nobody,
+    as "everyone who coded" would give); a round's coders win over that."""
+    from workbench.coding.agreement import default_coders
+    from workbench.coding.models import Assignment, Round
+
+    store = sqlite_store
+    import_survey(store, write_survey(tmp_path / "s.csv", survey_rows(8, seed=3)))
+    with store.session() as s:
+        aids = list(s.exec(select(Answer.id).where(Answer.text != "").order_by(Answer.id)).scalars())[:10]
+        k0 = store.codes(s)[0].id
+    for aid in aids[:8]:
+        codings.apply_code(store, "anne", aid, k0)
+        codings.apply_code(store, "bo", aid, k0)
+    codings.apply_code(store, "sofie", aids[0], k0)  # a supervisor's look at one answer
+    with store.transaction() as s:
+        store.coder(s, "sofie").role = "supervisor"
+    rep = agreement_report(store)
+    assert rep["coders"] == ["anne", "bo"] and rep["units"] == 8
+    assert default_coders(store) == ["anne", "bo"]
+    # a round that paired sofie with anne on two answers: its coders are the default
+    for aid in aids[1:3]:
+        codings.apply_code(store, "sofie", aid, k0)
+    with store.transaction() as s:
+        r = Round(name="kontrol")
+        s.add(r)
+        s.flush()
+        ids = {n: store.coder(s, n).id for n in ("anne", "sofie")}
+        s.add_all([Assignment(round_id=r.id, answer_id=a, coder_id=c) for a in aids[:3] for c in ids.values()])
+    assert default_coders(store) == ["anne", "sofie"]
+    assert agreement_report(store)["units"] == 3

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from workbench.coding.agreement_stats import (cohen_kappa, fleiss_kappa, krippendorff_alpha_from_counts,
                                               unitizing_alpha)
-from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Question, Respondent
+from workbench.coding.models import Answer, AnswerState, Assignment, Code, Coder, Coding, Question, Respondent
 from workbench.errors import InputError
 
 HUMAN_ROLES = ("coder", "supervisor")  # whose codings are compared; never final/gold/admin-only
@@ -67,6 +67,31 @@ def _chunks(ids: list[int], n: int = 500) -> Iterable[list[int]]:
         yield ids[k:k + n]
 
 
+def _choose_coders(s: Session, coded_by: dict[int, set[int]]) -> set[int]:
+    """Whose codings to compare when nobody said. Two or fewer people coded: them. More:
+    the coders of the newest round that gave answers to two or more people, if they coded
+    here; otherwise the two who coded the most answers in common. Requiring every coder
+    instead would let a supervisor who coded a handful of answers empty the comparison."""
+    present = set().union(*coded_by.values()) if coded_by else set()
+    if len(present) <= 2:
+        return present
+    by_round: dict[int, set[int]] = defaultdict(set)
+    for rid, cid in s.exec(select(Assignment.round_id, Assignment.coder_id).distinct()).all():
+        by_round[rid].add(cid)
+    for rid in sorted(by_round, reverse=True):
+        team = by_round[rid] & present
+        if len(by_round[rid]) >= 2 and len(team) >= 2 and any(team <= cs for cs in coded_by.values()):
+            return team
+    pairs: dict[tuple[int, int], int] = defaultdict(int)
+    for cs in coded_by.values():
+        ordered = sorted(cs)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                pairs[(a, b)] += 1
+    best = max(pairs.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]), default=None)
+    return set(best[0]) if best else present
+
+
 def collect(store, s: Session, coders: Optional[list[str]] = None, question: Optional[str] = None,
             answer_ids: Optional[Iterable[int]] = None, with_text: bool = False) -> CodingData:
     """Load states and codings of ``coders`` (default: every coder/supervisor who has coded
@@ -106,9 +131,8 @@ def collect(store, s: Session, coders: Optional[list[str]] = None, question: Opt
         coded_by[aid].add(cid)
         if aid not in info:
             info[aid] = UnitInfo(aid, uid, rkey, qkey, band, int(length or 0))
-    if coders is None:  # default: those who coded anything (in this selection)
-        present = set().union(*coded_by.values()) if coded_by else set()
-        coder_ids = sorted(present, key=lambda i: name_of[i])
+    if coders is None:
+        coder_ids = sorted(_choose_coders(s, coded_by), key=lambda i: name_of[i])
         names = [name_of[i] for i in coder_ids]
     else:
         names = list(coders)
@@ -144,7 +168,8 @@ def collect(store, s: Session, coders: Optional[list[str]] = None, question: Opt
 
 
 def default_coders(store) -> list[str]:
-    """Coders/supervisors who have coded anything, by name (never final or gold)."""
+    """The coders compared when nobody names them (see ``_choose_coders``), by name; never
+    final or gold."""
     with store.session() as s:
         return collect(store, s).coders
 

@@ -237,6 +237,8 @@ class ReconcileDialog(QDialog):
         split.addWidget(right)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 5)
+        split.setSizes([380, 820])  # the list shows its columns (respondent, question, band, status)
+        self.split = split
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)
         lay.addWidget(split, 1)

@@ -449,3 +449,38 @@ def test_unknown_by_and_suffix_are_input_errors(sqlite_store, tmp_path):
         export_distributions(sqlite_store, tmp_path / f"d_{by}.csv", by=by)
         df = pd.read_csv(tmp_path / f"d_{by}.csv", encoding="utf-8-sig")
         assert set(df["group"]) - {"alle"} <= set(D.GROUP_ORDER[by])
+
+
+def test_exports_say_when_coding_is_unfinished(sqlite_store, survey_file, tmp_path):
+    """A coder who has coded some of the answers: the XLSX sheets, the "Om" sheet and the Word
+    draft say how many, so nobody reports shares of a half-coded survey unawares."""
+    import docx
+    import openpyxl
+    from sqlmodel import select
+
+    from workbench.coding.codings import apply_code
+    from workbench.coding.models import Answer, Code
+    from workbench.export.frequencies import export_frequencies
+    from workbench.export.quotes import export_quotes
+    from workbench.importer.survey import import_survey
+
+    import_survey(sqlite_store, survey_file)
+    with sqlite_store.session() as s:
+        aids = list(s.exec(select(Answer.id).where(Answer.text != "").order_by(Answer.id)).all())
+        code = s.exec(select(Code.id).order_by(Code.id)).first()
+    for aid in aids[:5]:
+        apply_code(sqlite_store, "anne", aid, code)
+    export_frequencies(sqlite_store, tmp_path / "f.xlsx", coder="anne", year="all")
+    wb = openpyxl.load_workbook(tmp_path / "f.xlsx")
+    first = wb.worksheets[0]
+    assert f"har kodet 5 af {len(aids)} svar" in first.cell(4, 1).value
+    about = {r[0].value: r[1].value for r in wb["Om"].iter_rows()}
+    assert about["Kodede svar"].startswith(f"5 af {len(aids)} svar med tekst")
+    export_quotes(sqlite_store, tmp_path / "q.docx", coder="anne", year="all")
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "q.docx")).paragraphs[:4])
+    assert f"har kodet 5 af {len(aids)} svar" in text
+    # finished coding: no note
+    for aid in aids[5:]:
+        apply_code(sqlite_store, "anne", aid, code)
+    export_frequencies(sqlite_store, tmp_path / "g.xlsx", coder="anne", year="all")
+    assert not (openpyxl.load_workbook(tmp_path / "g.xlsx").worksheets[0].cell(4, 1).value or "")

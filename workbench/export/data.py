@@ -116,6 +116,21 @@ class CodedData:
     min_cell: int
     years: list[int]
     exported_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc).astimezone())
+    coded_ids: frozenset = frozenset()  # answers the coder has marked coded (with or without codes)
+
+    def coverage(self) -> tuple[int, int]:
+        """(answers with text the coder has coded, answers with text): a table built on
+        unfinished coding says so."""
+        with_text = self.answers.loc[self.answers["has_text"], "answer_id"]
+        return int(with_text.isin(self.coded_ids).sum()), int(len(with_text))
+
+    def coverage_note(self) -> str:
+        """A Danish sentence for exports when coding is unfinished, else ''."""
+        done, total = self.coverage()
+        if not self.coder or total == 0 or done >= total:
+            return ""
+        return (f"Bemærk: {self.coder} har kodet {done} af {total} svar med tekst ({100 * done / total:.0f} %); "
+                f"andelene er af alle svar med tekst, så de vokser, efterhånden som kodningen bliver færdig.")
 
     @property
     def stamp(self) -> str:
@@ -238,7 +253,7 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
                    Respondent.gender, Respondent.age, Respondent.unemployment_months, Respondent.ethnicity,
                    Respondent.unit).where(Respondent.survey_id.in_(sv_ids)))) if sv_ids else []
         codes = store.codes(s)
-        cod_rows = []
+        cod_rows, coded_ids = [], frozenset()
         if name is not None:
             cid = s.exec(select(Coder.id).where(Coder.name == name)).one()
             # the coder's codings alone (one indexed range), then keyed and filtered in pandas:
@@ -246,6 +261,8 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
             cod_rows = _tuples(conn, select(Coding.id, Coding.answer_id, Coding.code_id, Coding.start, Coding.end)
                                .where(Coding.coder_id == cid))
             code_keys = dict(s.exec(select(Code.id, Code.key)).all())
+            coded_ids = frozenset(conn.execute(select(AnswerState.answer_id).where(
+                AnswerState.coder_id == cid, AnswerState.coded == True)).scalars())  # noqa: E712
             starred = set(conn.execute(select(QuoteStar.coding_id).join(Coding, Coding.id == QuoteStar.coding_id)
                                        .where(Coding.coder_id == cid)).scalars())
         pii_rows = s.exec(select(PiiFinding.answer_id, PiiFinding.start, PiiFinding.end, PiiFinding.type)
@@ -290,7 +307,8 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
     for k, lbl, *_ in spec.SUBGROUPS:
         labels.setdefault(k, lbl)
     return CodedData(answers=answers, codings=codings, codes=codes_df, questions=qdf, subgroup_labels=labels,
-                     pii=pii, coder=name, source=source_label(store), min_cell=_min_cell(store), years=years)
+                     pii=pii, coder=name, source=source_label(store), min_cell=_min_cell(store), years=years,
+                     coded_ids=coded_ids)
 
 
 def check_by(by: str) -> str:
@@ -322,7 +340,12 @@ def about_sheet(wb, data: CodedData, what: str, extra: list[tuple[str, object]] 
     ws = wb.create_sheet("Om")
     set_text(ws.cell(1, 1), what).font = Font(bold=True, size=13)
     rows = [("Kilde", data.source), ("Koder", data.coder or "—"), ("År", ", ".join(map(str, data.years))),
-            ("Eksporteret", data.stamp), *extra]
+            ("Eksporteret", data.stamp)]
+    if data.coder:
+        done, total = data.coverage()
+        rows.append(("Kodede svar", f"{done} af {total} svar med tekst" + (f" — {data.coverage_note()}"
+                                                                            if done < total else "")))
+    rows += list(extra)
     for i, (k, v) in enumerate(rows, start=3):
         set_text(ws.cell(i, 1), k).font = Font(bold=True)
         safe_value(ws.cell(i, 2), v)

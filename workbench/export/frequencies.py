@@ -109,6 +109,7 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
     groups = [g for g in data.groups(by) + [D.ALL] if g in present_groups]
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     small = suppressed(data.min_cell)
+    note = data.coverage_note()
     labels: dict[str, str] = {}  # data.code_label, looked up once instead of per row
     for key, label in zip(data.codes["key"], data.codes["label"]):
         labels.setdefault(key, str(label))
@@ -119,6 +120,8 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
         set_text(ws.cell(2, 1), data.header("Temafrekvenser"))
         set_text(ws.cell(3, 1), f"Andel af svar med tekst i båndet og gruppen, der har temaet (n = antal svar). "
                                 f"Celler med under {data.min_cell} svar vises som {small}.")
+        if note:
+            set_text(ws.cell(4, 1), note).font = Font(bold=True, color="9C0006")
         hdr = ["Bånd", "Tema", "Kode-id"]
         for g in groups:
             hdr += [f"{data.group_label(by, g)} %", f"{data.group_label(by, g)} n"]

@@ -149,6 +149,9 @@ def _new_document(data: D.CodedData, title: str):
     cp.keywords = f"kilde={data.source}; koder={data.coder}"
     doc.add_paragraph(data.header(title))
     doc.add_heading(title, level=0)
+    note = data.coverage_note()
+    if note:  # a draft built on unfinished coding says so before anything else
+        doc.add_paragraph().add_run(note).bold = True
     return doc
 
 

@@ -218,6 +218,10 @@ def test_upgrading_an_older_project_backs_it_up_first(tmp_path, survey_file):
     assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002_decision_inputs"
     assert old.execute("SELECT count(*) FROM answer").fetchone()[0] > 0
     old.close()
+    from workbench.coding import history
+
+    up = history.events(again, action="project.upgrade")
+    assert len(up) == 1 and "0002_decision_inputs" in up[0].describe("da") and backups[0].name in up[0].describe("da")
     again.close()
     Store.open(p).close()  # at head: no further backup
     assert len(list_backups(p)) == 1

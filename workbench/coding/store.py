@@ -156,10 +156,11 @@ class Store:
         current = self.schema_revision()
         if current == head:
             return
+        backup = None
         if current is not None and self.is_sqlite and self.path is not None and self.path.exists():
             from workbench.coding.backup import create_backup
 
-            create_backup(self.path, label="before-upgrade")
+            backup = create_backup(self.path, label="before-upgrade")
         try:
             with _MIGRATE_LOCK, self.engine.begin() as conn:  # Alembic's upgrade is not thread-safe
                 command.upgrade(alembic_config(conn), "head")
@@ -171,6 +172,10 @@ class Store:
                                  f"`workbench doctor` with the owner's login (it upgrades the schema), then "
                                  f"`workbench team setup` again") from None
             raise
+        if current is not None:  # an existing project changed shape: the audit trail says so
+            with self.transaction() as s:
+                self.log(s, "project.upgrade", "project", None, **{"from": current, "to": head,
+                                                                   "backup": backup.name if backup else None})
 
     def schema_revision(self) -> Optional[str]:
         with self.engine.connect() as conn:

@@ -239,3 +239,44 @@ def test_a_coder_cannot_upgrade_a_team_project_and_is_told_why(team_project):  #
     assert "0002_decision_inputs" in str(e.value) and "administrator" in str(e.value)
     Store.open(url).close()  # the owner upgrades it
     Store.open(as_user(url, users["anna"])).close()
+
+
+def test_a_full_disk_refuses_the_action_whole_and_loses_nothing(tmp_path, survey_file):
+    """SQLite's page limit answers "database or disk is full" exactly as a full disk does:
+    the failing action is rolled back whole with a clear DiskFullError, everything reported
+    saved before is there, and work goes on once there is room again."""
+    from sqlalchemy import event
+
+    from tests.conftest import new_project
+    from workbench.errors import DiskFullError
+
+    store = new_project(str(tmp_path / "p.db"))
+    import_survey(store, survey_file)
+    with store.session() as s:
+        aids = list(s.exec(select(Answer.id).order_by(Answer.id)).all())
+        code = s.exec(select(Code.id).order_by(Code.id)).first()
+    with store.engine.connect() as c:
+        pages = c.exec_driver_sql("PRAGMA page_count").scalar()
+    limit = {"pages": pages + 3}
+
+    @event.listens_for(store.engine, "connect")
+    def _cap(dbapi, _record):
+        dbapi.execute(f"PRAGMA max_page_count = {limit['pages']}")
+    store.engine.dispose()
+
+    saved = []
+    with pytest.raises(DiskFullError) as err:
+        for i in range(5000):
+            saved.append(codings.save_memo(store, "anne", "answer", aids[i % len(aids)], f"notat {i} " + "x" * 3000))
+    assert "disk is full" in str(err.value) and "not saved" in str(err.value)
+    n_memos = len(saved)
+    with store.session() as s:
+        from workbench.coding.models import Memo
+
+        memos = {m.id for m in s.exec(select(Memo))}
+    assert set(saved) <= memos  # every memo reported as saved is there
+    assert store.integrity_problems() == []
+    limit["pages"] = 1_000_000  # room again
+    store.engine.dispose()
+    codings.apply_code(store, "anne", aids[0], code)
+    assert n_memos > 0

@@ -9,6 +9,10 @@ class WorkbenchError(Exception):
     """Something went wrong that is not the user's input (exit 1)."""
 
 
+class DiskFullError(WorkbenchError):
+    """The disk (or the database server's) is full: the action was rolled back whole."""
+
+
 @dataclass
 class Problem:
     """One thing wrong with an input: where (file, row, column) and what."""

@@ -22,7 +22,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine, select
 
-from workbench.errors import InputError, WorkbenchError
+from workbench.errors import DiskFullError, InputError, WorkbenchError
 from workbench.coding.models import AuditEvent, Code, Codebook, Coder, Project
 from workbench.coding.urls import hide_password, without_password
 
@@ -56,6 +56,17 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _disk_full(e: BaseException) -> bool:
+    """SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100) or the OS's ENOSPC, however wrapped."""
+    while e is not None:
+        text = str(e).lower()
+        if ("database or disk is full" in text or "no space left on device" in text
+                or getattr(e, "sqlstate", None) == "53100" or getattr(e, "errno", None) == 28):
+            return True
+        e = getattr(e, "orig", None) or e.__cause__
+    return False
 
 
 def alembic_config(connection=None) -> Config:
@@ -203,8 +214,12 @@ class Store:
             try:
                 yield s
                 s.commit()
-            except BaseException:
+            except BaseException as e:
                 s.rollback()
+                if _disk_full(e):
+                    raise DiskFullError("the disk is full, so this change was not saved (nothing of it was "
+                                        "written; everything saved before is intact). Free some space and "
+                                        "do it again.") from e
                 raise
 
     def log(self, s: Session, action: str, entity: str = "", entity_id: Any = None, **payload: Any) -> None:

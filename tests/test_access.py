@@ -386,3 +386,36 @@ def test_passwords_never_stored_or_shown(pg_url, tmp_path, capsys, qtbot, monkey
     finally:
         store.close()
         team.drop_roles(url, list(users.values()) + list(team.group_roles(prefix).values()))
+
+
+def test_a_coder_merges_only_her_own_offline_work(team_project, tmp_path):  # noqa: F811
+    """Anna's offline copy also holds Bo's coding; a blind round then hides it from her. Her
+    merge brings in her own offline work and leaves Bo's rows alone, instead of failing on
+    the server's refusal to let her write them."""
+    from workbench.coding.merge import make_offline_copy, merge_project
+    from workbench.coding.models import Coder, Coding
+
+    url, u, aids, ids, _prefix = team_project
+    sup, anna, bo = (_open_as(url, u[w]) for w in ("sup", "anna", "bo"))
+    try:
+        q1 = _answer_of_question(sup, "q1")
+        codings.apply_code(bo, u["bo"], q1[0], ids["k1"])
+        copy = make_offline_copy(anna, tmp_path / "anna.db")  # holds Bo's coding
+        create_round(sup, u["sup"], [u["anna"], u["bo"]], name="blind-late", question="q1")
+        off = Store.open(copy)
+        codings.apply_code(off, u["anna"], q1[1], ids["k0"])  # Anna's offline work
+        codings.apply_code(off, u["bo"], q1[0], ids["k2"])  # a change to Bo's row in her copy
+        off.close()
+        rep = merge_project(anna, copy)
+        assert rep["added"] == 1 and rep["not_yours"] >= 1 and rep["conflicts"] == []
+        with sup.session() as s:
+            who = {i: n for i, n in s.exec(select(Coder.id, Coder.name)).all()}
+            rows = {(who[c.coder_id], c.answer_id, c.code_id) for c in s.exec(select(Coding))}
+        assert (u["anna"], q1[1], ids["k0"]) in rows
+        assert (u["bo"], q1[0], ids["k1"]) in rows and (u["bo"], q1[0], ids["k2"]) not in rows
+        # the supervisor merging the same copy merges everyone's
+        rep2 = merge_project(sup, copy)
+        assert rep2["not_yours"] == 0
+    finally:
+        for st in (sup, anna, bo):
+            st.close()

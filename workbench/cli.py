@@ -280,7 +280,9 @@ def cmd_merge(a) -> int:
     store = _open(a.project)
     rep = merge_project(store, a.other)
     print(f"merged {a.other}: {rep['added']} added, {rep['updated']} updated, {rep['unchanged']} unchanged, "
-          f"{rep['kept']} kept (newer here), {len(rep['conflicts'])} conflicts, {len(rep['unmatched'])} unmatched")
+          f"{rep['kept']} kept (newer here), {len(rep['conflicts'])} conflicts, {len(rep['unmatched'])} unmatched"
+          + (f", {rep['not_yours']} of other people's left alone (a coder merges only their own work)"
+             if rep.get("not_yours") else ""))
     for c in rep["conflicts"][:50]:
         if c["kind"] == "coding":
             print(f"  CONFLICT {c['respondent']} {c['question']} {c['coder']}: here {c['ours']} / copy {c['theirs']}")

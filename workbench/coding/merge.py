@@ -108,12 +108,27 @@ def _set(rows) -> list:
     return sorted([k, st, en] for k, st, en, *_ in rows)
 
 
+def _only_own_work(store) -> Optional[str]:
+    """On a team server a coder merges only their own work: other people's rows in the copy
+    are not theirs to write (the server would refuse them and fail the whole merge), and
+    may be hidden from them since the copy was taken (a new blind round), so they would
+    look new. Staff, and SQLite projects, merge everyone's."""
+    login = getattr(store, "login", None)
+    if store.is_sqlite or not login:
+        return None
+    with store.session() as s:
+        role = s.exec(select(Coder.role).where(Coder.name == login)).scalars().first()
+    return login if role == "coder" else None
+
+
 def merge_project(store, other_path: str | Path) -> dict:
     """Merge an offline SQLite copy's codings, answer states and memos into ``store``.
 
     Returns ``{added, updated, unchanged, kept, memos_added, memos_updated, conflicts,
-    unmatched, copied_at}``; ``conflicts`` lists each (answer, coder) or memo changed on
-    both sides, with both versions."""
+    unmatched, not_yours, copied_at}``; ``conflicts`` lists each (answer, coder) or memo
+    changed on both sides, with both versions; ``not_yours`` counts other people's rows a
+    coder's merge left alone (see ``_only_own_work``)."""
+    only = _only_own_work(store)
     other_path = Path(other_path)
     if not other_path.exists():
         raise InputError("no such file", file=str(other_path))
@@ -134,11 +149,11 @@ def merge_project(store, other_path: str | Path) -> dict:
         return copied_at is None or at is None or at > copied_at
 
     rep = {"added": 0, "updated": 0, "unchanged": 0, "kept": 0, "codings_added": 0, "memos_added": 0,
-           "memos_updated": 0, "conflicts": [], "unmatched": [], "copied_at": copied_at.isoformat() if copied_at else None}
+           "memos_updated": 0, "conflicts": [], "unmatched": [], "not_yours": 0, "copied_at": copied_at.isoformat() if copied_at else None}
     with store.transaction() as s:
         new_coders = {}
         for oid, (name, role) in O["coders"].items():
-            if name == FINAL_CODER or name in coder_by_name:
+            if name == FINAL_CODER or name in coder_by_name or (only and name != only):
                 continue
             c = store.coder(s, name, role=role)
             coder_by_name[name] = c.id
@@ -149,6 +164,9 @@ def merge_project(store, other_path: str | Path) -> dict:
         for (oa, oc), (coded, flagged, at, _v) in sorted(O["states"].items()):
             name, _role = O["coders"][oc]
             if name == FINAL_CODER:
+                continue
+            if only and name != only:
+                rep["not_yours"] += 1
                 continue
             uid, rkey, qkey = O["answers"][oa]
             ta = ans_by_uid.get(uid)
@@ -207,6 +225,10 @@ def merge_project(store, other_path: str | Path) -> dict:
         # memos
         o_ans_uid = {i: u for i, (u, _r, _q) in O["answers"].items()}
         for uid, m in O["memos"].items():
+            if only and (O["coders"].get(m.coder_id, (None,))[0] if m.coder_id else None) != only:
+                if uid not in T["memos"] or T["memos"][uid].text != m.text:
+                    rep["not_yours"] += 1
+                continue
             ours = T["memos"].get(uid)
             if ours is not None:
                 if ours.text == m.text:
@@ -237,5 +259,6 @@ def merge_project(store, other_path: str | Path) -> dict:
             rep["memos_added"] += 1
         store.log(s, "project.merge", "file", str(other_path), copied_at=rep["copied_at"], added=rep["added"],
                   updated=rep["updated"], unchanged=rep["unchanged"], kept=rep["kept"], conflicts=len(rep["conflicts"]),
+                  not_yours=rep["not_yours"],
                   new_coders=new_coders)
     return rep

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional, Union
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func
 from sqlalchemy.engine import make_url
@@ -116,13 +117,12 @@ class CodedData:
     min_cell: int
     years: list[int]
     exported_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc).astimezone())
-    coded_ids: frozenset = frozenset()  # answers the coder has marked coded (with or without codes)
+    n_coded: int = 0  # answers with text the coder has marked coded (with or without codes)
 
     def coverage(self) -> tuple[int, int]:
         """(answers with text the coder has coded, answers with text): a table built on
         unfinished coding says so."""
-        with_text = self.answers.loc[self.answers["has_text"], "answer_id"]
-        return int(with_text.isin(self.coded_ids).sum()), int(len(with_text))
+        return self.n_coded, int(self.answers["has_text"].sum())
 
     def coverage_note(self) -> str:
         """A Danish sentence for exports when coding is unfinished, else ''."""
@@ -209,6 +209,15 @@ def _tuples(conn, query) -> list[tuple]:
         cur.close()
 
 
+def _n_coded(answers: pd.DataFrame, coded_rows: list[tuple]) -> int:
+    """How many of the answers with text are among the coder's coded ones."""
+    if not coded_rows:
+        return 0
+    coded = np.fromiter((r[0] for r in coded_rows), dtype=np.int64, count=len(coded_rows))
+    with_text = answers.loc[answers["has_text"], "answer_id"].to_numpy(dtype=np.int64)
+    return int(np.isin(with_text, coded).sum())
+
+
 def _answers_frame(ans_rows, resp_rows, qrows, sub_rows, year_of: dict[int, int]) -> pd.DataFrame:
     """One row per answer with its respondent's background and its question (ANSWER_COLUMNS)."""
     a = pd.DataFrame(ans_rows, columns=["answer_id", "respondent_pk", "question_id", "score", "band", "text"])
@@ -253,7 +262,7 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
                    Respondent.gender, Respondent.age, Respondent.unemployment_months, Respondent.ethnicity,
                    Respondent.unit).where(Respondent.survey_id.in_(sv_ids)))) if sv_ids else []
         codes = store.codes(s)
-        cod_rows, coded_ids = [], frozenset()
+        cod_rows, coded_rows = [], []
         if name is not None:
             cid = s.exec(select(Coder.id).where(Coder.name == name)).one()
             # the coder's codings alone (one indexed range), then keyed and filtered in pandas:
@@ -261,8 +270,8 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
             cod_rows = _tuples(conn, select(Coding.id, Coding.answer_id, Coding.code_id, Coding.start, Coding.end)
                                .where(Coding.coder_id == cid))
             code_keys = dict(s.exec(select(Code.id, Code.key)).all())
-            coded_ids = frozenset(conn.execute(select(AnswerState.answer_id).where(
-                AnswerState.coder_id == cid, AnswerState.coded == True)).scalars())  # noqa: E712
+            coded_rows = _tuples(conn, select(AnswerState.answer_id).where(
+                AnswerState.coder_id == cid, AnswerState.coded == True))  # noqa: E712
             starred = set(conn.execute(select(QuoteStar.coding_id).join(Coding, Coding.id == QuoteStar.coding_id)
                                        .where(Coding.coder_id == cid)).scalars())
         pii_rows = s.exec(select(PiiFinding.answer_id, PiiFinding.start, PiiFinding.end, PiiFinding.type)
@@ -308,7 +317,7 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
         labels.setdefault(k, lbl)
     return CodedData(answers=answers, codings=codings, codes=codes_df, questions=qdf, subgroup_labels=labels,
                      pii=pii, coder=name, source=source_label(store), min_cell=_min_cell(store), years=years,
-                     coded_ids=coded_ids)
+                     n_coded=_n_coded(answers, coded_rows))
 
 
 def check_by(by: str) -> str:

@@ -14,6 +14,7 @@ from sqlmodel import select
 from workbench.cli import main
 from workbench.coding import codes as codes_mod
 from workbench.coding import history
+from workbench.export.history import export_history_csv
 from workbench.coding.codings import apply_code, remove_code, save_memo
 from workbench.coding.models import Answer, Code, Question, Respondent
 from workbench.coding.reconcile import decide
@@ -129,7 +130,7 @@ def test_merge_and_unknown_actions_are_described(worked):
 def test_csv_export(worked, tmp_path):
     store, a1, a2, c1, c2 = worked
     out = tmp_path / "log.csv"
-    n = history.export_history_csv(store, out, answer_id=a1)
+    n = export_history_csv(store, out, answer_id=a1)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -141,7 +142,7 @@ def test_csv_export(worked, tmp_path):
     # a sentence or payload that a spreadsheet would run is neutralised
     with store.transaction() as s:
         store.log(s, "=cmd|' /C calc'!A0", "answer", a1, coder="=HYPERLINK(\"x\")")
-    history.export_history_csv(store, out, answer_id=a1, lang="en")
+    export_history_csv(store, out, answer_id=a1, lang="en")
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows[1][2].startswith("'=") and rows[1][4].startswith("'=")
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)

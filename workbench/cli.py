@@ -321,7 +321,8 @@ def _date_arg(v: str):
 
 
 def cmd_log(a) -> int:
-    from workbench.coding.history import answer_for, events, export_history_csv, local_time
+    from workbench.coding.history import answer_for, events, local_time
+    from workbench.export.history import export_history_csv
 
     if (a.respondent is None) != (a.question is None):
         raise UsageError("--respondent and --question go together (or give --answer ID)", file="--respondent")

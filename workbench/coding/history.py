@@ -18,12 +18,9 @@ one query per kind (codes, coders, answers) for the whole list, not per event.
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Optional
 
 from sqlalchemy import and_, or_, select
 
@@ -235,37 +232,11 @@ def answer_for(store, respondent: str, question: str) -> int:
     return ids[0]
 
 
-# -- export ---------------------------------------------------------------------------------
+# -- time ----------------------------------------------------------------------------------
 
 def local_time(at: datetime) -> str:
     """An event's time in the local time zone, ISO 8601 to the second."""
     return at.astimezone().isoformat(timespec="seconds")
-
-
-def history_csv_bytes(entries: Iterable[HistoryEntry], lang: str = "da") -> bytes:
-    from workbench.export.safety import neutralise
-
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(CSV_COLUMNS)
-    for e in entries:
-        w.writerow([local_time(e.at), neutralise(e.actor), neutralise(e.action),
-                    "" if e.answer_id is None else e.answer_id, neutralise(e.describe(lang)),
-                    neutralise(json.dumps(e.payload, ensure_ascii=False, sort_keys=True, default=str))])
-    return buf.getvalue().encode("utf-8-sig")
-
-
-def export_history_csv(store, out, *, lang: str = "da", entries: Optional[list[HistoryEntry]] = None,
-                       **filters: Any) -> int:
-    """Write the events matching ``filters`` (as ``events`` takes them), or ``entries``
-    already read, as a UTF-8 CSV with BOM (Excel opens it right), atomically; cells that a
-    spreadsheet would run as a formula are neutralised. Returns how many events."""
-    from workbench.export.atomic import atomic_write_bytes
-
-    if entries is None:
-        entries = events(store, **filters)
-    atomic_write_bytes(out, history_csv_bytes(entries, lang))
-    return len(entries)
 
 
 # -- describing -----------------------------------------------------------------------------

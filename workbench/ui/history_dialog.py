@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHB
                                QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout)
 
 from workbench.coding import history
+from workbench.export.history import export_history_csv
 from workbench.ui import i18n
 from workbench.ui.i18n import number, tr, trf
 from workbench.ui.workers import start_worker
@@ -219,7 +220,7 @@ class HistoryDialog(QDialog):
         if Path(path).suffix.lower() != ".csv":
             path += ".csv"
         try:
-            n = history.export_history_csv(self.store, path, lang=self.model.lang, entries=self.model.rows)
+            n = export_history_csv(self.store, path, lang=self.model.lang, entries=self.model.rows)
         except Exception as e:  # noqa: BLE001 - a full disk, a locked file: say so
             self.status.setText(trf("Export failed: {0}", e))
             if self.interactive:

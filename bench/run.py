@@ -150,7 +150,7 @@ def worker(target: int, quick: bool, gui: bool, seed: int, out: Path) -> None:
 
     from workbench.coding.agreement import agreement_report
     from workbench.coding.codebook import DEFAULT_CODEBOOK, install_codebook, load_codebook
-    from workbench.coding.codings import import_codings
+    from workbench.importer.codings import import_codings
     from workbench.coding.grid import Grid, GridFilter
     from workbench.coding.store import Store
     from workbench.export.frequencies import export_frequencies

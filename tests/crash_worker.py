@@ -58,7 +58,9 @@ def main() -> None:
         res = import_survey(store, args[1])
         say("SAVED", "import", res.respondents)
     elif kind == "codings-import":
-        res = codings.import_codings(store, "bulk", args[1])
+        from workbench.importer.codings import import_codings
+
+        res = import_codings(store, "bulk", args[1])
         say("SAVED", "codings-import", res.codings)
     elif kind == "export":  # the real exports, over and over, each to its fixed path
         from workbench.export.answers import export_answers

@@ -57,7 +57,7 @@ def test_bulk_import_reloads_everything(tmp_path):
     me = make_project(tmp_path)
     other = Store.open(me.path, actor="bo")
     try:
-        from workbench.coding.codings import import_codings
+        from workbench.importer.codings import import_codings
 
         start = latest_event_id(me)
         csv = tmp_path / "bo.csv"

@@ -361,7 +361,7 @@ def test_create_demo_reports_progress_and_can_be_cancelled(tmp_path):
 
 
 def test_csv_exports_round_trip_through_the_importers(tmp_path, sqlite_store):
-    from workbench.coding.codings import import_codings
+    from workbench.importer.codings import import_codings
     from workbench.importer.survey import import_survey
 
     small = generate_survey(seed=9)

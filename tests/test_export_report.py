@@ -14,7 +14,8 @@ from sqlmodel import select
 
 from tests.conftest import survey_rows, write_survey
 from workbench.coding import survey_spec as spec
-from workbench.coding.codings import apply_code, import_codings
+from workbench.coding.codings import apply_code
+from workbench.importer.codings import import_codings
 from workbench.coding.models import Answer, Coding, Coder, PiiFinding, Question, QuoteStar, Respondent
 from workbench.errors import InputError
 from workbench.export import data as D

@@ -23,7 +23,8 @@ from sqlmodel import SQLModel, func, select, text
 
 from tests.conftest import SURVEY_HEADER, new_project, survey_rows, write_survey
 from workbench.coding.codebook import load_codebook, parse_codebook
-from workbench.coding.codings import apply_code, import_codings
+from workbench.coding.codings import apply_code
+from workbench.importer.codings import import_codings
 from workbench.coding.models import Answer, Question, Respondent
 from workbench.errors import InputError
 from workbench.importer import refi

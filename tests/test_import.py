@@ -187,7 +187,7 @@ def test_control_characters_are_stripped(sqlite_store, tmp_path):
 def test_codings_import_and_reimport(any_store, survey_file, tmp_path):
     """The bulk path of the codings import stores what the ORM would: uids, time stamps that
     read back as aware datetimes, answer states; a second import replaces and bumps versions."""
-    from workbench.coding.codings import import_codings
+    from workbench.importer.codings import import_codings
     from workbench.coding.models import AnswerState, Coder, Code, Coding
 
     import_survey(any_store, survey_file)

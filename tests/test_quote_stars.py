@@ -11,6 +11,7 @@ from workbench.coding.models import Answer, AuditEvent, Code, Coding, QuoteStar
 from workbench.coding.store import FINAL_CODER
 from workbench.coding.team import ensure_person
 from workbench.export import data as D
+from workbench.importer.codings import import_codings
 from workbench.importer.survey import import_survey
 
 
@@ -71,13 +72,13 @@ def test_reimport_and_redecision_keep_stars_on_codings_they_keep(any_store, surv
                 w.writerow([rows.loc[aid, "respondent_id"], rows.loc[aid, "question"], keys[code]])
         return p
 
-    codings.import_codings(any_store, "anne", write([(aids[0], c1), (aids[1], c2)]))
+    import_codings(any_store, "anne", write([(aids[0], c1), (aids[1], c2)]))
     with any_store.session() as s:
         first = {cd.answer_id: cd.id for cd in s.exec(select(Coding))}
     codings.star_quote(any_store, "anne", first[aids[0]])
     codings.star_quote(any_store, "anne", first[aids[1]])
     # re-import: answer 0 keeps its code (its star follows the new coding), answer 1 changes code
-    codings.import_codings(any_store, "anne", write([(aids[0], c1), (aids[1], c1)]))
+    import_codings(any_store, "anne", write([(aids[0], c1), (aids[1], c1)]))
     with any_store.session() as s:
         now = {(cd.answer_id, cd.code_id): cd.id for cd in s.exec(select(Coding))}
     assert stars(any_store) == {now[(aids[0], c1)]}

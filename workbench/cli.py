@@ -108,7 +108,7 @@ def cmd_import_codebook(a) -> int:
 
 
 def cmd_codings_import(a) -> int:
-    from workbench.coding.codings import import_codings
+    from workbench.importer.codings import import_codings
 
     store = _open(a.project)
     res = import_codings(store, a.coder, a.csv)

@@ -1,23 +1,17 @@
-"""Coding actions: apply and remove codes, mark answers coded or flagged, import codings.
+"""Coding actions: apply and remove codes, mark answers coded or flagged, memos, quote stars.
 
 Each public function is one user action and one committed transaction, written to the
 audit log with what is needed to undo it. The GUI's undo stack calls these same functions.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import delete, select as sa_select, update
+from sqlalchemy import delete, select as sa_select
 from sqlmodel import Session, select
 
-from workbench.bulk import gc_paused, insert_rows
-from workbench.coding.models import (Answer, AnswerState, Code, Coding, Memo, Question, QuoteStar, Respondent,
-                                     new_uids, utcnow)
-from workbench.errors import InputError, Problem
-from workbench.importer.tables import read_table
+from workbench.coding.models import Answer, AnswerState, Code, Coding, Memo, QuoteStar, utcnow
+from workbench.errors import InputError
 
 
 class ConflictError(Exception):
@@ -208,104 +202,3 @@ def save_memo(store, coder: Optional[str], target_type: str, target_id: int, tex
         s.flush()
         store.log(s, "memo.save", "memo", m.id, coder=coder, target_type=target_type, target_id=target_id, text=text)
         return m.id
-
-
-# -- codings CSV ------------------------------------------------------------------------
-
-@dataclass
-class CodingsImportResult:
-    answers: int
-    codings: int
-
-    def summary(self) -> str:
-        return f"imported {self.codings} codings on {self.answers} answers"
-
-
-@gc_paused()
-def import_codings(store, coder: str, path: str | Path, source: str = "import") -> CodingsImportResult:
-    """Import one coder's codings (contract CSV). Every answer named is marked coded by the
-    coder and its codings replaced by the file's; an empty ``code`` means no code applies.
-    All rows are checked first; any problem means nothing is imported."""
-    table = read_table(path)
-    f = table.file
-    problems = [Problem(f, "required column is missing", row=1, column=c)
-                for c in ("respondent_id", "question", "code") if c not in table.header]
-    if problems:
-        raise InputError(problems)
-    ix = {h: i for i, h in enumerate(table.header)}
-    has_span = "start" in ix and "end" in ix
-    with store.session() as s:
-        codes = {c.key: c.id for c in store.codes(s)}
-        rows = s.exec(select(Respondent.key, Question.key, Answer.id, Answer.text, Respondent.survey_id)
-                      .join(Answer, Answer.respondent_id == Respondent.id)
-                      .join(Question, Question.id == Answer.question_id)).all()
-        resp_keys = set(s.exec(select(Respondent.key)).all())
-        q_keys = set(s.exec(select(Question.key)).all())
-    answers: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    for rk, qk, aid, text, _sv in rows:
-        answers[(rk, qk)].append((aid, text))
-    per_answer: dict[int, list[tuple[int, Optional[int], Optional[int]]]] = defaultdict(list)
-    for i, row in enumerate(table.rows):
-        rn = table.row_number(i)
-        if not any(x.strip() for x in row):
-            continue
-        rk, qk, ck = (row[ix[c]].strip() for c in ("respondent_id", "question", "code"))
-
-        def bad(col: str, msg: str) -> None:
-            problems.append(Problem(f, msg, row=rn, column=col))
-
-        if rk not in resp_keys:
-            bad("respondent_id", f"unknown respondent {rk!r}"); continue
-        if qk not in q_keys:
-            bad("question", f"unknown question {qk!r}"); continue
-        found = answers.get((rk, qk))
-        if not found:
-            bad("question", f"respondent {rk!r} has no answer to {qk}"); continue
-        if len(found) > 1:
-            bad("respondent_id", f"respondent {rk!r} is in more than one survey year; split the file by year"); continue
-        aid, text = found[0]
-        per_answer.setdefault(aid, [])
-        if not ck:
-            continue
-        if ck not in codes:
-            bad("code", f"unknown code {ck!r}"); continue
-        start = end = None
-        if has_span:
-            sv, ev = row[ix["start"]].strip(), row[ix["end"]].strip()
-            if sv or ev:
-                try:
-                    start, end = int(sv), int(ev)
-                except ValueError:
-                    bad("start", f"span {sv!r}–{ev!r} is not two whole numbers"); continue
-                if not (0 <= start < end <= len(text)):
-                    bad("start", f"span {start}–{end} is outside the answer text (length {len(text)})"); continue
-        per_answer[aid].append((codes[ck], start, end))
-    if problems:
-        raise InputError(problems)
-    n = 0
-    with store.transaction() as s:
-        c = store.coder(s, coder)
-        conn = s.connection()
-        ids = list(per_answer)
-        existing = {}
-        stars: list[tuple] = []
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
-            stars += delete_codings(conn, (Coding.coder_id == c.id) & Coding.answer_id.in_(chunk))
-            existing.update(dict(conn.execute(sa_select(AnswerState.answer_id, AnswerState.id).where(
-                AnswerState.coder_id == c.id, AnswerState.answer_id.in_(chunk))).all()))
-        now = utcnow()
-        rows_out = [(aid, code_id, st, en) for aid, items in per_answer.items() for code_id, st, en in dict.fromkeys(items)]
-        uids = sorted(new_uids(len(rows_out)))  # in index order: appended, not scattered through it
-        n = insert_rows(conn, Coding.__table__, ("uid", "answer_id", "coder_id", "code_id", "start", "end", "source",
-                                                 "created_at"),
-                        ((u, aid, c.id, code_id, st, en, source, now) for u, (aid, code_id, st, en) in zip(uids, rows_out)))
-        insert_rows(conn, AnswerState.__table__, ("answer_id", "coder_id", "coded", "flagged", "updated_at", "version"),
-                    ((aid, c.id, True, False, now, 1) for aid in ids if aid not in existing))
-        old = [existing[aid] for aid in ids if aid in existing]
-        for k in range(0, len(old), 500):  # answers this coder had already: coded now, version bumped
-            conn.execute(update(AnswerState).where(AnswerState.id.in_(old[k:k + 500]))
-                         .values(coded=True, updated_at=now, version=AnswerState.version + 1))
-        restore_stars(conn, stars)
-        store.log(s, "codings.import", "file", str(path), coder=coder, answers=len(ids), codings=n)
-    return CodingsImportResult(len(per_answer), n)

@@ -350,7 +350,7 @@ def test_create_demo_on_postgres(pg_url):
 
 
 def test_create_demo_reports_progress_and_can_be_cancelled(tmp_path):
-    from workbench.importer.survey import Cancelled
+    from workbench.errors import Cancelled
 
     seen = []
     create_demo(str(tmp_path / "p.db"), seed=1, progress=lambda d, t: seen.append((d, t)) or True)

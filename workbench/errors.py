@@ -9,6 +9,11 @@ class WorkbenchError(Exception):
     """Something went wrong that is not the user's input (exit 1)."""
 
 
+class Cancelled(Exception):
+    """The user cancelled a long operation (a progress callback returned False); whatever it
+    was writing was rolled back, nothing of it is kept."""
+
+
 class DiskFullError(WorkbenchError):
     """The disk (or the database server's) is full: the action was rolled back whole."""
 

@@ -34,7 +34,7 @@ from sqlmodel import select
 
 from workbench.coding.models import Answer, Coding, Decision, NlpCache, PiiFinding, Question, Respondent
 from workbench.coding.team import STAFF, require_role
-from workbench.errors import InputError
+from workbench.errors import Cancelled, InputError
 from workbench.nlp import pii as P
 from workbench.nlp.features import text_hash as features_hash
 
@@ -134,8 +134,6 @@ def scan_project(store, progress: Progress = None, nlp="auto", batch_size: int =
             fresh[hashes[i]] = [[e.start, e.end, e.type] for e in ents]
         done += len(chunk)
         if progress is not None and progress(done, total) is False:
-            from workbench.importer.survey import Cancelled
-
             raise Cancelled()
     detected = {i: [tuple(x) for x in (cached.get(hashes[i]) or fresh.get(hashes[i]) or [])] for i, _ in rows}
 

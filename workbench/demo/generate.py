@@ -583,14 +583,15 @@ def create_demo(project: str, seed: int = 2020, scale: int = 1, codebook: Option
     """Create the demo project: survey, default codebook, gold codings (coder ``facit``) and a
     project in progress (anne and bo coded a reliability sample, anne 200 more; susanne
     supervises). Returns a one-line summary. ``progress(done, total)`` returning False
-    cancels (raises importer.survey.Cancelled; the caller removes the half-made file)."""
+    cancels (raises errors.Cancelled; the caller removes the half-made file)."""
     from sqlalchemy import insert, select as sa_select
 
     from workbench.coding.codebook import DEFAULT_CODEBOOK, install_codebook, load_codebook
     from workbench.coding.models import Answer, AnswerState, Coding, Question, Respondent, new_uid, utcnow
     from workbench.coding.store import Store
     from workbench.errors import WorkbenchError
-    from workbench.importer.survey import Cancelled, write_respondents
+    from workbench.errors import Cancelled
+    from workbench.importer.survey import write_respondents
 
     def step(done: int) -> None:
         if progress is not None and progress(done, 100) is False:

@@ -14,12 +14,8 @@ from typing import Callable, Optional
 
 import pandas as pd
 
-from workbench.errors import InputError
+from workbench.errors import Cancelled, InputError
 from workbench.export import data as D
-
-
-class Cancelled(Exception):
-    """The user cancelled; the UI's worker recognises the name and reports a cancel."""
 
 
 @dataclass(frozen=True)

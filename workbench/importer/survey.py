@@ -22,7 +22,7 @@ from workbench.coding import survey_spec as spec
 from workbench.coding.bands import band_of
 from workbench.coding.models import Answer, Question, Respondent, new_uid, new_uids
 from workbench.coding.surveys import ensure_survey
-from workbench.errors import InputError, Problem
+from workbench.errors import Cancelled, InputError, Problem
 from workbench.importer.tables import Table, read_table
 
 BACKGROUND = ["respondent_id", "year", "subgroup", "gender", "age", "unemployment_months", "ethnicity", "unit"]
@@ -283,10 +283,6 @@ def import_survey(store, path: str | Path, mapping: Optional[str | Path | Mappin
         if not parsed:
             raise InputError("holds no respondents", file=table.file)
         return write_respondents(store, parsed, source=str(path), progress=progress)
-
-
-class Cancelled(Exception):
-    """The user cancelled a long operation; nothing was written."""
 
 
 def write_respondents(store, parsed: list[ParsedRespondent], source: str = "",

@@ -14,9 +14,7 @@ from typing import Any, Callable, Optional
 from PySide6.QtCore import QEventLoop, QObject, QThread, Qt, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-
-class Cancelled(Exception):
-    """The user cancelled the work."""
+from workbench.errors import Cancelled
 
 
 class Worker(QObject):
@@ -62,7 +60,7 @@ class Worker(QObject):
         self._thread.quit()
         if self.error is None:
             self.finished.emit(self.result)
-        elif isinstance(self.error, Cancelled) or type(self.error).__name__ == "Cancelled":
+        elif isinstance(self.error, Cancelled):
             self.cancelled_sig.emit()
         else:
             self.failed.emit(self.error)

@@ -184,6 +184,8 @@ class Store:
                                  f"`workbench team setup` again") from None
             raise
         if current is not None:  # an existing project changed shape: the audit trail says so
+            if not self.is_sqlite:
+                self._actor_from_login()  # in the login's name, as every event on a team server
             with self.transaction() as s:
                 self.log(s, "project.upgrade", "project", None, **{"from": current, "to": head,
                                                                    "backup": backup.name if backup else None})

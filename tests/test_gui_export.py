@@ -142,6 +142,9 @@ def test_dialog_previews_and_writes_frequencies_and_quotes(qtbot, win, tmp_path)
     assert dlg.model.columnCount() == len(FREQ_COLUMNS) and 0 < dlg.model.rowCount() <= 50
     assert dlg.model.headerData(0, Qt.Orientation.Horizontal) == "question"
     assert set(dlg.frame["code"]) <= set(KEYWORDS.values())
+    coder, done, total = dlg.frame.attrs["coverage"]  # unfinished coding is said above the preview
+    assert coder == "anne" and 0 < done < total
+    assert f"anne har kodet {done} af {total} svar med tekst" in dlg.preview_title.text()
 
     (tmp_path / "out").mkdir()
     out = export(qtbot, dlg, tmp_path / "out" / "freq.xlsx")

@@ -86,7 +86,10 @@ def preview_frame(store, kind: str, opts: ExportOptions, limit: int = 50) -> Opt
         df = answers_table(data, allow_pii=opts.allow_pii)
     else:
         return None
-    return df.head(limit).reset_index(drop=True)
+    out = df.head(limit).reset_index(drop=True)
+    if data.coder:  # (coder, coded, with text): the dialog says so while coding is unfinished
+        out.attrs["coverage"] = (data.coder, *data.coverage())
+    return out
 
 
 def export_chart(store, out, question: str, band: Optional[str] = None, by: str = "main_group",

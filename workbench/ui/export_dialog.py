@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
 from sqlmodel import select
 
 from workbench.coding.bands import BANDS
-from workbench.ui.i18n import Texts, tr, trf
+from workbench.ui.i18n import Texts, number, tr, trf
 from workbench.ui.workers import start_worker
 
 GROUPINGS = [("main_group", "Main group"), ("subgroup", "Target group"), ("gender", "Gender"),
@@ -311,7 +311,12 @@ class ExportDialog(QDialog):
             self.model.set_frame(result)
             self.table.resizeColumnsToContents()
             self.stack.setCurrentWidget(self.table)
-            self.preview_title.setText(trf("Preview: the first {0} rows", len(result)))
+            title = trf("Preview: the first {0} rows", len(result))
+            coder, done, total = result.attrs.get("coverage", (None, 0, 0))
+            if coder and done < total:
+                title += "  —  " + trf("{0} has coded {1} of {2} answers with text; the shares grow as coding "
+                                       "is finished.", coder, number(done), number(total))
+            self.preview_title.setText(title)
         self.preview_ready.emit()
 
     def _preview_failed(self, gen: int, e: BaseException) -> None:

@@ -229,6 +229,8 @@ DA: dict[str, str] = {
     "Ctrl+1…5 accepts, Alt+1…5 rejects": "Ctrl+1…5 accepterer, Alt+1…5 afviser",
     "Ctrl+{0} accepts, Alt+{0} rejects": "Ctrl+{0} accepterer, Alt+{0} afviser",
     "Accept (Ctrl+{0})": "Acceptér (Ctrl+{0})", "Reject (Alt+{0})": "Afvis (Alt+{0})",
+    "{0} has coded {1} of {2} answers with text; the shares grow as coding is finished.":
+        "{0} har kodet {1} af {2} svar med tekst; andelene vokser, efterhånden som kodningen bliver færdig.",
     "accept suggestion N": "acceptér forslag N", "reject suggestion N": "afvis forslag N",
     "history of the answer: who did what, when": "svarets historik: hvem gjorde hvad hvornår",
     "learned from your codings": "lært af dine kodninger",

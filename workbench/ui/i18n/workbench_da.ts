@@ -884,6 +884,10 @@
         <translation>Afvis (Alt+{0})</translation>
     </message>
     <message>
+        <source>{0} has coded {1} of {2} answers with text; the shares grow as coding is finished.</source>
+        <translation>{0} har kodet {1} af {2} svar med tekst; andelene vokser, efterhånden som kodningen bliver færdig.</translation>
+    </message>
+    <message>
         <source>accept suggestion N</source>
         <translation>acceptér forslag N</translation>
     </message>

@@ -314,8 +314,8 @@ class ExportDialog(QDialog):
             title = trf("Preview: the first {0} rows", len(result))
             coder, done, total = result.attrs.get("coverage", (None, 0, 0))
             if coder and done < total:
-                title += "  —  " + trf("{0} has coded {1} of {2} answers with text; the shares grow as coding "
-                                       "is finished.", coder, number(done), number(total))
+                msg = "{0} has coded {1} of {2} answers with text; the shares grow as coding is finished."
+                title += "  —  " + trf(msg, coder, number(done), number(total))
             self.preview_title.setText(title)
         self.preview_ready.emit()
 

@@ -211,29 +211,18 @@ def shift_span(start: Optional[int], end: Optional[int], edits: Sequence[tuple[i
     if start is None or end is None:
         return start, end
 
-    def new_start(p: int) -> int:
+    def moved(p: int, is_end: bool) -> int:
         delta = 0
         for a, b, n in edits:
             if p >= b:
                 delta += n - (b - a)
-            elif p > a:  # inside: to the placeholder's start
-                return a + delta
+            elif p > a:  # inside: to the placeholder's start (a span's start) or end (its end)
+                return a + delta + (n if is_end else 0)
             else:
                 break
         return p + delta
 
-    def new_end(p: int) -> int:
-        delta = 0
-        for a, b, n in edits:
-            if p >= b:
-                delta += n - (b - a)
-            elif p > a:  # inside: to the placeholder's end
-                return a + delta + n
-            else:
-                break
-        return p + delta
-
-    s2, e2 = new_start(start), new_end(end)
+    s2, e2 = moved(start, is_end=False), moved(end, is_end=True)
     return s2, max(s2, e2)
 
 

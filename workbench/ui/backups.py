@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout)
 
@@ -232,10 +231,7 @@ def open_restore_dialog(win) -> Optional[RestoreDialog]:
 def install(win) -> None:
     """Start the automatic backups and add Fil → Gendan fra sikkerhedskopi… to the window."""
     win.backup_scheduler = BackupScheduler(win)
-    win.act_restore = QAction(win)
-    win.texts.bind(win.act_restore.setText, "Restore from backup…")
-    win.act_restore.triggered.connect(lambda _c=False: open_restore_dialog(win))
-    win.addAction(win.act_restore)
+    win.act_restore = win._action("Restore from backup…", lambda: open_restore_dialog(win), (), False)
     win.m_file.insertAction(win.act_quit, win.act_restore)
     win.m_file.insertSeparator(win.act_quit)
 

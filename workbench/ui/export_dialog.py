@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmap
+from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 from sqlmodel import select
@@ -411,15 +411,8 @@ def _message(e: BaseException) -> str:
 
 def install(win) -> None:
     """Add Fil → Eksportér… (Ctrl+E) and Vis → Diagrammer… to the main window."""
-    win.act_export = QAction(win)
-    win.texts.bind(win.act_export.setText, "&Export…")
-    win.act_export.setShortcut(QKeySequence("Ctrl+E"))
-    win.act_export.triggered.connect(lambda _c=False: open_export_dialog(win))
-    win.addAction(win.act_export)
-    win.act_charts = QAction(win)
-    win.texts.bind(win.act_charts.setText, "Charts…")
-    win.act_charts.triggered.connect(lambda _c=False: open_chart_viewer(win))
-    win.addAction(win.act_charts)
+    win.act_export = win._action("&Export…", lambda: open_export_dialog(win), ["Ctrl+E"], False)
+    win.act_charts = win._action("Charts…", lambda: open_chart_viewer(win), (), False)
     win.m_file.insertAction(win.act_quit, win.act_export)
     win.m_file.insertSeparator(win.act_quit)
     win.m_view.addSeparator()

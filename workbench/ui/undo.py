@@ -33,13 +33,15 @@ def _report(e: BaseException) -> None:
         raise e
 
 
-class _Command(QUndoCommand):
-    def __init__(self, ctx, answer_id: int, text: str, parent: Optional[QUndoCommand] = None):
-        super().__init__(text, parent)
-        self.ctx, self.answer_id = ctx, answer_id
-        self._ran = False
+class _RunOnce(QUndoCommand):
+    """A command that is done once by ``run()`` before it is pushed (so a failure raises where
+    the window can show it); Qt's redo()/undo() then call ``do``/``revert``, reporting failures
+    to the error sink. ``_can_redo``/``_can_undo`` let a command skip a step that would repeat
+    or take back nothing."""
 
-    def run(self) -> "_Command":
+    _ran = False
+
+    def run(self) -> "_RunOnce":
         """Do it now; the stack's first redo() is then skipped."""
         self.do()
         self._ran = True
@@ -49,22 +51,38 @@ class _Command(QUndoCommand):
         if self._ran:
             self._ran = False
             return
+        if not self._can_redo():
+            return
         try:
             self.do()
         except Exception as e:  # noqa: BLE001
             _report(e)
 
     def undo(self) -> None:
+        if not self._can_undo():
+            return
         try:
             self.revert()
         except Exception as e:  # noqa: BLE001
             _report(e)
+
+    def _can_redo(self) -> bool:
+        return True
+
+    def _can_undo(self) -> bool:
+        return True
 
     def do(self) -> None:
         raise NotImplementedError
 
     def revert(self) -> None:
         raise NotImplementedError
+
+
+class _Command(_RunOnce):
+    def __init__(self, ctx, answer_id: int, text: str, parent: Optional[QUndoCommand] = None):
+        super().__init__(text, parent)
+        self.ctx, self.answer_id = ctx, answer_id
 
     def _state(self) -> tuple[bool, bool]:
         g = self.ctx.grid
@@ -228,7 +246,7 @@ class Memo(_Command):
 
 # -- codebook edits ----------------------------------------------------------------------------
 
-class CodebookEdit(QUndoCommand):
+class CodebookEdit(_RunOnce):
     """A codebook edit (new code, rename, colour, shortcut, move, retire, merge) and its exact
     inverse from ``workbench.coding.codes``; each call is one committed transaction.
 
@@ -245,33 +263,13 @@ class CodebookEdit(QUndoCommand):
         self.ctx, self._do, self._undo, self._message = ctx, do, undo, message
         self.result = None
         self._prev = None
-        self._ran = False
         self._applied = False  # whether the database holds the change now
 
-    def run(self) -> "CodebookEdit":
-        """Do it now (raises if it fails); the stack's first redo() is then skipped."""
-        self.do()
-        self._ran = True
-        return self
+    def _can_redo(self) -> bool:
+        return not self._applied  # the last undo failed: the change is still there
 
-    def redo(self) -> None:
-        if self._ran:
-            self._ran = False
-            return
-        if self._applied:  # the last undo failed: the change is still there
-            return
-        try:
-            self.do()
-        except Exception as e:  # noqa: BLE001
-            _report(e)
-
-    def undo(self) -> None:
-        if not self._applied:  # the last redo failed: nothing to take back
-            return
-        try:
-            self.revert()
-        except Exception as e:  # noqa: BLE001
-            _report(e)
+    def _can_undo(self) -> bool:
+        return self._applied  # the last redo failed: nothing to take back
 
     def do(self) -> None:
         self.result = self._do(self._prev)

@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import Optional
 
-from workbench.coding.urls import hide_password
+from workbench.coding.urls import hide_password, without_password
 from workbench.errors import InputError, WorkbenchError
 
 
@@ -47,7 +47,6 @@ def cmd_init(a) -> int:
     spec = load_codebook(a.codebook or DEFAULT_CODEBOOK)  # validate before creating anything
     if not a.force and "://" not in a.project and Path(a.project).exists():
         raise InputError("a file already exists here (use --force to add the codebook to it)", file=a.project)
-    from workbench.coding.urls import without_password
 
     store = _open(a.project, create=True)
     try:
@@ -141,7 +140,6 @@ def cmd_doctor(a) -> int:
         ok = False
     if a.project:
         from workbench.coding.health import check_project
-        from workbench.coding.urls import without_password
 
         shown = without_password(a.project)  # doctor output gets pasted into e-mails and issues
         try:
@@ -297,8 +295,6 @@ def cmd_merge(a) -> int:
 
 def cmd_offline_copy(a) -> int:
     from workbench.coding.merge import make_offline_copy
-
-    from workbench.coding.urls import without_password
 
     store = _open(a.project)
     try:

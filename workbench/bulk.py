@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 
 @contextmanager
@@ -23,6 +23,15 @@ def gc_paused():
     finally:
         if was:
             gc.enable()
+
+
+IN_LIST = 500  # ids per "IN (…)": well inside every database's limit on bound parameters
+
+
+def chunks(xs: Sequence, n: int = IN_LIST) -> Iterator[Sequence]:
+    """``xs`` in slices of at most ``n``: ids for one ``IN (…)`` query, rows for one batch."""
+    for k in range(0, len(xs), n):
+        yield xs[k:k + n]
 
 
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}

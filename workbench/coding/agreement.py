@@ -19,6 +19,7 @@ from typing import Iterable, Optional
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from workbench.bulk import chunks
 from workbench.coding.agreement_stats import (cohen_kappa, fleiss_kappa, krippendorff_alpha_from_counts,
                                               unitizing_alpha)
 from workbench.coding.models import Answer, AnswerState, Assignment, Code, Coder, Coding, Question, Respondent
@@ -60,11 +61,6 @@ class CodingData:
     def span_list(self, answer_id: int, coder: str) -> list[Span]:
         return sorted(self.spans.get((answer_id, coder), ()), key=lambda x: (x[0], x[1] if x[1] is not None else -1,
                                                                              x[2] if x[2] is not None else -1))
-
-
-def _chunks(ids: list[int], n: int = 500) -> Iterable[list[int]]:
-    for k in range(0, len(ids), n):
-        yield ids[k:k + n]
 
 
 def _choose_coders(s: Session, coded_by: dict[int, set[int]]) -> set[int]:
@@ -156,7 +152,7 @@ def collect(store, s: Session, coders: Optional[list[str]] = None, question: Opt
             if aid in unit_set:
                 spans[(aid, name_of[cid])].append((key_of[code_id], st, en))
     if with_text and units:
-        for chunk in _chunks(units):
+        for chunk in chunks(units):
             for aid, text in s.exec(select(Answer.id, Answer.text).where(Answer.id.in_(chunk))).all():
                 info[aid].text = text
     cb = store.active_codebook(s)

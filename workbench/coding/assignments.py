@@ -17,7 +17,8 @@ from typing import Iterable, Optional
 from sqlalchemy import func, insert, select, update
 from sqlmodel import Session
 
-from workbench.coding.agreement import NO_BAND, _chunks
+from workbench.bulk import chunks
+from workbench.coding.agreement import NO_BAND
 from workbench.coding.models import Answer, AnswerState, Assignment, Coder, Coding, Question, Round
 from workbench.coding.team import STAFF, require_role
 from workbench.errors import InputError
@@ -173,7 +174,7 @@ def round_progress(store, name: str) -> dict[str, dict[str, int]]:
 
 def _blind_answers(s: Session, answer_ids: list[int]) -> set[int]:
     out: set[int] = set()
-    for chunk in _chunks(answer_ids):
+    for chunk in chunks(answer_ids):
         out |= set(s.exec(select(Assignment.answer_id).join(Round, Round.id == Assignment.round_id).where(
             Round.blind == True, Round.released == False, Assignment.answer_id.in_(chunk))).scalars().all())  # noqa: E712
     return out
@@ -188,7 +189,7 @@ def visible_codings(store, viewer: str, answer_ids: Iterable[int]) -> dict[int, 
         me = s.exec(select(Coder).where(Coder.name == viewer)).scalars().first()
         sees_all = me is not None and me.role in SEES_ALL
         hidden = set() if sees_all else _blind_answers(s, ids)
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             for cd in s.exec(select(Coding).where(Coding.answer_id.in_(chunk)).order_by(Coding.id)).scalars():
                 if cd.answer_id in hidden and (me is None or cd.coder_id != me.id):
                     continue

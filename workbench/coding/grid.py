@@ -8,7 +8,7 @@ numpy masks over precomputed, Danish-folded texts. No Qt here: the UI wraps this
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Iterable, NamedTuple, Optional, Sequence
 
 import numpy as np

@@ -24,6 +24,7 @@ from typing import Any, Callable, Optional
 
 from sqlalchemy import and_, or_, select
 
+from workbench.bulk import chunks
 from workbench.coding.models import Answer, AuditEvent, Code, Codebook, Coder, Question, Respondent
 from workbench.errors import InputError
 
@@ -209,8 +210,7 @@ def _resolve(s, names: _Names, entries: list[HistoryEntry]) -> None:
         names.code_by_key[key] = label
     names.coders.update({i: n for i, n in s.execute(select(Coder.id, Coder.name))})
     ids = sorted({e.answer_id for e in entries if e.answer_id is not None})
-    for k in range(0, len(ids), 900):
-        chunk = ids[k:k + 900]
+    for chunk in chunks(ids):
         for aid, rk, qk in s.execute(
                 select(Answer.id, Respondent.key, Question.key).join(Respondent, Respondent.id == Answer.respondent_id)
                 .join(Question, Question.id == Answer.question_id).where(Answer.id.in_(chunk))):

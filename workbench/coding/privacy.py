@@ -32,6 +32,7 @@ from typing import Callable, Iterable, Optional, Sequence
 from sqlalchemy import text as sql_text
 from sqlmodel import select
 
+from workbench.bulk import chunks
 from workbench.coding.models import Answer, Coding, Decision, NlpCache, PiiFinding, Question, Respondent
 from workbench.coding.team import STAFF, require_role
 from workbench.errors import Cancelled, InputError
@@ -42,7 +43,6 @@ __all__ = ["Finding", "ScanResult", "PseudonymiseResult", "scan_project", "findi
            "allow", "shift_span", "STATUSES"]
 
 STATUSES = ("open", "pseudonymised", "allowed")
-_CHUNK = 500
 _LOCK_KEY = 0x77625F706969  # "wb_pii": the advisory lock of every write to the findings
 Progress = Optional[Callable[[int, int], Optional[bool]]]
 
@@ -81,11 +81,6 @@ class PseudonymiseResult:
     codings_moved: int
 
 
-def _chunks(xs: Sequence, n: int = _CHUNK):
-    for i in range(0, len(xs), n):
-        yield xs[i:i + n]
-
-
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -121,7 +116,7 @@ def scan_project(store, progress: Progress = None, nlp="auto", batch_size: int =
         rows = [(i, t) for i, t in s.exec(select(Answer.id, Answer.text).order_by(Answer.id)).all() if t and t.strip()]
         hashes = {i: _hash(t) for i, t in rows}
         cached: dict[str, list] = {}
-        for chunk in _chunks(sorted(set(hashes.values()))):
+        for chunk in chunks(sorted(set(hashes.values()))):
             for h, data in s.exec(select(NlpCache.text_hash, NlpCache.data).where(
                     NlpCache.pipeline == key, NlpCache.text_hash.in_(chunk))).all():
                 cached[h] = data.get("entities", [])
@@ -129,7 +124,7 @@ def scan_project(store, progress: Progress = None, nlp="auto", batch_size: int =
     total = len(todo)
     fresh: dict[str, list] = {}
     done = 0
-    for chunk in _chunks(todo, batch_size):
+    for chunk in chunks(todo, batch_size):
         for (i, t), ents in zip(chunk, P.detect_many([t for _, t in chunk], batch_size=batch_size, nlp=nlp)):
             fresh[hashes[i]] = [[e.start, e.end, e.type] for e in ents]
         done += len(chunk)
@@ -186,7 +181,7 @@ def findings(store, answer_ids: Optional[Iterable[int]] = None, status: Optional
         if answer_ids is None:
             rows = list(s.exec(q).all())
         else:
-            for chunk in _chunks(sorted(set(answer_ids))):
+            for chunk in chunks(sorted(set(answer_ids))):
                 rows += list(s.exec(q.where(PiiFinding.answer_id.in_(chunk))).all())
     out = []
     for f, text, rid, qkey in rows:
@@ -269,11 +264,11 @@ def pseudonymise(store, actor: str, finding_ids: Optional[Iterable[int]] = None,
             chosen = list(s.exec(q))
         else:
             if finding_ids is not None:
-                for chunk in _chunks(sorted(set(finding_ids))):
+                for chunk in chunks(sorted(set(finding_ids))):
                     chosen += list(s.exec(q.where(PiiFinding.id.in_(chunk))))
             if answer_ids is not None:
                 seen = {f.id for f in chosen}
-                for chunk in _chunks(sorted(set(answer_ids))):
+                for chunk in chunks(sorted(set(answer_ids))):
                     chosen += [f for f in s.exec(q.where(PiiFinding.answer_id.in_(chunk)))
                                if f.id not in seen]
         if type_set is not None:

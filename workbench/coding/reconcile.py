@@ -21,7 +21,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from workbench.coding.agreement import HUMAN_ROLES, CodingData, _chunks, collect
+from workbench.bulk import chunks
+from workbench.coding.agreement import HUMAN_ROLES, CodingData, collect
 from workbench.coding.codings import ConflictError, _state, _touch, delete_codings, restore_stars
 from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Decision, new_uid, utcnow
 from workbench.coding.store import FINAL_CODER
@@ -100,7 +101,7 @@ def _is_stale(d: Optional[Decision], snap: dict) -> bool:
 
 def _decisions(s: Session, answer_ids: list[int]) -> dict[int, Decision]:
     out: dict[int, Decision] = {}
-    for chunk in _chunks(answer_ids):
+    for chunk in chunks(answer_ids):
         for d in s.exec(select(Decision).where(Decision.answer_id.in_(chunk))).scalars():
             out[d.answer_id] = d
     return out
@@ -127,7 +128,7 @@ def disagreements(store, coders: Optional[list[str]] = None, question: Optional[
         final_codes: dict[int, set[str]] = {}
         if final is not None and data.units:
             key_of = dict(s.exec(select(Code.id, Code.key)).all())
-            for chunk in _chunks(data.units):
+            for chunk in chunks(data.units):
                 for aid, cid in s.exec(select(Coding.answer_id, Coding.code_id).where(
                         Coding.coder_id == final, Coding.answer_id.in_(chunk))).all():
                     final_codes.setdefault(aid, set()).add(key_of[cid])
@@ -161,7 +162,7 @@ def _replace_final(store, s: Session, final_id: int, per_answer: dict[int, list[
     """Make the final coder's codings on these answers exactly the given ones; mark coded."""
     ids = sorted(per_answer)
     stars: list[tuple] = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         stars += delete_codings(s, (Coding.coder_id == final_id) & Coding.answer_id.in_(chunk))
     rows = [dict(uid=new_uid(), answer_id=a, coder_id=final_id, code_id=c, start=st, end=en, source=source,
                  created_at=utcnow()) for a in ids for c, st, en in dict.fromkeys(per_answer[a])]

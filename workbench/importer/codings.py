@@ -12,7 +12,7 @@ from typing import Optional
 from sqlalchemy import select as sa_select, update
 from sqlmodel import select
 
-from workbench.bulk import gc_paused, insert_rows
+from workbench.bulk import chunks, gc_paused, insert_rows
 from workbench.coding.codings import delete_codings, restore_stars
 from workbench.coding.models import Answer, AnswerState, Coding, Question, Respondent, new_uids, utcnow
 from workbench.errors import InputError, Problem
@@ -96,8 +96,7 @@ def import_codings(store, coder: str, path: str | Path, source: str = "import") 
         ids = list(per_answer)
         existing = {}
         stars: list[tuple] = []
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
+        for chunk in chunks(ids):
             stars += delete_codings(conn, (Coding.coder_id == c.id) & Coding.answer_id.in_(chunk))
             existing.update(dict(conn.execute(sa_select(AnswerState.answer_id, AnswerState.id).where(
                 AnswerState.coder_id == c.id, AnswerState.answer_id.in_(chunk))).all()))
@@ -110,8 +109,8 @@ def import_codings(store, coder: str, path: str | Path, source: str = "import") 
         insert_rows(conn, AnswerState.__table__, ("answer_id", "coder_id", "coded", "flagged", "updated_at", "version"),
                     ((aid, c.id, True, False, now, 1) for aid in ids if aid not in existing))
         old = [existing[aid] for aid in ids if aid in existing]
-        for k in range(0, len(old), 500):  # answers this coder had already: coded now, version bumped
-            conn.execute(update(AnswerState).where(AnswerState.id.in_(old[k:k + 500]))
+        for chunk in chunks(old):  # answers this coder had already: coded now, version bumped
+            conn.execute(update(AnswerState).where(AnswerState.id.in_(chunk))
                          .values(coded=True, updated_at=now, version=AnswerState.version + 1))
         restore_stars(conn, stars)
         store.log(s, "codings.import", "file", str(path), coder=coder, answers=len(ids), codings=n)

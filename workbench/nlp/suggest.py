@@ -25,6 +25,7 @@ from typing import Any, Iterable, Optional, Sequence
 import numpy as np
 from sqlmodel import select
 
+from workbench.bulk import chunks
 from workbench.coding.bands import band_of
 from workbench.coding.codebook import DEFAULT_CODEBOOK, CodebookSpec, load_codebook, spec_from_store
 from workbench.errors import InputError, Problem
@@ -487,7 +488,7 @@ def load_items(store, answer_ids: Optional[Iterable[int]] = None) -> list[Answer
             rows = s.exec(q).all()
         else:  # the answers asked for only (one answer per keystroke in the GUI; chunks stay in IN limits)
             wanted = sorted(set(answer_ids))
-            rows = [r for k in range(0, len(wanted), 900) for r in s.exec(q.where(Answer.id.in_(wanted[k:k + 900])))]
+            rows = [r for chunk in chunks(wanted) for r in s.exec(q.where(Answer.id.in_(chunk)))]
     return [AnswerItem(t, b, qk, a) for a, t, b, qk in rows if t.strip()]
 
 

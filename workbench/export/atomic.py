@@ -1,11 +1,13 @@
 """Atomic file writes: write a temporary file beside the target, fsync, then rename.
 
 A crash or a full disk mid-export leaves either the complete old file, the complete new
-file, or nothing — never half an export.
+file, or nothing — never half an export. The file gets the mode any new file would get
+(0666 less the umask), or the mode of the file it replaces — not mkstemp's private 0600.
 """
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +29,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, _mode_for(target))
         with open(tmp_path, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp_path, target)
@@ -41,6 +44,28 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    old = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(old)
+    return old
+
+
+def _mode_for(target: Path) -> int:
+    """The mode of the file being replaced, else what a plain open() would create."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
 
 
 def _remove_stale_parts(folder: Path, name: str) -> None:

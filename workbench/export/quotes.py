@@ -137,17 +137,54 @@ def _ranked(freq: pd.DataFrame, question: str, band: str, group: str, limit: Opt
     return f.head(limit) if limit else f
 
 
+def _without_folders(source: str) -> str:
+    """"name (/home/x/projekter/p.db)" → "name (p.db)": a header names the file, not the disk."""
+    return re.sub(r"\(([^()]*[/\\])([^/\\()]*)\)$", r"(\2)", source)
+
+
+def _danish_a4(doc) -> None:
+    """A4 with 2.5 cm margins, and Danish (da-DK) as the language of every style, so Word
+    checks the spelling in Danish instead of marking every word."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Mm
+
+    for sec in doc.sections:
+        sec.page_width, sec.page_height = Mm(210), Mm(297)
+        sec.top_margin = sec.bottom_margin = sec.left_margin = sec.right_margin = Cm(2.5)
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    targets = [defaults.find(qn("w:rPrDefault"))] if defaults is not None else []
+    targets += [st for st in styles.findall(qn("w:style")) if st.get(qn("w:styleId")) == "Normal"]
+    for el in targets:
+        if el is None:
+            continue
+        rpr = el.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = el.makeelement(qn("w:rPr"), {})
+            el.append(rpr)
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = rpr.makeelement(qn("w:lang"), {})
+            rpr.append(lang)
+        lang.set(qn("w:val"), "da-DK")
+        lang.set(qn("w:eastAsia"), "da-DK")
+
+
 def _new_document(data: D.CodedData, title: str):
     import docx
 
     doc = docx.Document()
+    _danish_a4(doc)
+    source = _without_folders(data.source)  # the project's name and file name, not where it lies
+    header = data.header(title).replace(data.source, source)
     cp = doc.core_properties
     cp.title = title
     cp.subject = f"Kodede citater, koder {data.coder}"
     cp.author = "workbench"
-    cp.comments = data.header(title)
-    cp.keywords = f"kilde={data.source}; koder={data.coder}"
-    doc.add_paragraph(data.header(title))
+    cp.comments = header
+    cp.keywords = f"kilde={source}; koder={data.coder}"
+    cp.language = "da-DK"
+    doc.add_paragraph(header)
     doc.add_heading(title, level=0)
     note = data.coverage_note()
     if note:  # a draft built on unfinished coding says so before anything else

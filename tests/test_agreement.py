@@ -107,10 +107,13 @@ def test_numbers_match_reference_packages(tmp_path, seed, n_coders):
     key_of = {v: k for k, v in code_ids.items()}
     sets = {c: {a: {key_of[x] for x in data[c][a]} for a in units} for c in coders}
     pooled = [[] for _ in coders]
+    used = [k for k in CODES if any(k in sets[c][u] for c in coders for u in units)]
+    assert "k5" not in used and len(used) >= 3
     for k in CODES:
         matrix = [[1 if k in sets[c][u] else 0 for u in units] for c in coders]
-        for i, row in enumerate(matrix):
-            pooled[i] += row
+        if k in used:  # the overall figures pool only the codes some listed coder applied
+            for i, row in enumerate(matrix):
+                pooled[i] += row
         got = rep["codes"][k]
         assert got["n_units"] == len(units)
         assert close(got["alpha"], ref_alpha(matrix)), (k, got["alpha"], ref_alpha(matrix))
@@ -127,7 +130,8 @@ def test_numbers_match_reference_packages(tmp_path, seed, n_coders):
             assert close(got["fleiss_kappa"], fleiss_ref(matrix))
     assert close(rep["overall"]["alpha"], ref_alpha(pooled))
     n_pairs = len(pooled[0])
-    assert rep["overall"]["n_pairs"] == n_pairs == len(units) * len(CODES)
+    assert rep["overall"]["n_pairs"] == n_pairs == len(units) * len(used)
+    assert rep["overall"]["n_codes"] == len(used)
     assert abs(rep["overall"]["percent_agreement"]
                - sum(len({row[j] for row in pooled}) == 1 for j in range(n_pairs)) / n_pairs) < 1e-12
     # never-used code: alpha undefined (null), agreement trivially 1
@@ -319,3 +323,22 @@ def test_default_coders_ignore_a_supervisor_who_coded_a_few(sqlite_store, tmp_pa
         s.add_all([Assignment(round_id=r.id, answer_id=a, coder_id=c) for a in aids[:3] for c in ids.values()])
     assert default_coders(store) == ["anne", "sofie"]
     assert agreement_report(store)["units"] == 3
+
+
+def test_unused_codes_do_not_raise_overall_alpha(tmp_path):
+    """Adding codes nobody applied to the codebook leaves overall alpha as it was (they
+    would add only 0–0 pairs, which pushed alpha up before)."""
+    from workbench.coding.codes import create_code
+
+    store, aids, code_ids = make_project(str(tmp_path / "p.db"), tmp_path, n_resp=10, seed=7)
+    rng = random.Random(7)
+    data = random_codings(rng, aids, code_ids, ["A", "B"])
+    for c in ("A", "B"):
+        bulk_code(store, c, data[c])
+    before = agreement_report(store, coders=["A", "B"])["overall"]
+    for i in range(20):
+        create_code(store, f"Ubrugt kode {i}", key=f"ubrugt{i}")
+    after = agreement_report(store, coders=["A", "B"])
+    assert len(after["codes"]) == len(CODES) + 20 and after["codes"]["ubrugt3"]["alpha"] is None
+    assert after["overall"]["alpha"] == before["alpha"] and after["overall"]["n_pairs"] == before["n_pairs"]
+    assert before["alpha"] is not None and 0 < before["alpha"] < 1

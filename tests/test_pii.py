@@ -275,3 +275,19 @@ def test_context_filter_for_ner_person_candidates():
     assert not judged("Hun taler med Tom hver uge.", "Tom")  # mid-sentence
     assert not judged("Lene: jeg ringer i morgen.", "Lene")  # a first name before a colon
     assert not judged("Sagsbehandleren Lene Hansen var god.", "Lene Hansen")
+
+
+@pytest.mark.parametrize("cpr", ["241272 - 3019", "241272 -3019", "241272- 3019", "241272-3019", "241272 3019"])
+def test_cpr_with_spaces_round_the_dash(cpr):
+    only(PREFIX + f"Mit cpr er {cpr}, hvis I skal bruge det.", cpr, "CPR")
+
+
+def test_web_addresses_are_not_persons():
+    """The NER (trained on news) tags "Jobnet.dk" as a person; a web address never is one."""
+    nlp = _toy_ner()
+    nlp.get_pipe("entity_ruler").add_patterns([{"label": "PER", "pattern": "Jobnet.dk"},
+                                               {"label": "PER", "pattern": "Jobnet"}])
+    for text in ("Jobnet.dk virker ikke.", "Borger.dk og Jobnet.dk er svære", "Se www.Jobnet.dk/cv for mere",
+                 "Jeg søgte på https://Jobnet.dk hele tiden"):
+        assert all(e.type != "PERSON" for e in detect(text, nlp)), (text, detect(text, nlp))
+    assert [(e.type, e.text) for e in detect("Bashir ringede fra Jobnet.dk.", nlp)] == [("PERSON", "Bashir")]

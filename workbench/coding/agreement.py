@@ -6,7 +6,9 @@ Per code each coder's value is 1 if they applied the code anywhere in the answer
 The statistics come from ``agreement_stats`` (tested against reference implementations);
 this module only gathers the data, with one query per table, and shapes the report.
 
-``overall`` pools every (unit, code) pair as one binary unit: ``alpha`` and
+``overall`` pools every (unit, code) pair as one binary unit, over the codes that at least
+one listed coder applied in these units (the contract: a code nobody used carries no
+information, and its 0–0 pairs would make alpha grow with the codebook): ``alpha`` and
 ``percent_agreement`` (0..1) are over these pairs, ``set_agreement`` is the share of units
 where the coders' whole code sets are identical. Undefined values are ``None`` (null).
 """
@@ -198,8 +200,11 @@ def _binary_stats(x) -> dict:
 
 
 def _pooled(arr) -> dict:
-    """Every (unit, code) pair of a units × coders × codes array as one binary unit."""
-    return _binary_stats(arr.transpose(0, 2, 1).reshape(-1, arr.shape[1]))
+    """Every (unit, code) pair of a units × coders × codes array as one binary unit, over the
+    codes some coder applied in these units; ``n_codes`` says how many that is."""
+    used = arr.any(axis=(0, 1))
+    arr = arr[:, :, used]
+    return {**_binary_stats(arr.transpose(0, 2, 1).reshape(-1, arr.shape[1])), "n_codes": int(used.sum())}
 
 
 def _unitizing(data: CodingData) -> dict:
@@ -245,7 +250,7 @@ def agreement_report(store, coders: Optional[list[str]] = None, question: Option
         entry["n_units"] = len(units)
         codes[code] = entry
     overall = _pooled(arr)
-    overall["n_pairs"] = len(units) * len(data.code_keys)
+    overall["n_pairs"] = len(units) * overall["n_codes"]
     overall["set_agreement"] = (sum(1 for u in units if len({frozenset(data.codes_of(u, c)) for c in data.coders}) == 1)
                                 / len(units)) if units and len(data.coders) >= 2 else None
 

@@ -144,7 +144,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 # --------------------------------------------------------------------------- CPR
 _CPR = re.compile(
-    r"(?<![\w])(?<!\d[-./])(\d{2})(\d{2})(\d{2})([- ]?)(\d{4})(?!\w)(?![-./]\d)")
+    r"(?<![\w])(?<!\d[-./])(\d{2})(\d{2})(\d{2})( ?- ?| ?)(\d{4})(?!\w)(?![-./]\d)")
 _CPR_NEGATIVE_CUES = re.compile(
     r"(?:sags?\.?\s*nr|sagsnummer|j\.?\s*nr|journalnr|journalnummer|kontonr|kontonummer|reg\.?\s*nr|"
     r"ordrenr|ordrenummer|faktura(?:nr|nummer)?|cvr|ean|p-nr)\.?\s*:?\s*$", re.IGNORECASE)
@@ -172,7 +172,7 @@ def _find_cpr(text: str) -> Iterator[Entity]:
         if not _valid_cpr_date(int(dd), int(mm), int(yy), int(tail[0])):
             continue
         # An undashed ten-digit number after "sagsnr." / "kontonr." is that number, not a CPR.
-        if sep != "-" and _CPR_NEGATIVE_CUES.search(text[max(0, m.start() - 20):m.start()]):
+        if "-" not in sep and _CPR_NEGATIVE_CUES.search(text[max(0, m.start() - 20):m.start()]):
             continue
         yield Entity(m.start(), m.end(), "CPR", m.group(), "rule")
 
@@ -490,12 +490,29 @@ _WORKPLACES = frozenset(w.lower() for w in """
 _STREET_WORDS = frozenset("vej gade allé alle boulevard plads torv bro stræde vænge park".split())
 
 
+_WEB_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)?[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*"
+                          r"\.(?:dk|com|org|net|eu|nu|se|no|de|uk|info|io|gov|edu|biz)(?:[/:?#]\S*)?", re.IGNORECASE)
+
+
+def _in_web_address(text: str, s: int, e: int) -> bool:
+    """The span is (part of) a web address or e-mail ("Jobnet.dk", "www.borger.dk/x")."""
+    a, b = s, e
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    token = text[a:b].strip("()[]{}<>\"'„“”,;!?").rstrip(".:")
+    return "@" in token or bool(_WEB_ADDRESS.fullmatch(token))
+
+
 def _not_a_person(text: str, s: int, e: int, words: list[str]) -> bool:
     """An NER "person" that the context shows is something else: a field label ("Mail:",
     "Mobil:"), a workplace, a street or square ("Peter Bangs Vej"), or an ambiguous first name
     that is an ordinary word at the start of a sentence ("Tom for energi …") with no verb after
     it that makes it a name ("Per ringede")."""
     first, ambiguous, _surnames = _name_lists()
+    if _in_web_address(text, s, e):
+        return True
     low = [w.lower() for w in words]
     after = text[e:].lstrip()
     if len(words) == 1 and after.startswith(":") and _fold(words[0]) not in first:

@@ -138,6 +138,10 @@ def cmd_doctor(a) -> int:
     except Exception as e:
         lines.append(f"Danish NLP pipeline: unavailable ({e})")
         ok = False
+    from workbench import gui_check
+
+    gui_lines, blockers = gui_check.report()  # the command line works without; the window does not
+    lines += [f"GUI {x}" for x in gui_lines] + [f"GUI cannot open a window: {b}" for b in blockers]
     if a.project:
         from workbench.coding.health import check_project
 
@@ -165,6 +169,12 @@ def cmd_doctor(a) -> int:
 
 
 def cmd_gui(a) -> int:
+    from workbench.gui_check import window_blocker
+
+    blocker = window_blocker(a.screenshot is not None)  # checked before Qt loads: Qt itself would
+    if blocker:  # abort with its generic platform-plugin message, or hang with no window
+        print(f"workbench: cannot open the window: {blocker}", file=sys.stderr)
+        return 2
     from workbench.ui.app import run_gui
 
     return run_gui(project=a.project, demo=a.demo, screenshot=a.screenshot, size=a.size, coder=a.coder, lang=a.lang)
@@ -655,8 +665,17 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     def say(text: str) -> None:  # whatever a message quotes, the project URL's password stays out
         print(hide_password(text, project) if project else text, file=sys.stderr)
+    rc = 0
     try:
-        return int(a.fn(a) or 0)
+        rc = int(a.fn(a) or 0)
+        sys.stdout.flush()
+        return rc
+    except BrokenPipeError:  # `workbench doctor | head -1`: the reader has what it wanted
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
+        return rc
     except InputError as e:
         say(f"workbench: error: {e.message()}")
         return 2

@@ -1,6 +1,6 @@
 """Codebooks as YAML: load, validate (all problems at once), and install into a project.
 
-Format (``codebooks/jobcenter.yaml`` is the worked example)::
+Format (``workbench/codebooks/jobcenter.yaml``, also at ``codebooks/jobcenter.yaml``, is the worked example)::
 
     codebook: {key: jobcenter, name: ..., version: "2020.1", description: ...}
     categories:                 # optional: labels and colours for the category names
@@ -34,8 +34,11 @@ from workbench.coding.bands import BANDS
 from workbench.coding.models import Code, Codebook
 from workbench.errors import InputError, Problem
 
-REPO_CODEBOOKS = Path(__file__).resolve().parents[2] / "codebooks"
-DEFAULT_CODEBOOK = REPO_CODEBOOKS / "jobcenter.yaml"
+# The codebooks ship inside the package (an installed wheel has no repository around it);
+# the repository's codebooks/jobcenter.yaml is a link to the same file.
+PACKAGE_CODEBOOKS = Path(__file__).resolve().parents[1] / "codebooks"
+REPO_CODEBOOKS = PACKAGE_CODEBOOKS  # the name the GUI's codebook menu uses
+DEFAULT_CODEBOOK = PACKAGE_CODEBOOKS / "jobcenter.yaml"
 ID_RE = re.compile(r"^[a-z0-9_æøå]+$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 # A colour per category when a code names none (colour-blind-safe palette).

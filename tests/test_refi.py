@@ -178,10 +178,19 @@ def test_qdpx_validates_and_maps_the_project(coded, tmp_path):
         emoji = next(a for a in ans.values() if "👍" in a.text)
     parent = root.find(f".//q:Code[@guid='{codes[0].uid}']", ns)
     assert parent.find(f"q:Code[@guid='{codes[1].uid}']", ns) is not None
-    assert parent.get("color") == codes[0].colour and parent.findtext("q:Description", namespaces=ns) == codes[0].description
+    assert parent.get("color") == codes[0].colour
+    # the code's description carries what other tools show as its memo: notes, examples, memos
+    desc = parent.findtext("q:Description", namespaces=ns)
+    assert desc.startswith(codes[0].description + "\n\nMedtag: " + codes[0].inclusion)
+    assert f"Udelad: {codes[0].exclusion}" in desc and f"- {codes[0].examples[0]}" in desc
+    assert desc.endswith("Memo: Koden overlapper med en anden")
+    # categories travel under their labels (the id stays in our metadata)
+    assert "Sagsbehandleren" in {c.get("name") for c in top} and "sagsbehandler" not in {c.get("name") for c in top}
+    assert root.findtext("q:Description", namespaces=ns) == "Projektnote"  # QualCoder's project memo
     # the answer's text is a UTF-8 file; positions are code points, whole answers select 0..len
     src = root.find(f"q:Sources/q:TextSource[@guid='{emoji.uid}']", ns)
     assert src.get("plainTextPath") == f"internal://{emoji.uid}.txt"
+    assert src.findtext("q:Description", namespaces=ns).startswith('Svært svar <&> "citat"\n\nq1: ')
     text = z.read(f"sources/{emoji.uid}.txt").decode("utf-8")
     assert text == emoji.text
     spans = sorted((int(x.get("startPosition")), int(x.get("endPosition"))) for x in src.iterfind("q:PlainTextSelection", ns))
@@ -227,7 +236,9 @@ def test_qdc_is_a_valid_nested_codebook(coded, tmp_path):
     assert {c.get("guid") for c in codable} == {c.uid for c in codes}
     assert all(c.get("color", "").startswith("#") and len(c.get("color")) == 7 for c in codable)
     cats = [c for c in codes_el.findall(f"{{{NS_CODEBOOK}}}Code")]
-    assert {c.get("name") for c in cats} == {c.category for c in codes}
+    from workbench.coding.codebook import DEFAULT_CODEBOOK, load_codebook
+    labels = {k: v["label"] for k, v in load_codebook(DEFAULT_CODEBOOK).categories.items()}
+    assert {c.get("name") for c in cats} == {labels[c.category] for c in codes}
     errors = list(xmlschema.XMLSchema(CODEBOOK_XSD).iter_errors(str(out)))
     assert not errors, errors[0]
 
@@ -511,3 +522,100 @@ def test_cli_export_then_import_into_new_project(coded, tmp_path, capsys):
     assert main(["import-qdpx", str(new), str(tmp_path / "p.qdpx")]) == 2  # no longer empty
     assert main(["import-codebook", str(new), str(tmp_path / "c.qdc")]) == 0
     st.close()
+
+
+# -- issue 13: --coder, memos where other tools read them, category labels, what is not imported --
+
+def test_export_qdpx_for_one_coder(coded, tmp_path, capsys):
+    out = tmp_path / "final.qdpx"
+    assert main(["export", "qdpx", str(coded.path), "--out", str(out), "--coder", "final"]) == 0
+    assert "coder final only" in capsys.readouterr().out
+    from xml.etree import ElementTree as ET
+    ns = {"q": NS_PROJECT}
+    root = ET.fromstring(zipfile.ZipFile(out).read("project.qde"))
+    users = root.findall("q:Users/q:User", ns)
+    assert [u.get("name") for u in users] == ["final"]
+    sels = root.findall(".//q:PlainTextSelection", ns)
+    assert len(sels) == 1 and all(x.get("creatingUser") == users[0].get("guid") for x in sels)
+    notes = [n.findtext("q:PlainTextContent", namespaces=ns) for n in root.findall("q:Notes/q:Note", ns)]
+    assert notes == ["Projektnote"]  # anna's and bo's memos stay home
+    target = new_project(str(tmp_path / "dst.db"))
+    res = import_qdpx(target, out)
+    assert res.codings == 1 and res.coders == 1
+    target.close()
+    assert main(["export", "qdpx", str(coded.path), "--out", str(tmp_path / "x.qdpx"), "--coder", "nobody"]) == 2
+    assert "unknown coder 'nobody'" in capsys.readouterr().err
+
+
+def test_category_labels_are_kept_in_the_project(tmp_path):
+    from workbench.coding.codebook import category_labels, spec_from_store
+
+    src = new_project(str(tmp_path / "a.db"))  # the default codebook, with its category labels
+    with src.session() as s:
+        labels = category_labels(s, "jobcenter")
+        assert labels["forloeb"]["label"] == "Forløbet"
+    export_qdc(src, tmp_path / "c.qdc")
+    assert b'name="Forl\xc3\xb8bet"' in (tmp_path / "c.qdc").read_bytes()
+    assert b'name="forloeb"' not in (tmp_path / "c.qdc").read_bytes()
+    codes = read_qdc(tmp_path / "c.qdc")
+    assert codes.spec.categories["forloeb"]["label"] == "Forløbet"  # the id comes back from our metadata
+    dst = new_project(str(tmp_path / "b.db"), codebook=CodebookSpec(key="tom", name="Tom", codes=[
+        CodeSpec(id="x", label="X")]))
+    from workbench.coding.codebook import install_codebook
+    with dst.transaction() as s:
+        install_codebook(dst, s, codes.spec)
+    with dst.session() as s:
+        assert category_labels(s, codes.spec.key)["forloeb"]["label"] == "Forløbet"
+        assert spec_from_store(dst, s).categories["forloeb"]["label"] == "Forløbet"
+    src.close()
+    dst.close()
+
+
+def test_foreign_descriptions_become_memos_and_the_summary_says_so(tmp_path):
+    u, cat, c2, case, s1, sel, note, rich = (f"00000000-0000-4000-8000-0000000000{i:02d}" for i in range(1, 9))
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{NS_PROJECT}" name="QC" origin="QualCoder 3.6">
+ <Users><User guid="{u}" name="Maja"/></Users>
+ <CodeBook><Codes>
+  <Code guid="{cat}" name="Relationer" isCodable="false"><Description>Alt om mødet med andre</Description>
+   <Code guid="{c2}" name="Tillid" isCodable="true"><Description>Borgeren stoler på rådgiveren</Description></Code>
+  </Code>
+ </Codes></CodeBook>
+ <Cases><Case guid="{case}" name="Person A"><Description>Interviewet i hjemmet</Description>
+  <SourceRef targetGUID="{s1}"/></Case></Cases>
+ <Sources>
+  <TextSource guid="{s1}" name="Interview 1" creatingUser="{u}"><Description>Lydfil dårlig i starten</Description>
+   <PlainTextContent>Jeg stoler på min rådgiver</PlainTextContent>
+   <PlainTextSelection guid="{sel}" startPosition="4" endPosition="10" creatingUser="{u}">
+    <Description>Tydeligt udsagn</Description>
+    <Coding guid="{sel[:-2]}99" creatingUser="{u}"><CodeRef targetGUID="{c2}"/></Coding>
+   </PlainTextSelection>
+   <NoteRef targetGUID="{note}"/>
+  </TextSource>
+ </Sources>
+ <Notes>
+  <Note guid="{note}" creatingUser="{u}"><PlainTextContent>Husk opfølgning</PlainTextContent></Note>
+  <Note guid="{rich}" name="Dagbog" richTextPath="internal://{rich}.docx"/>
+ </Notes>
+ <Description>Projekt om tillid</Description>
+</Project>"""
+    f = qdpx_with(tmp_path / "qc.qdpx", qde)
+    store = new_project(str(tmp_path / "f.db"))
+    res = import_qdpx(store, f)
+    summary = res.summary()
+    assert "1 source description(s) as memos" in summary and "1 coding memo(s)" in summary
+    assert "1 case description(s) as project memos" in summary and "project description as a project memo" in summary
+    assert "not imported:" in summary and "Dagbog" in summary and "rich text only" in summary
+    memos = {m[3]: m for m in snapshot(store)["memos"].values()}
+    assert memos["Lydfil dårlig i starten"][:2] == ("answer", s1)
+    assert memos["Lydfil dårlig i starten"][2] == u
+    assert memos["Memo til kodningen 'Tillid' af „stoler“: Tydeligt udsagn"][:2] == ("answer", s1)
+    assert memos["Husk opfølgning"][:2] == ("answer", s1)
+    assert memos["Projekt om tillid"][0] == "project" and memos["Case 'Person A': Interviewet i hjemmet"][0] == "project"
+    from workbench.coding.codebook import category_labels
+    with store.session() as s:
+        code = next(c for c in store.codes(s) if c.key == "tillid")
+        assert code.description == "Borgeren stoler på rådgiveren" and code.category == "relationer"
+        assert category_labels(s, store.active_codebook(s).key)["relationer"] == {
+            "label": "Relationer", "description": "Alt om mødet med andre"}
+    store.close()

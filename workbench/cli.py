@@ -430,7 +430,7 @@ def cmd_export(a) -> int:
         out = fn(store, a.out, a.question, band=a.band, by=a.by or "main_group", coder=a.coder, year=a.year)
     elif kind == "qdpx":
         from workbench.export.refi import export_qdpx as fn
-        out = fn(store, a.out)
+        out = fn(store, a.out, coder=a.coder)
     elif kind == "qdc":
         from workbench.export.refi import export_qdc as fn
         out = fn(store, a.out)

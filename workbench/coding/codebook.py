@@ -117,6 +117,8 @@ def parse_codebook(raw: Any, name: str = "codebook") -> CodebookSpec:
         if not isinstance(c, dict) or not c.get("id"):
             bad("each category needs an id", fld=f"categories[{i}]"); continue
         cats[str(c["id"])] = {"label": str(c.get("label") or c["id"]), "colour": str(c.get("colour") or c.get("color") or "")}
+        if c.get("description"):
+            cats[str(c["id"])]["description"] = str(c["description"])
     codes_raw = raw.get("codes")
     if not isinstance(codes_raw, list) or not codes_raw:
         bad("a codebook needs a non-empty 'codes' list", fld="codes")
@@ -234,8 +236,39 @@ def install_codebook(store, s: Session, spec: CodebookSpec) -> Codebook:
         if key not in spec.ids and not c.retired:
             c.retired = True
             s.add(c)
+    save_category_labels(s, spec.key, spec.categories)
     store.log(s, "codebook.install", "codebook", cb.id, key=spec.key, version=spec.version, codes=spec.ids)
     return cb
+
+
+CATEGORY_SETTING = "categories"  # Project.settings[...][codebook key][category id] = {label, colour, ...}
+
+
+def save_category_labels(s: Session, codebook_key: str, categories: dict[str, dict[str, str]]) -> None:
+    """Keep the codebook's category labels in the project (categories have no table; codes name
+    them by id). Labels of categories the codebook no longer lists stay, for retired codes."""
+    from workbench.coding.models import Project
+
+    p = s.exec(select(Project)).first()
+    if p is None or not categories:
+        return
+    settings = dict(p.settings or {})
+    all_books = dict(settings.get(CATEGORY_SETTING) or {})
+    book = dict(all_books.get(codebook_key) or {})
+    book.update({k: {a: b for a, b in v.items() if b} for k, v in categories.items()})
+    all_books[codebook_key] = book
+    settings[CATEGORY_SETTING] = all_books
+    p.settings = settings  # a new dict: JSON columns see assignment, not mutation
+    s.add(p)
+
+
+def category_labels(s: Session, codebook_key: str) -> dict[str, dict[str, str]]:
+    """{category id: {"label": ..., "colour": ...}} stored for the codebook (may be empty)."""
+    from workbench.coding.models import Project
+
+    p = s.exec(select(Project)).first()
+    book = ((p.settings or {}).get(CATEGORY_SETTING) or {}).get(codebook_key) if p else None
+    return {str(k): dict(v) for k, v in (book or {}).items() if isinstance(v, dict)}
 
 
 def spec_from_store(store, s: Session) -> CodebookSpec:
@@ -245,7 +278,9 @@ def spec_from_store(store, s: Session) -> CodebookSpec:
         raise InputError("the project has no codebook")
     codes = store.codes(s, include_retired=False)
     by_id = {c.id: c.key for c in codes}
-    return CodebookSpec(key=cb.key, name=cb.name, version=cb.version, description=cb.description, codes=[
+    used = {c.category for c in codes if c.category}
+    cats = {k: v for k, v in category_labels(s, cb.key).items() if k in used}
+    return CodebookSpec(key=cb.key, name=cb.name, version=cb.version, description=cb.description, categories=cats, codes=[
         CodeSpec(id=c.key, label=c.label, category=c.category, parent=by_id.get(c.parent_id),
                  description=c.description, include=c.inclusion, exclude=c.exclusion, examples=list(c.examples),
                  keywords=list(c.keywords), bands=list(c.bands), questions=list(c.questions), colour=c.colour,

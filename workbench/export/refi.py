@@ -4,8 +4,11 @@ and a ``.qdc`` codebook, so other QDA tools (NVivo, ATLAS.ti, MAXQDA, QualCoder)
 Mapping (``importer/refi.py`` reads it back without loss):
 
 - coders → ``<User guid=coder.uid>`` (``final`` included; coders of role ``gold`` only on request);
-- codebook → ``<CodeBook>``: each category is a non-codable parent code holding its codes,
-  ``parent_id`` nests below that; colours and descriptions carried; retired codes are kept
+- codebook → ``<CodeBook>``: each category is a non-codable parent code named by its label
+  (``Project.settings``, from the codebook's ``categories``; the id travels in our metadata)
+  holding its codes, ``parent_id`` nests below that; colours carried; a code's
+  ``<Description>`` holds its description, inclusion and exclusion notes, examples and
+  memos, where QualCoder, NVivo and ATLAS.ti show a code's memo; retired codes are kept
   (codings may use them) and flagged in our metadata;
 - respondents → ``<Case guid=respondent.uid>`` with background ``<VariableValue>``s and the
   scale scores ``q1_score``..``q7_score``, so score-only answers survive;
@@ -13,7 +16,12 @@ Mapping (``importer/refi.py`` reads it back without loss):
   named ``"R0001 q3"``, its text in ``sources/<guid>.txt`` (UTF-8), variables ``question``,
   ``score`` and ``band``; each coding → ``<PlainTextSelection>`` (code points, end exclusive;
   whole-answer codings select 0..len) holding ``<Coding guid=coding.uid>``;
-- memos → ``<Notes>`` referenced by ``<NoteRef>`` from the answer, code or project;
+- memos → ``<Notes>`` referenced by ``<NoteRef>`` from the answer, code or project; as
+  QualCoder reads only descriptions, an answer's memos also lead its source's
+  ``<Description>``, a code's close its code's, and project memos are the project's
+  ``<Description>`` (our importer takes memos from the notes only);
+- ``coder`` (``export qdpx --coder NAME``) limits users, codings, states and memos to one
+  coder (memos of nobody, such as project notes, stay);
 - "coded" and "flagged" answer states (REFI has no such notion) → one ``<Set>`` per coder and
   state whose ``<Description>`` starts ``workbench:coded:`` / ``workbench:flagged:``; other
   tools just see a set of sources.
@@ -103,8 +111,26 @@ def _code_meta(c: Code) -> dict:
     return meta
 
 
-def _codes_tree(parent: ET.Element, codes: list[Code], ns: str, note_refs: dict[int, list[str]]) -> int:
-    """Write categories (non-codable) holding their codes, nested by parent; returns codes written."""
+def code_description(c: Code, memos: tuple[str, ...] = ()) -> str:
+    """What other tools show as the code's memo: description, inclusion and exclusion notes,
+    examples and the code's memos, in Danish like the codebook."""
+    parts = [c.description.strip()] if c.description and c.description.strip() else []
+    if c.inclusion and c.inclusion.strip():
+        parts.append(f"Medtag: {c.inclusion.strip()}")
+    if c.exclusion and c.exclusion.strip():
+        parts.append(f"Udelad: {c.exclusion.strip()}")
+    if c.examples:
+        parts.append("Eksempler:\n" + "\n".join(f"- {e}" for e in c.examples))
+    parts += [f"Memo: {m.strip()}" for m in memos if m and m.strip()]
+    return "\n\n".join(parts)
+
+
+def _codes_tree(parent: ET.Element, codes: list[Code], ns: str, note_refs: dict[int, list[str]],
+                categories: Optional[dict[str, dict]] = None, memo_text: Optional[dict[str, str]] = None) -> int:
+    """Write categories (non-codable, named by their labels) holding their codes, nested by
+    parent; returns codes written."""
+    categories = categories or {}
+    memo_text = memo_text or {}
     by_parent: dict[Optional[int], list[Code]] = defaultdict(list)
     ids = {c.id for c in codes}
     for c in codes:
@@ -113,9 +139,13 @@ def _codes_tree(parent: ET.Element, codes: list[Code], ns: str, note_refs: dict[
     def write(el: ET.Element, c: Code) -> None:
         ce = _sub(el, "Code", {"guid": c.uid, "name": c.label or c.key, "isCodable": "true", "color": _colour(c.colour)},
                   ns=ns)
-        _pi(ce, PI_CODE, _code_meta(c))
-        if c.description:
-            _sub(ce, "Description", text=c.description, ns=ns)
+        meta = _code_meta(c)
+        desc = code_description(c, tuple(memo_text[r] for r in note_refs.get(c.id, []) if r in memo_text))
+        if desc != (c.description or ""):
+            meta["description"] = c.description or ""  # the description alone, for our importer
+        _pi(ce, PI_CODE, meta)
+        if desc:
+            _sub(ce, "Description", text=desc, ns=ns)
         for ref in note_refs.get(c.id, []):
             _sub(ce, "NoteRef", {"targetGUID": ref}, ns=ns)
         for child in by_parent.get(c.id, []):
@@ -130,9 +160,13 @@ def _codes_tree(parent: ET.Element, codes: list[Code], ns: str, note_refs: dict[
                 write(codes_el, c)
             continue
         colours = [c.colour for c in members if _colour(c.colour)]
-        ce = _sub(codes_el, "Code", {"guid": guid_for("category", str(cb_id), cat), "name": cat, "isCodable": "false",
-                                     "color": max(set(colours), key=colours.count) if colours else None}, ns=ns)
+        info = categories.get(cat) or {}
+        colour = _colour(info.get("colour", "")) or (max(set(colours), key=colours.count) if colours else None)
+        ce = _sub(codes_el, "Code", {"guid": guid_for("category", str(cb_id), cat), "name": info.get("label") or cat,
+                                     "isCodable": "false", "color": colour}, ns=ns)
         _pi(ce, PI_CODE, {"category": cat})
+        if info.get("description"):
+            _sub(ce, "Description", text=info["description"], ns=ns)
         for c in members:
             write(ce, c)
     if not len(codes_el):  # the schema needs at least one code
@@ -140,6 +174,24 @@ def _codes_tree(parent: ET.Element, codes: list[Code], ns: str, note_refs: dict[
                   ns=ns)
         _pi(ce, PI_CODE, {"placeholder": True})
     return len(codes)
+
+
+def _category_labels(s, cb) -> dict[str, dict]:
+    """The codebook's category labels stored in the project; for a project made before they
+    were stored, the labels of the bundled codebook of the same key."""
+    from workbench.coding.codebook import DEFAULT_CODEBOOK, category_labels, load_codebook
+
+    if cb is None:
+        return {}
+    labels = category_labels(s, cb.key)
+    if not labels:
+        try:
+            default = load_codebook(DEFAULT_CODEBOOK)
+        except InputError:
+            return {}
+        if default.key == cb.key:
+            labels = dict(default.categories)
+    return labels
 
 
 def _xml_bytes(root: ET.Element) -> bytes:
@@ -154,11 +206,12 @@ def build_qdc(store) -> tuple[bytes, int]:
         if cb is None:
             raise InputError("the project has no codebook to export")
         codes = store.codes(s, include_retired=False)
+        categories = _category_labels(s, cb)
     ET.register_namespace("", NS_CODEBOOK)
     root = ET.Element(f"{{{NS_CODEBOOK}}}CodeBook", {"origin": f"workbench {workbench.__version__}"})
     _pi(root, PI_PROJECT, {"codebook": {"key": cb.key, "name": cb.name, "version": cb.version,
                                         "description": cb.description}})
-    n = _codes_tree(root, codes, NS_CODEBOOK, {})
+    n = _codes_tree(root, codes, NS_CODEBOOK, {}, categories)
     return _xml_bytes(root), n
 
 
@@ -169,13 +222,20 @@ def export_qdc(store, out: str | Path) -> str:
     return f"wrote codebook with {n} codes to {out}"
 
 
-def build_qdpx(store, include_gold: bool = False) -> tuple[bytes, dict[str, bytes], dict[str, int]]:
-    """``project.qde``, the source files by name, and counts for the summary."""
+def build_qdpx(store, include_gold: bool = False, coder: Optional[str] = None
+               ) -> tuple[bytes, dict[str, bytes], dict[str, int]]:
+    """``project.qde``, the source files by name, and counts for the summary; ``coder`` limits
+    users, codings, states and memos to that coder (``final`` for the reconciled coding)."""
     with store.session() as s:
         cb = store.active_codebook(s)
         codes = store.codes(s, include_retired=True) if cb else []
+        categories = _category_labels(s, cb)
         code_by_id = {c.id: c for c in codes}
-        coders = [c for c in s.exec(select(Coder).order_by(Coder.id)) if include_gold or c.role != "gold"]
+        coders = [c for c in s.exec(select(Coder).order_by(Coder.id))
+                  if (c.name == coder if coder is not None else include_gold or c.role != "gold")]
+        if coder is not None and not coders:
+            known = ", ".join(s.exec(select(Coder.name).order_by(Coder.name)).all()) or "none"
+            raise InputError(f"unknown coder {coder!r} (coders: {known})")
         coder_uid = {c.id: c.uid for c in coders}
         surveys = {sv.id: sv for sv in s.exec(select(Survey))}
         questions = {q.id: q for q in s.exec(select(Question))}
@@ -184,7 +244,8 @@ def build_qdpx(store, include_gold: bool = False) -> tuple[bytes, dict[str, byte
         codings = [c for c in s.exec(select(Coding).order_by(Coding.id)) if c.coder_id in coder_uid
                    and c.code_id in code_by_id]
         states = [st for st in s.exec(select(AnswerState)) if st.coder_id in coder_uid and (st.coded or st.flagged)]
-        memos = list(s.exec(select(Memo).order_by(Memo.id)))
+        memos = [m for m in s.exec(select(Memo).order_by(Memo.id))
+                 if coder is None or m.coder_id is None or m.coder_id in coder_uid]
         project = store.project_row()
 
     ET.register_namespace("", NS_PROJECT)
@@ -196,7 +257,7 @@ def build_qdpx(store, include_gold: bool = False) -> tuple[bytes, dict[str, byte
         "format": 1,
         "codebook": ({"key": cb.key, "name": cb.name, "version": cb.version, "description": cb.description}
                      if cb else None),
-        "coders": {c.uid: {"role": c.role} for c in coders},
+        "coders": {c.uid: {"role": c.role} for c in coders}, **({"coder": coder} if coder is not None else {}),
         "surveys": {str(sv.year): sv.name for sv in surveys.values()}})
 
     if coders:
@@ -205,6 +266,7 @@ def build_qdpx(store, include_gold: bool = False) -> tuple[bytes, dict[str, byte
             _sub(users, "User", {"guid": c.uid, "name": c.name})
 
     memo_refs: dict[tuple[str, int], list[str]] = defaultdict(list)
+    memo_text = {m.uid: m.text for m in memos}
     answer_ids = {a.id for a in answers}
     for m in memos:
         target = m.target_type if (m.target_type == "answer" and m.target_id in answer_ids) or \
@@ -213,7 +275,8 @@ def build_qdpx(store, include_gold: bool = False) -> tuple[bytes, dict[str, byte
 
     if codes:
         cbe = _sub(root, "CodeBook")
-        _codes_tree(cbe, codes, NS_PROJECT, {cid: memo_refs.get(("code", cid), []) for cid in code_by_id})
+        _codes_tree(cbe, codes, NS_PROJECT, {cid: memo_refs.get(("code", cid), []) for cid in code_by_id},
+                    categories, memo_text)
 
     # Variables: background and per-question scores on cases, question/score/band on sources.
     q_keys = list(dict.fromkeys(q.key for q in sorted(questions.values(), key=lambda q: (q.position, q.id))))
@@ -277,7 +340,8 @@ def build_qdpx(store, include_gold: bool = False) -> tuple[bytes, dict[str, byte
             files[f"sources/{a.uid}.txt"] = a.text.encode("utf-8")
             ts = _sub(sources, "TextSource", {"guid": a.uid, "name": f"{r.key} {q.key}",
                                               "plainTextPath": f"internal://{a.uid}.txt"})
-            _sub(ts, "Description", text=f"{q.key}: {q.text}" if q.text else q.key)
+            notes = [memo_text[u].strip() for u in memo_refs.get(("answer", a.id), []) if memo_text[u].strip()]
+            _sub(ts, "Description", text="\n\n".join([*notes, f"{q.key}: {q.text}" if q.text else q.key]))
             for c in codings_by_answer[a.id]:
                 whole = c.start is None
                 start, end = (0, len(a.text)) if whole else (c.start, c.end)
@@ -321,6 +385,9 @@ def build_qdpx(store, include_gold: bool = False) -> tuple[bytes, dict[str, byte
             for m in members:  # every answer with a state is exported as a source
                 _sub(se, "MemberSource", {"targetGUID": m})
 
+    project_notes = [memo_text[r].strip() for r in memo_refs.get(("project", 0), []) if memo_text[r].strip()]
+    if project_notes:  # QualCoder's project memo
+        _sub(root, "Description", text="\n\n".join(project_notes))
     for ref in memo_refs.get(("project", 0), []):
         _sub(root, "NoteRef", {"targetGUID": ref})
 
@@ -329,12 +396,13 @@ def build_qdpx(store, include_gold: bool = False) -> tuple[bytes, dict[str, byte
     return _xml_bytes(root), files, counts
 
 
-def export_qdpx(store, out: str | Path, include_gold: bool = False) -> str:
-    qde, files, n = build_qdpx(store, include_gold=include_gold)
+def export_qdpx(store, out: str | Path, include_gold: bool = False, coder: Optional[str] = None) -> str:
+    qde, files, n = build_qdpx(store, include_gold=include_gold, coder=coder)
     with atomic_path(out) as tmp:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
             z.writestr("project.qde", qde)
             for name, data in files.items():
                 z.writestr(name, data)
-    return (f"wrote {out}: {n['sources']} sources, {n['cases']} cases, {n['codes']} codes, {n['codings']} codings, "
+    who = f" (coder {coder} only)" if coder is not None else ""
+    return (f"wrote {out}{who}: {n['sources']} sources, {n['cases']} cases, {n['codes']} codes, {n['codings']} codings, "
             f"{n['users']} users, {n['notes']} notes")

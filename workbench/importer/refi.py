@@ -21,9 +21,13 @@ generic survey:
   (æ→ae, ø→oe, å→aa); top-level non-codable codes that nobody coded with become categories;
 - ``<PlainTextSelection>`` codings keep spans and users; a ``<Coding>`` on a whole source is
   a whole-answer coding; every (answer, user) with a coding is marked coded;
-- ``<Notes>`` become memos on the answer, code or project that refers to them;
-- picture, PDF, audio and video sources, external text files, links, graphs and sets are
-  skipped and listed in the summary (REFI asks importers to report what is dropped).
+- ``<Notes>`` become memos on the answer, code or project that refers to them; the
+  descriptions other tools use as memos (QualCoder, MAXQDA) become memos too: a source's on
+  its answer, a selection's (a coding memo) on its answer naming the code and the passage, a
+  case's and the project's on the project; a category's becomes its description;
+- picture, PDF, audio and video sources, external text files, rich-text-only notes, links,
+  graphs and sets are skipped, and every kind of thing not imported or imported differently
+  is listed in the summary (REFI asks importers to report what is dropped).
 """
 from __future__ import annotations
 
@@ -193,6 +197,7 @@ class _Ctx:
     where: str
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # imported, but differently: said in the summary
 
     def bad(self, element: str, msg: str) -> None:
         self.problems.append(Problem(self.where, msg, column=element))
@@ -302,7 +307,8 @@ def read_codes(codes_el: Optional[ET.Element], ctx: _Ctx, meta: dict, coded_guid
             cat_id = unique_slug(name, set(categories)) if name else None  # a foreign code folder
         if cat_id is not None:
             cat_id = str(cat_id)
-            categories[cat_id] = {"label": name or cat_id, "colour": _colour(el.get("color"))}
+            categories[cat_id] = {"label": name or cat_id, "colour": _colour(el.get("color")),
+                                  "description": _text(_kid(el, "Description")).strip()}
             for ch in children:
                 walk(ch, None, cat_id, depth + 1)
             return
@@ -313,8 +319,9 @@ def read_codes(codes_el: Optional[ET.Element], ctx: _Ctx, meta: dict, coded_guid
             taken.add(key)
         else:
             key = unique_slug(name or "kode", taken)
+        desc = pi["description"] if isinstance(pi.get("description"), str) else _text(_kid(el, "Description"))
         entry = {"id": key, "label": name or key, "category": str(pi.get("category", category) or ""),
-                 "parent": parent_key, "description": _text(_kid(el, "Description")).strip(),
+                 "parent": parent_key, "description": desc.strip(),
                  "colour": _colour(el.get("color")) or None, "_position": pi.get("position")}
         for k in ("include", "exclude", "examples", "keywords", "bands", "questions"):
             if k in pi:
@@ -373,6 +380,7 @@ class QdpxPlan:
     states: dict[tuple[str, str], dict]
     memos: list[dict]
     skipped: list[str]
+    converted: list[str] = field(default_factory=list)
 
 
 def _variable_value(vv: ET.Element, types: dict[str, tuple[str, str]], ctx: _Ctx, element: str) -> Optional[tuple[str, Any]]:
@@ -548,7 +556,11 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
             if r:
                 values[r[0]] = r[1]
         ans = {"uid": g, "name": (ts.get("name") or g[:8]).strip(), "text": text, "values": values,
-               "respondent": None, "question": None, "score": None}
+               "respondent": None, "question": None, "score": None, "notes": []}
+        if not ours:  # ours repeat the notes in the description, for tools that read only that
+            d = _text(_kid(ts, "Description")).strip()
+            if d:
+                ans["notes"].append((d, user_of(ts) if ts.get("creatingUser") else None))
         answers.append(ans)
         answer_by_guid[g] = ans
         n = len(text)
@@ -564,6 +576,18 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
                 ctx.bad(selement, f"selection {start}–{end} is outside the text (length {n})")
                 continue
             whole = bool(smeta.get("whole")) and (start, end) == (0, n)
+            d = _text(_kid(sel, "Description")).strip()
+            if d and not ours:  # a coding memo (QualCoder) or an annotation (MAXQDA)
+                names = []
+                for ref in sel.iter("CodeRef"):
+                    m = _GUID_RE.match((ref.get("targetGUID") or "").strip())
+                    k = codes.key_of.get(m.group(1).lower()) if m else None
+                    if k and codes.spec is not None:
+                        names.append(codes.spec.code(k).label)
+                label = ", ".join(names)
+                what = f"Memo til kodningen {label!r}" if label else "Kommentar"
+                ans["notes"].append((f"{what} af „{text[start:end][:200]}“: {d}",
+                                     user_of(sel) if sel.get("creatingUser") else None))
             for cel in _kids(sel, "Coding"):
                 add_coding(cel, ans, None if whole else start, None if whole else end,
                            str(smeta.get("source") or ("manual" if ours else "import")), selement, sel, ts)
@@ -587,12 +611,16 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
         if _as_int(y):
             surveys[_as_int(y)] = str(name)
     cases_el = _kid(root, "Cases")
+    case_notes: list[str] = []
     for case in _kids(cases_el, "Case") if cases_el is not None else []:
         element = _desc("Case", case)
         g = _guid(case, "guid", ctx, element)
         if g is None:
             continue
         cmeta = _pi(case, PI_CASE, ctx, element) or {}
+        cdesc = _text(_kid(case, "Description")).strip()
+        if cdesc and not ours:
+            case_notes.append(f"Case {(case.get('name') or g[:8]).strip()!r}: {cdesc}")
         values = {}
         for vv in _kids(case, "VariableValue"):
             r = _variable_value(vv, types, ctx, element)
@@ -738,6 +766,29 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
                       "coder": m.group(1).lower() if m and m.group(1).lower() in user_guids else None,
                       "created_at": _dt(note.get("creationDateTime")) or utcnow(),
                       "updated_at": _dt(note.get("modifiedDateTime")) or utcnow()})
+    kept = {"source": 0, "selection": 0, "case": 0, "project": 0}
+    now = utcnow()
+    for ans in answers:
+        if ans["uid"] not in valid_answers:
+            if ans.get("notes"):
+                ctx.skipped.append(f"{len(ans['notes'])} description(s) of source {ans['name']!r}, which was not imported")
+            continue
+        for text, user in ans.get("notes", []):
+            kept["selection" if text.startswith(("Memo til kodningen", "Kommentar")) else "source"] += 1
+            memos.append({"uid": new_uid(), "target_type": "answer", "target": ans["uid"], "text": text,
+                          "coder": user, "created_at": now, "updated_at": now})
+    pdesc = _text(_kid(root, "Description")).strip()
+    for text in ([pdesc] if pdesc and not ours else []) + case_notes:
+        kept["case" if text.startswith("Case ") else "project"] += 1
+        memos.append({"uid": new_uid(), "target_type": "project", "target": None, "text": text, "coder": None,
+                      "created_at": now, "updated_at": now})
+    names = {"source": "source description(s) as memos on their answers",
+             "selection": "coding memo(s) or annotation(s) as memos on their answers (the passage quoted)",
+             "case": "case description(s) as project memos (respondents have no memos)",
+             "project": "project description as a project memo"}
+    for k, n in kept.items():
+        if n:
+            ctx.notes.append(f"{n} {names[k]}")
     for tag in ("Links", "Graphs"):
         el = _kid(root, tag)
         if el is not None and len(el):
@@ -749,7 +800,8 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
     coders = [c for c in coders if c["uid"] != fallback_user or c["uid"] in used_coders]
     for r in respondents:
         surveys.setdefault(r["year"], SURVEY_NAME)
-    return QdpxPlan(file, ours, codes, coders, surveys, respondents, answers, codings, states, memos, ctx.skipped)
+    return QdpxPlan(file, ours, codes, coders, surveys, respondents, answers, codings, states, memos, ctx.skipped,
+                    ctx.notes)
 
 
 def _source_text(el: ET.Element, ctx: _Ctx, element: str, z: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo],
@@ -781,6 +833,9 @@ def _source_text(el: ET.Element, ctx: _Ctx, element: str, z: zipfile.ZipFile, me
         return content.text or ""
     if el.tag == "TextSource":
         ctx.skipped.append(f"{element}: no plain text (rich text only)")
+        return None
+    if el.get("richTextPath"):
+        ctx.skipped.append(f"{element}: rich text only (no plain text to keep as a memo)")
         return None
     return ""
 
@@ -837,12 +892,15 @@ class RefiImportResult:
     memos: int = 0
     skipped: list[str] = field(default_factory=list)
     foreign: bool = False
+    converted: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         s = (f"imported {self.respondents} respondents, {self.answers} answers, {self.codes} codes, "
              f"{self.coders} coders, {self.codings} codings, {self.memos} memos")
         if self.foreign:
             s += " (file from another program: mapped to a generic survey)"
+        if self.converted:
+            s += "\nimported differently: " + "; ".join(self.converted)
         if self.skipped:
             s += "\nnot imported: " + "; ".join(self.skipped[:20])
             if len(self.skipped) > 20:
@@ -874,7 +932,7 @@ def _apply_code_uids(s, codes_by_key: dict[str, Code], uid_of: dict[str, str], o
 def import_qdpx(store, path: str | Path, plan: Optional[QdpxPlan] = None) -> RefiImportResult:
     """Import a ``.qdpx`` into a new or empty project, in one transaction."""
     plan = plan or read_qdpx(path)
-    res = RefiImportResult(skipped=list(plan.skipped), foreign=not plan.ours)
+    res = RefiImportResult(skipped=list(plan.skipped), foreign=not plan.ours, converted=list(plan.converted))
     with store.transaction() as s:
         ensure_empty(store, s, str(path))
         code_id: dict[str, int] = {}

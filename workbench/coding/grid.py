@@ -177,17 +177,8 @@ class Grid:
         self.group_var = self.definition.primary_group
         self.respondent_values: list[dict] = [r[2] if isinstance(r[2], dict) else json.loads(r[2] or "{}") for r in resp]
         self._resp_index = ri
-        self.groups: dict[str, _Categorical] = {}
-        memo: dict[str, dict] = {}
-        per_resp = []
-        for vals in self.respondent_values:
-            sig = json.dumps(vals, sort_keys=True)
-            got = memo.get(sig)
-            if got is None:
-                got = memo[sig] = {k: self.definition.group_of(k, vals) for k in self.definition.variable_keys}
-            per_resp.append(got)
-        for k in self.definition.variable_keys:
-            self.groups[k] = _Categorical([g[k] for g in per_resp]).take(ri)
+        self.groups: dict[str, _Categorical] = {
+            k: _Categorical(col).take(ri) for k, col in self.definition.group_columns(self.respondent_values).items()}
         empty = _Categorical([None] * len(resp)).take(ri)
         self.group_column = self.groups.get(self.group_var, empty) if self.group_var else empty
         self.questions = _Categorical([q[1] for q in quest]).take(qi)

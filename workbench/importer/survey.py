@@ -197,14 +197,19 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
         return vmap.get(v, v) if vmap else v
 
     rid_acc, year_acc = reader(defn.respondent_id), reader(defn.year_column)
+    # per question: the accessors, whether both cells can be read straight from the row, and
+    # every valid score as its cell text -> (score, band), so the common case is two dict look-ups
     q_acc = []
     for q in defn.questions:
-        table_scores = {"": None}
+        table_scores: dict[str, tuple[Optional[int], Optional[str]]] = {"": (None, None)}
         if q.scored:
             for sc in q.valid_scores():
-                table_scores[str(sc)] = sc
-        q_acc.append((q, reader(q.score), reader(q.text), table_scores))
-    v_acc = [(v, reader(v.column), [(reader(c), w) for c, w in v.parts.items()]) for v in defn.variables if not v.derived]
+                table_scores[str(sc)] = (sc, q.band_of(sc))
+        sa, ta = reader(q.score), reader(q.text)
+        plain = all(acc[1:] == (None, None) for acc in (sa, ta))
+        q_acc.append((q, sa, ta, sa[0], ta[0], plain, table_scores))
+    v_acc = [(v, reader(v.column), [(reader(c), w) for c, w in v.parts.items()], {})
+             for v in defn.variables if not v.derived]
     fixed_year = year if year is not None else None
 
     out: list[ParsedRespondent] = []
@@ -212,10 +217,11 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
     width = len(table.header)
     for i, row in enumerate(table.rows):
         rn = table.row_number(i)
-        if not any(x.strip() for x in row):
+        if not "".join(row).strip():
             continue
-        if len(row) > width and any(x.strip() for x in row[width:]):
+        if len(row) > width and "".join(row[width:]).strip():
             problems.append(Problem(f, f"has {len(row)} fields but the header has {width}", row=rn))
+        full = len(row) >= width
 
         key = cell(row, rid_acc)
         if not key:
@@ -243,7 +249,7 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
             problems.append(Problem(f, f"year {yr} is not plausible", row=rn, column=defn.year_column))
 
         variables: dict[str, Any] = {}
-        for v, acc, parts in v_acc:
+        for v, acc, parts, memo in v_acc:
             if parts:
                 try:
                     got = [(parse_number(cell(row, a)), w) for a, w in parts]
@@ -253,15 +259,21 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
                         if v.range and not (v.range[0] <= val <= v.range[1]):
                             raise ValueError
                 except ValueError:
-                    problems.append(Problem(f, f"{v.title} is not a number in the expected range", row=rn,
+                    problems.append(Problem(f, f"{v.key} is not a number in the expected range", row=rn,
                                             column="/".join(v.parts)))
                     continue
             else:
                 raw = cell(row, acc)
-                try:
-                    val = v.read(raw)
-                except ValueError as e:
-                    problems.append(Problem(f, str(e), row=rn, column=v.column))
+                val = memo.get(raw, _MISSING)  # few distinct values per variable: read each once
+                if val is _MISSING:
+                    try:
+                        val = v.read(raw)
+                    except ValueError as e:
+                        val = _Bad(str(e))
+                    if len(memo) < 10000:
+                        memo[raw] = val
+                if isinstance(val, _Bad):
+                    problems.append(Problem(f, val.message, row=rn, column=v.column))
                     continue
             if val is None:
                 if v.required:
@@ -271,21 +283,25 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
         rec = ParsedRespondent(key=key, year=yr or 0, variables=variables,
                                extra={h: row[c] for h, c in extra_cols if c < len(row) and row[c].strip()}
                                if extra_cols else {})
-        for q, sacc, tacc, scores in q_acc:
-            sv = cell(row, sacc) if q.scored else ""
-            tv = cell(row, tacc) if q.text else ""
-            score = scores.get(sv, _MISSING)
-            if score is _MISSING:
-                score = None
+        answers = rec.answers
+        for q, sacc, tacc, sc_i, tx_i, plain, scores in q_acc:
+            if plain and full:
+                sv = row[sc_i].strip() if sc_i is not None else ""
+                tv = row[tx_i] if tx_i is not None else ""
+            else:
+                sv = cell(row, sacc) if sc_i is not None or sacc[1] is not None else ""
+                tv = cell(row, tacc) if tx_i is not None or tacc[1] is not None else ""
+            hit = scores.get(sv)
+            if hit is None:
+                hit = (None, None)
                 try:
-                    score = parse_int(sv)
-                    q.band_of(score)
+                    sc = parse_int(sv)
+                    hit = (sc, q.band_of(sc))
                 except ValueError:
                     problems.append(Problem(f, f"score {sv!r} is not {q.describe_scale()}", row=rn, column=q.score))
-                    score = None
             text = tv.strip() if tv.isprintable() else _clean_text(tv)
-            if score is not None or text:
-                rec.answers[q.key] = (score, q.band_of(score), text)
+            if hit[0] is not None or text:
+                answers[q.key] = (hit[0], hit[1], text)
         if key and yr:
             if (yr, key) in seen:
                 problems.append(Problem(f, f"duplicate respondent id {key!r} (also row {seen[(yr, key)]})", row=rn,
@@ -297,6 +313,15 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
 
 
 _MISSING = object()
+
+
+class _Bad:
+    """A cell value that failed to read (its message), remembered like a good one."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

@@ -150,7 +150,5 @@ def downgrade() -> None:
                       'e': v.get('ethnicity'), 'un': v.get('unit'), 'i': rid})
     op.create_index('ix_respondent_subgroup', 'respondent', ['subgroup'], unique=False)
     op.create_index('ix_respondent_main_group', 'respondent', ['main_group'], unique=False)
-    with op.batch_alter_table('respondent') as b:
-        b.drop_column('variables')
-    with op.batch_alter_table('survey') as b:
-        b.drop_column('definition')
+    op.execute('ALTER TABLE respondent DROP COLUMN variables')
+    op.execute('ALTER TABLE survey DROP COLUMN definition')

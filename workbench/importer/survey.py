@@ -57,14 +57,14 @@ _SECTIONS = ("columns", "values", "defaults")
 class Mapping:
     """A YAML mapping of another file layout onto a survey definition::
 
-        columns: {respondent_id: ID, subgroup: Gruppe, q1_score: Spm1, q1_text: Spm1_hvorfor, ...}
-        values: {subgroup: {"Aktiv o30": aktiv_o30}, gender: {"1": kvinde, "2": mand}}
-        defaults: {year: 2020, unit: JKI}
+        columns: {respondent_id: ID, afdeling: Afd, spm1_score: Spm1, spm1_text: Spm1_hvorfor, ...}
+        values: {afdeling: {"N": Nord}, koen: {"K": "1", "M": "2"}}
+        defaults: {year: 2020, afdeling: Nord}
 
     ``columns`` and ``values`` are keyed by the definition's column names or variable keys;
     ``defaults`` by variable key or ``year``. A variable the definition reads from several
-    columns (``parts_section``) takes a section of that name: ``unemployment: {years: LedAar,
-    months: LedMdr}`` in the jobcentre survey.
+    columns names a ``parts_section`` and the weight of each part; a mapping gives that
+    section the file's columns (a duration asked as years and months: ``{years: A, months: B}``).
     """
 
     columns: dict[str, str] = field(default_factory=dict)

@@ -29,7 +29,7 @@ def build(path: Path, target: int) -> None:
     store = Store.open(str(path), create=True)
     with store.transaction() as s:
         install_codebook(store, s, load_codebook(DEFAULT_CODEBOOK))
-    write_respondents(store, survey.respondents, source="gui bench")
+    write_respondents(store, survey.parsed(), source="gui bench")
     store.close()
     print(f"built {path} (scale {scale}) in {time.perf_counter() - t:.1f} s")
 
@@ -102,7 +102,7 @@ def main() -> int:
     app.processEvents()
     rows.append(("window shows project (model + first paint)", (time.perf_counter() - t) * 1000))
 
-    filters = [GridFilter(question="q3"), GridFilter(band="negativ"), GridFilter(main_group="udsatte", band="neutral"),
+    filters = [GridFilter(question="q3"), GridFilter(band="negativ"), GridFilter(group=("main_group", "udsatte"), band="neutral"),
                GridFilter(text="sagsbehandler"), GridFilter(text="aabenraa"), GridFilter(text="ny sagsbeh"),
                GridFilter(status="uncoded"), GridFilter(code=codes[0].id), GridFilter(question="q7", text="ventetid")]
     # right after opening, as a coder would: the suggestion model is still loading and fitting

@@ -104,7 +104,7 @@ def _survey(target: int, seed: int):
 
 def _codings_csvs(sv, d: Path, seed: int) -> tuple[Path, Path, Path, int]:
     """Gold codings of every answer (coder facit) and two coders' noisy versions of a 10 % sample."""
-    from workbench.coding.bands import band_of
+    from workbench.demo.generate import band_of
     from workbench.demo.generate import _human
 
     rng = random.Random(f"{seed}-bench-coders")
@@ -237,7 +237,7 @@ def worker(target: int, quick: bool, gui: bool, seed: int, out: Path) -> None:
 
         def filters():
             codes = sorted({sp.code_id for spans in grid.codings for sp in spans}) or [1]
-            fs = [GridFilter(question="q3"), GridFilter(band="negativ"), GridFilter(main_group="udsatte", band="neutral"),
+            fs = [GridFilter(question="q3"), GridFilter(band="negativ"), GridFilter(group=("main_group", "udsatte"), band="neutral"),
                   GridFilter(text="sagsbehandler"), GridFilter(text="aabenraa"), GridFilter(text="ny sagsbeh"),
                   GridFilter(status="uncoded"), GridFilter(code=codes[0]), GridFilter(question="q7", text="ventetid")]
             ms = []

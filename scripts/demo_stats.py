@@ -8,8 +8,8 @@ import argparse
 import time
 from collections import Counter
 
-from workbench.coding import survey_spec as spec
-from workbench.coding.bands import band_of
+from workbench.demo import jobcenter_spec as spec
+from workbench.demo.generate import band_of
 from workbench.demo.generate import generate_survey
 
 

@@ -18,7 +18,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("WORKBENCH_USER", "pytest")
 
-from workbench.coding import survey_spec as spec  # noqa: E402
+from workbench.demo import jobcenter_spec as spec  # noqa: E402
 from workbench.coding.codebook import DEFAULT_CODEBOOK, install_codebook, load_codebook  # noqa: E402
 from workbench.coding.store import Store  # noqa: E402
 

@@ -29,6 +29,11 @@ def main() -> None:
     with store.session() as s:
         answers = list(s.exec(select(Answer.id, Answer.text)))
         codes = list(s.exec(select(Code.id)))
+    if kind == "export":  # load the exporters and their libraries first: the harness kills during exports
+        import docx  # noqa: F401
+        import openpyxl  # noqa: F401
+
+        from workbench.export import answers as _a, frequencies as _f, quotes as _q, refi as _r  # noqa: F401
     say("READY")
     if kind == "coding":
         while True:

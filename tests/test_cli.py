@@ -140,3 +140,28 @@ def test_init_and_offline_copy_never_print_the_password(pg_url, tmp_path, capsys
         assert r.returncode == 1, r.stderr
         assert "cannot open project" in r.stderr and "_missing" in r.stderr
         assert secret not in r.stdout + r.stderr, args
+
+
+def test_export_options_from_the_definition(tmp_path, capsys):
+    """--by takes any variable of the survey (default: the definition's report grouping);
+    an unknown one, or a bad --compare-years, is a usage error (exit 2) naming what is wrong;
+    answers also export to SPSS and Stata."""
+    p = tmp_path / "p.db"
+    assert main(["init", str(p)]) == 0
+    assert main(["import", str(p), str(write_survey(tmp_path / "s.csv", survey_rows(22)))]) == 0
+    cod = tmp_path / "c.csv"
+    cod.write_text("respondent_id,question,code\nR0000,q1,sagsbehandlerskift\nR0001,q2,\n", encoding="utf-8")
+    assert main(["codings", "import", str(p), "--coder", "anne", str(cod)]) == 0
+    capsys.readouterr()
+    assert main(["export", "frequencies", str(p), "--out", str(tmp_path / "f.csv")]) == 0
+    assert "by main_group" in capsys.readouterr().out
+    assert main(["export", "frequencies", str(p), "--by", "age", "--out", str(tmp_path / "f.csv")]) == 0
+    assert main(["export", "frequencies", str(p), "--by", "farve", "--out", str(tmp_path / "g.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "farve" in err and "subgroup" in err and not (tmp_path / "g.csv").exists()
+    for suffix in ("sav", "dta"):
+        assert main(["export", "answers", str(p), "--out", str(tmp_path / f"a.{suffix}")]) == 0
+        assert (tmp_path / f"a.{suffix}").stat().st_size > 1000
+    for bad in ("2020", "2020,x", "2020,2020", "2019,2020"):
+        assert main(["export", "distributions", str(p), "--compare-years", bad, "--out", str(tmp_path / "y.csv")]) == 2
+    assert not (tmp_path / "y.csv").exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.coding.bands import BANDS
+from workbench.coding.definition import STANDARD_BANDS as BANDS
 from workbench.coding.codebook import DEFAULT_CODEBOOK, load_codebook
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sqlmodel import select
 
-from workbench.coding import survey_spec as spec
-from workbench.coding.bands import band_of
+from workbench.demo import jobcenter_spec as spec
+from workbench.demo.generate import band_of
 from workbench.coding.codebook import DEFAULT_CODEBOOK, load_codebook
 from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Question, Respondent
 from workbench.coding.store import Store

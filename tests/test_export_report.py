@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from tests.conftest import survey_rows, write_survey
-from workbench.coding import survey_spec as spec
+from workbench.demo import jobcenter_spec as spec
 from workbench.coding.codings import apply_code
 from workbench.importer.codings import import_codings
 from workbench.coding.models import Answer, Coding, Coder, PiiFinding, Question, QuoteStar, Respondent
@@ -354,7 +354,7 @@ def test_charts_png_and_svg(sqlite_store, tmp_path):
     build(sqlite_store, tmp_path, 13, n=66)
     p = distribution_chart(sqlite_store, "q1", "main_group", tmp_path / "d.png")
     assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 10000
-    s = distribution_chart(sqlite_store, "q1", "subgroup", tmp_path / "d.svg", main_group="udsatte")
+    s = distribution_chart(sqlite_store, "q1", "subgroup", tmp_path / "d.svg", within=("main_group", "udsatte"))
     assert "<svg" in s.read_text(encoding="utf-8")[:500]
     t = theme_chart(sqlite_store, "q1", "positiv", "anne", tmp_path / "t.png", top=5)
     assert t.stat().st_size > 10000
@@ -446,10 +446,11 @@ def test_unknown_by_and_suffix_are_input_errors(sqlite_store, tmp_path):
         export_frequencies(sqlite_store, tmp_path / "f.csv", by="colour", coder="anne")
     with pytest.raises(InputError):
         export_quotes(sqlite_store, tmp_path / "q.pdf", coder="anne")
-    for by in ("gender", "ethnicity", "age_band", "unemployment_band"):
+    defn = D.load(sqlite_store, with_codings=False).definition
+    for by in ("gender", "ethnicity", "age", "unemployment_months"):
         export_distributions(sqlite_store, tmp_path / f"d_{by}.csv", by=by)
         df = pd.read_csv(tmp_path / f"d_{by}.csv", encoding="utf-8-sig")
-        assert set(df["group"]) - {"alle"} <= set(D.GROUP_ORDER[by])
+        assert set(df["group"]) - {"alle"} <= set(defn.group_order(by))
 
 
 def test_exports_say_when_coding_is_unfinished(sqlite_store, survey_file, tmp_path):

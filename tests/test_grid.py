@@ -100,11 +100,12 @@ def test_filters(store):
     neg = g.filter(GridFilter(band="negativ"))
     expected = sum(1 for i in range(len(g)) if g.row(i).score in (1, 2))
     assert len(neg) == expected > 0
-    ud = g.filter(GridFilter(main_group="udsatte", question="q1"))
-    assert len(ud) > 0 and all(g.row(i).main_group == "udsatte" for i in ud)
-    sub = g.filter(GridFilter(subgroup="integration"))
-    assert all(g.row(i).subgroup == "integration" for i in sub) and len(sub) > 0
-    assert len(g.filter(GridFilter(subgroup="no_such_group"))) == 0
+    ud = g.filter(GridFilter(group=("main_group", "udsatte"), question="q1"))
+    assert len(ud) > 0 and all(g.groups["main_group"][i] == "udsatte" and g.row(i).question_key == "q1" for i in ud)
+    sub = g.filter(GridFilter(group=("subgroup", "integration")))
+    assert all(g.row(i).group == "integration" for i in sub) and len(sub) > 0
+    assert ("main_group", "Hovedgruppe", "Job- og uddannelsesparate borgere") in g.background(int(sub[0]))
+    assert len(g.filter(GridFilter(group=("subgroup", "no_such_group")))) == 0
 
 
 def test_text_filter_danish(store):

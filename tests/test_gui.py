@@ -484,8 +484,8 @@ def test_translations_compiled_and_fallback(qtbot, monkeypatch):
 
 
 def test_every_ui_string_is_translated():
+    from workbench.ui import import_wizard
     from workbench.ui.answer_model import BAND_NAMES, HEADERS
-    from workbench.ui.filter_bar import MAIN_GROUP_NAMES
 
     pat = re.compile(r'(?:\btrf?\(|bind\([\w.]+,\s*|_action\(|\bact\()\s*"((?:[^"\\]|\\.)+)"')
     missing = set()
@@ -497,7 +497,9 @@ def test_every_ui_string_is_translated():
             found += 1
             if s not in i18n.DA:
                 missing.add(f"{f.name}: {s}")
-    for s in [*BAND_NAMES.values(), *HEADERS, *MAIN_GROUP_NAMES.values(), "uncoded", "coded", "flagged"]:
+    wizard = [*import_wizard.ROLE_LABELS.values(), *import_wizard.TYPE_LABELS.values(), *import_wizard.HEADERS,
+              import_wizard.PRESET_LABELS["custom"], import_wizard.FILE_FILTER]
+    for s in [*BAND_NAMES.values(), *HEADERS, *wizard, "uncoded", "coded", "flagged"]:
         if s not in i18n.DA:
             missing.add(s)
     assert found > 100
@@ -538,3 +540,38 @@ def test_quitting_cancels_and_waits_for_background_work(qapp):
     time.sleep(0.05)
     assert workers.shutdown(timeout_ms=10_000) == 0
     assert w._thread.isFinished() and seen and w.cancelled
+
+
+def test_survey_shape_comes_from_the_definition(win):
+    """Filter bar, grid column and answer pane read the project's survey definition."""
+    from workbench.coding.grid import GridFilter
+
+    fb, g, defn = win.filter_bar, win.grid, win.grid.definition
+    assert [fb.question.itemData(i) for i in range(1, fb.question.count())] == defn.question_keys
+    assert [fb.band.itemData(i) for i in range(1, fb.band.count())] == [b for b in defn.bands]
+    primary = defn.variable(defn.primary_group)
+    assert win.model.headerData(1, Qt.Orientation.Horizontal) == primary.title
+    texts = [fb.group.itemText(i) for i in range(fb.group.count())]
+    assert texts[0] == "Alle grupper"
+    for v in defn.variables:  # one combo, every variable's groups as "Variable: group"
+        if g.groups[v.key].labels != [None]:
+            assert any(t.startswith(f"{v.title}: ") for t in texts), v.key
+    i = next(k for k, t in enumerate(texts) if t.startswith(primary.title + ": "))
+    fb.group.setCurrentIndex(i)
+    var, group = fb.current().group
+    assert var == primary.key and texts[i] == f"{primary.title}: {group}"
+    assert win.model.rowCount() == len(g.filter(GridFilter(group=(var, group)))) > 0
+    assert all(g.group_column[j] == group for j in win.model.visible)
+    assert win.model.data(win.model.index(0, 1)) == group
+    row = win.current_row()
+    bg = g.background(row.index)
+    who = win.pane.who.text()
+    assert bg and all(str(value) in who for _k, _t, value in bg)  # long labels (descriptions) where given
+    qd = defn.question(row.question_key)
+    assert qd.question in win.pane.question.text()
+    if qd.prompt(row.band):
+        assert qd.prompt(row.band) in win.pane.prompt.text()
+    if row.score is not None:
+        assert f"Score {row.score}" in win.pane.question.text()
+    fb.clear()
+    assert fb.current().group is None and win.model.rowCount() == len(g)

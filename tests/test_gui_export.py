@@ -14,7 +14,7 @@ from sqlmodel import func, select
 
 from tests.conftest import new_project, survey_rows, write_survey
 from tests.test_grid import CODEBOOK_YAML
-from workbench.coding import survey_spec as spec
+from workbench.demo import jobcenter_spec as spec
 from workbench.coding.backup import backup_dir, list_backups
 from workbench.coding.codebook import load_codebook
 from workbench.coding.codings import apply_code
@@ -151,7 +151,7 @@ def test_dialog_previews_and_writes_frequencies_and_quotes(qtbot, win, tmp_path)
     wb = openpyxl.load_workbook(out)
     assert "q1" in wb.sheetnames and "Om" in wb.sheetnames
     om = {r[0]: r[1] for r in wb["Om"].iter_rows(min_row=3, values_only=True) if r[0]}
-    assert om["Koder"] == "anne" and om["Grupper"] == "subgroup"
+    assert om["Koder"] == "anne" and "subgroup" in om["Grupper"]  # "Målgruppe (subgroup)"
     q1 = [c for row in wb["q1"].iter_rows(values_only=True) for c in row if c]
     assert "Ventetid og stilstand" in q1
     labels = {lbl for _k, lbl, *_ in spec.SUBGROUPS}
@@ -337,3 +337,23 @@ def test_cli_year(cli_project, tmp_path):
     bad = cli("export", "frequencies", cli_project, "--out", tmp_path / "g.csv", "--year", "1999")
     assert bad.returncode == 2 and "1999" in bad.stderr and not (tmp_path / "g.csv").exists()
     assert cli("export", "answers", cli_project, "--out", tmp_path / "h.csv", "--year", "all").returncode == 0
+
+
+def test_groupings_and_bands_come_from_the_definition(qtbot, win):
+    from workbench.coding.surveys import project_definition
+
+    with win.store.session() as s:
+        defn = project_definition(s)
+    dlg = open_dialog(qtbot, win)
+    assert [dlg.by.itemData(i) for i in range(dlg.by.count())] == defn.variable_keys + ["alle"]
+    assert [dlg.by.itemText(i) for i in range(dlg.by.count())] == [v.title for v in defn.variables] + ["Alle"]
+    assert dlg.by.currentData() == defn.default_group
+    assert [dlg.band.itemData(i) for i in range(1, dlg.band.count())] == defn.bands
+    dlg.close()
+    win.act_charts.trigger()
+    v = win.chart_viewer
+    assert [v.band.itemData(i) for i in range(v.band.count())] == defn.bands and v.band.currentData() == "negativ"
+    assert v.by.currentData() == defn.default_group
+    with qtbot.waitSignal(v.charts_ready, timeout=60000):
+        pass
+    v.close()

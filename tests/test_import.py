@@ -8,9 +8,10 @@ import pytest
 from sqlmodel import func, select
 
 from tests.conftest import SURVEY_HEADER, survey_rows, write_survey
-from workbench.coding.bands import band_of
+from workbench.demo.generate import band_of
 from workbench.coding.models import Answer, AuditEvent, Question, Respondent
 from workbench.errors import InputError
+from workbench.coding.surveys import project_definition
 from workbench.importer.survey import import_survey
 
 
@@ -157,8 +158,11 @@ def test_mapping_yaml_for_other_layouts(sqlite_store, tmp_path):
     assert (res.respondents, res.answers) == (2, 14)
     with sqlite_store.session() as s:
         r = s.exec(select(Respondent).where(Respondent.key == "A1")).one()
-        assert (r.subgroup, r.main_group, r.gender, r.age, r.unemployment_months, r.ethnicity) == (
-            "integration", "jobparate", "kvinde", 34, 18, "anden")
+        assert r.variables == {"subgroup": "integration", "gender": "kvinde", "age": 34, "unemployment_months": 18,
+                               "ethnicity": "anden"}
+        defn = project_definition(s)
+    assert defn.group_of("main_group", r.variables) == "jobparate"
+    assert defn.group_of("unemployment_months", r.variables) == "12–23"
 
 
 def test_year_option_and_extra_columns(sqlite_store, tmp_path):

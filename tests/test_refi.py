@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import zipfile
@@ -124,8 +125,10 @@ def snapshot(store) -> dict:
         memo_target = {"answer": {i: a.uid for i, a in answers.items()}, "code": {i: c.uid for i, c in codes.items()}}
         return {
             "codebook": (cb.key, cb.name, cb.version, cb.description),
-            "respondents": {r.uid: (r.key, years[r.survey_id], r.subgroup, r.main_group, r.gender, r.age,
-                                    r.unemployment_months, r.ethnicity, r.unit, r.extra) for r in resp.values()},
+            "respondents": {r.uid: (r.key, years[r.survey_id], r.variables, r.extra) for r in resp.values()},
+            # the definitions, with the order of their questions, variables and values
+            "definitions": {sv.year: json.dumps({k: sv.definition[k] for k in sorted(sv.definition)})
+                            for sv in s.exec(select(Survey))},
             "answers": {a.uid: (resp[a.respondent_id].uid, qkey[a.question_id], a.score, a.band, a.text)
                         for a in answers.values()},
             "codes": {c.uid: (c.key, c.label, c.colour.lower(), c.category, codes[c.parent_id].key if c.parent_id else None,
@@ -186,7 +189,8 @@ def test_qdpx_validates_and_maps_the_project(coded, tmp_path):
     assert desc.endswith("Memo: Koden overlapper med en anden")
     # categories travel under their labels (the id stays in our metadata)
     assert "Sagsbehandleren" in {c.get("name") for c in top} and "sagsbehandler" not in {c.get("name") for c in top}
-    assert root.findtext("q:Description", namespaces=ns) == "Projektnote"  # QualCoder's project memo
+    # QualCoder's project memo: the project's notes, then the survey definition
+    assert root.findtext("q:Description", namespaces=ns).startswith("Projektnote\n\nworkbench survey definition")
     # the answer's text is a UTF-8 file; positions are code points, whole answers select 0..len
     src = root.find(f"q:Sources/q:TextSource[@guid='{emoji.uid}']", ns)
     assert src.get("plainTextPath") == f"internal://{emoji.uid}.txt"
@@ -354,7 +358,7 @@ def test_foreign_qdpx_becomes_a_generic_survey(tmp_path):
     snap = snapshot(store)
     assert {v[0] for v in snap["respondents"].values()} == {"Person A", "Løst dokument"}
     person = next(v for v in snap["respondents"].values() if v[0] == "Person A")
-    assert person[5] == 44  # "Alder" → age
+    assert person[2] == {"age": 44}  # "Alder", the built-in definition's label of age
     assert sorted(v[1] for v in snap["answers"].values()) == ["doc", "doc", "doc_2"]
     assert {v[0] for v in snap["codes"].values()} == {"tillid"}
     assert next(iter(snap["codes"].values()))[3] == "tema"  # the folder became the category
@@ -619,3 +623,252 @@ def test_foreign_descriptions_become_memos_and_the_summary_says_so(tmp_path):
         assert category_labels(s, store.active_codebook(s).key)["relationer"] == {
             "label": "Relationer", "description": "Alt om mødet med andre"}
     store.close()
+
+
+# -- any questionnaire ---------------------------------------------------------------------------
+
+BORGERSERVICE = """
+survey: Borgerservice
+respondent_id: Løbenr
+year_column: Aar
+questions:
+  - key: samlet
+    score: Spm1
+    text: Spm1_uddyb
+    question: Hvor tilfreds er du samlet set med dit besøg?
+    scale: 0-10
+    scale_labels: {0: Meget utilfreds, 10: Meget tilfreds}
+    bands: {negativ: 0-6, neutral: 7-8, positiv: 9-10}
+    dont_know: [99]
+  - key: kommentar
+    text: Kommentar
+variables:
+  - key: afdeling
+    column: Afdeling
+  - key: koen
+    column: Køn
+    label: Køn
+    values: {1: Kvinde, 2: Mand}
+  - key: alder
+    column: Alder
+    type: number
+    bins: [18, 30, 50, 67]
+  - key: timer
+    column: Timer
+    type: number
+  - key: omraade
+    from: afdeling
+    map: {Nord: Land, Vest: Land, Syd: By, Centrum: By}
+"""
+
+
+@pytest.fixture
+def borgerservice(tmp_path):
+    """Two waves of a 0–10 survey with a comment field, codes with labels, a decimal number
+    and a derived grouping; one coding."""
+    from workbench.coding.definition import load_definition
+
+    (tmp_path / "bs.yaml").write_text(BORGERSERVICE, encoding="utf-8")
+    defn = load_definition(tmp_path / "bs.yaml")
+    store = new_project(str(tmp_path / "bs.db"))
+    rows = ["Løbenr,Aar,Afdeling,Køn,Alder,Timer,Spm1,Spm1_uddyb,Kommentar",
+            "A1,2023,Nord,1,34,1.5,9,Hurtig og venlig betjening,",
+            "A2,2023,Syd,2,71,2,3,Lang ventetid,Skriv til mig",
+            "A3,2023,Centrum,Mand,,,99,,Intet at tilføje",
+            "A1,2024,Vest,Kvinde,35,0.25,7,Det gik fint,"]
+    (tmp_path / "bs.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import_survey(store, tmp_path / "bs.csv", definition=defn)
+    with store.session() as s:
+        ans = next(a for a in s.exec(select(Answer)) if a.text == "Lang ventetid")
+        code = store.codes(s)[0]
+    codings.apply_code(store, "anna", ans.id, code.id, 5, 13)
+    yield store
+    store.close()
+
+
+def _values(el, ns, guid_name) -> dict:
+    out = {}
+    for vv in el.iterfind("q:VariableValue", ns):
+        name = guid_name[vv.find("q:VariableRef", ns).get("targetGUID")]
+        val = next(iter(c for c in vv if c.tag != f"{{{NS_PROJECT}}}VariableRef"))
+        out[name] = (val.tag.split("}")[1], val.text)
+    return out
+
+
+def test_qdpx_variables_come_from_the_definition(borgerservice, tmp_path):
+    from xml.etree import ElementTree as ET
+    out = tmp_path / "bs.qdpx"
+    export_qdpx(borgerservice, out)
+    qde = zipfile.ZipFile(out).read("project.qde")
+    assert not list(xmlschema.XMLSchema(str(PROJECT_XSD)).iter_errors(io.BytesIO(qde)))
+    ns = {"q": NS_PROJECT}
+    root = ET.fromstring(qde)
+    types = {v.get("name"): v.get("typeOfVariable") for v in root.iterfind("q:Variables/q:Variable", ns)}
+    assert {k: types[k] for k in ("year", "afdeling", "koen", "alder", "timer", "omraade", "samlet_score")} == {
+        "year": "Integer", "afdeling": "Text", "koen": "Text", "alder": "Integer", "timer": "Float",
+        "omraade": "Text", "samlet_score": "Integer"}
+    assert not {"subgroup", "main_group", "gender", "age", "q1_score"} & set(types)
+    guid_name = {v.get("guid"): v.get("name") for v in root.iterfind("q:Variables/q:Variable", ns)}
+    a1 = next(c for c in root.iterfind("q:Cases/q:Case", ns)
+              if c.get("name") == "A1" and _values(c, ns, guid_name)["year"] == ("IntegerValue", "2023"))
+    want = {"year": ("IntegerValue", "2023"), "afdeling": ("TextValue", "Nord"), "koen": ("TextValue", "Kvinde"),
+            "alder": ("IntegerValue", "34"), "timer": ("FloatValue", "1.5"), "omraade": ("TextValue", "Land"),
+            "samlet_score": ("IntegerValue", "9")}
+    assert _values(a1, ns, guid_name) == want
+    # the same background on the answer's text source (QualCoder keeps only those)
+    (ref,) = [r.get("targetGUID") for r in a1.iterfind("q:SourceRef", ns)]
+    src = _values(root.find(f"q:Sources/q:TextSource[@guid='{ref}']", ns), ns, guid_name)
+    assert src["question"] == ("TextValue", "samlet") and src["band"] == ("TextValue", "positiv")
+    assert {k: v for k, v in src.items() if k in want} == {k: v for k, v in want.items() if k != "samlet_score"}
+    # the definition travels in the project's description too
+    desc = root.findtext("q:Description", namespaces=ns)
+    assert desc.startswith("workbench survey definition (YAML):") and "key: samlet" in desc
+
+
+def test_qdpx_round_trip_of_another_survey_restores_its_definition(borgerservice, tmp_path):
+    from workbench.coding.surveys import project_definition
+    export_qdpx(borgerservice, tmp_path / "bs.qdpx")
+    target = new_project(str(tmp_path / "dst.db"))
+    import_qdpx(target, tmp_path / "bs.qdpx")
+    a, b = snapshot(borgerservice), snapshot(target)
+    for part in a:
+        assert a[part] == b[part], part
+    with target.session() as s:
+        defn = project_definition(s)
+        years = sorted(sv.year for sv in s.exec(select(Survey)))
+    assert years == [2023, 2024] and defn.name == "Borgerservice"
+    assert defn.question_keys == ["samlet", "kommentar"] and defn.question("samlet").band_of(8) == "neutral"
+    assert defn.question("kommentar").score is None and defn.group_of("omraade", {"afdeling": "Syd"}) == "By"
+    assert sorted(v[2].get("koen") for v in b["respondents"].values()) == ["1", "1", "2", "2"]
+    target.close()
+
+
+def test_foreign_qdpx_reads_variables_by_the_definition_in_its_description(borgerservice, tmp_path):
+    """A file another tool re-exported keeps our description but drops our metadata: the
+    definition comes from the description, variables by key or label, the rest to extra."""
+    export_qdpx(borgerservice, tmp_path / "bs.qdpx")
+    import re as _re
+    qde = zipfile.ZipFile(tmp_path / "bs.qdpx").read("project.qde").decode("utf-8")
+    desc = _re.search(r"<Description>workbench survey definition.*?</Description>", qde, _re.S).group(0)
+    var = "00000000-0000-4000-8000-0000000000"
+    foreign = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{NS_PROJECT}" name="Genbrug" origin="QualCoder">
+ <Variables>
+  <Variable guid="{var}01" name="KØN" typeOfVariable="Text"/>
+  <Variable guid="{var}02" name="alder" typeOfVariable="Integer"/>
+  <Variable guid="{var}03" name="Postnummer" typeOfVariable="Text"/>
+  <Variable guid="{var}04" name="year" typeOfVariable="Integer"/>
+  <Variable guid="{var}05" name="afdeling" typeOfVariable="Text"/>
+  <Variable guid="{var}06" name="question" typeOfVariable="Text"/>
+  <Variable guid="{var}07" name="score" typeOfVariable="Integer"/>
+ </Variables>
+ <Cases><Case guid="{var}11" name="B7">
+  <VariableValue><VariableRef targetGUID="{var}01"/><TextValue>Mand</TextValue></VariableValue>
+  <VariableValue><VariableRef targetGUID="{var}03"/><TextValue>2200</TextValue></VariableValue>
+  <VariableValue><VariableRef targetGUID="{var}04"/><IntegerValue>2024</IntegerValue></VariableValue>
+  <SourceRef targetGUID="{var}21"/></Case></Cases>
+ <Sources>
+  <TextSource guid="{var}21" name="B7 samlet"><PlainTextContent>Fint nok</PlainTextContent>
+   <VariableValue><VariableRef targetGUID="{var}06"/><TextValue>samlet</TextValue></VariableValue>
+   <VariableValue><VariableRef targetGUID="{var}07"/><IntegerValue>8</IntegerValue></VariableValue>
+   <VariableValue><VariableRef targetGUID="{var}02"/><IntegerValue>52</IntegerValue></VariableValue>
+   <VariableValue><VariableRef targetGUID="{var}05"/><TextValue>Vest</TextValue></VariableValue>
+  </TextSource>
+  <TextSource guid="{var}22" name="Løst"><PlainTextContent>Uden case</PlainTextContent>
+   <VariableValue><VariableRef targetGUID="{var}02"/><TextValue>ukendt</TextValue></VariableValue>
+  </TextSource>
+ </Sources>
+ {desc}
+</Project>"""
+    target = new_project(str(tmp_path / "f.db"))
+    res = import_qdpx(target, qdpx_with(tmp_path / "f.qdpx", foreign.encode("utf-8")))
+    assert res.foreign
+    snap = snapshot(target)
+    b7 = next(v for v in snap["respondents"].values() if v[0] == "B7")
+    assert b7[1:] == (2024, {"koen": "2", "alder": 52, "afdeling": "Vest"}, {"Postnummer": "2200"})
+    (ans,) = [v for v in snap["answers"].values() if v[4] == "Fint nok"]
+    assert ans[1:4] == ("samlet", 8, "neutral")
+    with target.session() as s:
+        from workbench.coding.surveys import project_definition
+        defn = project_definition(s)
+    loose = next(v for v in snap["respondents"].values() if v[0] == "Løst")
+    assert loose[2:] == ({}, {"alder": "ukendt"})  # a value the definition refuses stays, in extra
+    assert defn.name == "Borgerservice" and defn.question("doc") is not None  # the loose source's question
+    target.close()
+
+
+def test_foreign_qdpx_without_definition_uses_the_builtin_one(tmp_path):
+    from workbench.coding.definition import builtin
+    from workbench.coding.surveys import project_definition
+    s1 = "00000000-0000-4000-8000-000000000001"
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{NS_PROJECT}" name="X"><Sources>
+ <TextSource guid="{s1}" name="Et svar"><PlainTextContent>Tekst</PlainTextContent></TextSource></Sources></Project>"""
+    target = new_project(str(tmp_path / "f.db"))
+    import_qdpx(target, qdpx_with(tmp_path / "f.qdpx", qde))
+    with target.session() as s:
+        defn = project_definition(s)
+    assert defn.name == builtin().name and defn.question_keys == builtin().question_keys + ["doc"]
+    target.close()
+
+
+def test_refi_code_names_no_survey():
+    root = Path(__file__).resolve().parents[1] / "workbench"
+    for f in ("export/refi.py", "importer/refi.py"):
+        text = (root / f).read_text(encoding="utf-8")
+        for word in ("main_group", "unemployment", "q7", "subgroup", "gender", "ethnicity"):
+            assert word not in text, (f, word)
+
+
+def test_codings_csv_names_the_wave_of_a_respondent_in_several(borgerservice, tmp_path):
+    """(Codings import, on the two-wave survey above.) A1 is in 2023 and 2024: a row without a
+    year is an error naming row and column; with a year it codes that wave's answer."""
+    from workbench.importer.codings import import_codings
+    code = "ventetid"
+    p = tmp_path / "c.csv"
+    p.write_text(f"respondent_id,question,code\nA2,samlet,{code}\nA1,samlet,{code}\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        import_codings(borgerservice, "bo", p)
+    assert [(x.row, x.column) for x in e.value.problems] == [(3, "respondent_id")]
+    assert "respondent 'A1' is in 2023 and 2024: add a year column" in e.value.message()
+    p.write_text(f"respondent_id,question,code,year\nA2,samlet,{code},\nA1,samlet,{code},\n"
+                 f"A1,samlet,{code},2024\nA2,samlet,{code},2024\nA3,samlet,{code},2019\nA1,samlet,{code},x\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        import_codings(borgerservice, "bo", p)
+    assert [(x.row, x.column) for x in e.value.problems] == [(3, "year"), (5, "respondent_id"), (6, "year"),
+                                                            (7, "year")]
+    p.write_text(f"respondent_id,question,code,year\nA2,samlet,{code},\nA1,samlet,{code},2024\n", encoding="utf-8")
+    assert import_codings(borgerservice, "bo", p).codings == 2
+    with borgerservice.session() as s:
+        coded = s.exec(select(Survey.year, Respondent.key).join(Respondent, Respondent.survey_id == Survey.id)
+                       .join(Answer, Answer.respondent_id == Respondent.id)
+                       .join(Coding, Coding.answer_id == Answer.id)
+                       .join(Coder, Coder.id == Coding.coder_id).where(Coder.name == "bo")).all()
+    assert sorted(coded) == [(2023, "A2"), (2024, "A1")]
+
+
+def test_project_memo_and_definition_share_the_description(borgerservice, tmp_path):
+    """QualCoder shows the project's <Description> as its memo: our project notes open it and
+    the survey definition follows; a file re-exported by another tool (our metadata gone)
+    gives back both, the note as a memo without the YAML."""
+    import re as _re
+    codings.save_memo(borgerservice, None, "project", 1, "Bølge 2 er kodet af to")
+    export_qdpx(borgerservice, tmp_path / "bs.qdpx")
+    qde = zipfile.ZipFile(tmp_path / "bs.qdpx").read("project.qde").decode("utf-8")
+    desc = _re.search(r"<Description>Bølge 2 er kodet af to\n\nworkbench survey definition.*?</Description>", qde,
+                      _re.S).group(0)
+    s1 = "00000000-0000-4000-8000-000000000001"
+    foreign = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{NS_PROJECT}" name="Genbrug" origin="QualCoder"><Sources>
+ <TextSource guid="{s1}" name="B7 samlet"><PlainTextContent>Fint nok</PlainTextContent></TextSource></Sources>
+ {desc}
+</Project>"""
+    target = new_project(str(tmp_path / "f.db"))
+    res = import_qdpx(target, qdpx_with(tmp_path / "f.qdpx", foreign.encode("utf-8")))
+    assert "project description as a project memo" in res.summary()
+    from workbench.coding.surveys import project_definition
+    with target.session() as s:
+        assert project_definition(s).name == "Borgerservice"
+    assert [m[3] for m in snapshot(target)["memos"].values()] == ["Bølge 2 er kodet af to"]
+    target.close()

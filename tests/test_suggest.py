@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sqlmodel import select
 
-from workbench.coding.bands import band_of
+from workbench.demo.generate import band_of
 from workbench.coding.codebook import load_codebook
 from workbench.coding.models import Assignment, Code, Coder, Coding, NlpCache, Round, SuggestionFeedback
 from workbench.coding.store import Store
@@ -468,3 +468,28 @@ def test_accepting_a_suggestion_is_one_commit(demo, simulated, monkeypatch):
         assert s.get(Coding, cid).source == "suggestion"
         assert s.exec(select(SuggestionFeedback.verdict).where(SuggestionFeedback.answer_id == aid,
                                                                SuggestionFeedback.code_id == code)).all() == ["accepted"]
+
+
+def test_bands_and_context_come_from_the_definition(tmp_path):
+    """Any survey: a CSV's bands by its question's own rule; the classifier's context columns
+    are the definition's bands and questions (a question named like a band stays apart)."""
+    from workbench.coding.definition import SurveyDefinition
+    from workbench.nlp.classifier import CodeClassifier
+    from workbench.nlp.suggest import read_answers_csv
+
+    d = SurveyDefinition.from_dict({"survey": "S", "respondent_id": "id", "questions": [
+        {"key": "samlet", "score": "s1", "text": "t1", "scale": "0-10",
+         "bands": {"lav": "0-6", "mellem": "7-8", "høj": "9-10"}},
+        {"key": "neutral", "text": "k"}]})
+    p = _write_csv(tmp_path / "a.csv", [["a", "samlet", "8", "fint"], ["b", "neutral", "", "tekst"]])
+    items, _ = read_answers_csv(p, definition=d)
+    assert [(i.band, i.question) for i in items] == [("mellem", "samlet"), (None, "neutral")]
+    bad = _write_csv(tmp_path / "b.csv", [["a", "samlet", "11", "x"], ["b", "neutral", "3", "y"]])
+    with pytest.raises(InputError) as e:
+        read_answers_csv(bad, definition=d)
+    msg = str(e.value)
+    assert "row 2, column score" in msg and "0–10" in msg and "row 3, column question" in msg
+    clf = CodeClassifier(["x"], bands=d.bands, questions=d.question_keys)
+    m = clf._context(["mellem", None, "neutral"], ["samlet", "neutral", None]).toarray()
+    assert m.shape == (3, 3 + 1 + 2)
+    assert [list(np.nonzero(r)[0]) for r in m] == [[1, 4], [3, 5], [3]]

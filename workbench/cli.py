@@ -75,8 +75,56 @@ def cmd_import(a) -> int:
     from workbench.importer.survey import import_survey
 
     store = _open(a.project)
-    res = import_survey(store, a.file, mapping=a.mapping, year=a.year)
+    res = import_survey(store, a.file, mapping=a.mapping, year=a.year, definition=a.survey)
     print(res.summary())
+    return 0
+
+
+def cmd_survey(a) -> int:
+    """survey infer FILE --out DEF.yaml | survey check DEF.yaml [FILE] | survey show PROJECT [--out DEF.yaml]"""
+    from workbench.coding.definition import SurveyDefinition, load_definition, save_definition
+
+    if a.action == "infer":
+        from workbench.importer.infer import infer_definition, write_definition_yaml
+        from workbench.importer.survey import read_survey_file
+
+        if not a.out:
+            raise UsageError("survey infer needs --out DEF.yaml")
+        table = read_survey_file(a.target)
+        draft = infer_definition(table)
+        defn = SurveyDefinition.from_dict(draft, file=f"the draft inferred from {a.target}")
+        write_definition_yaml(draft, a.out)
+        print(f"wrote {a.out}: {len(defn.questions)} questions "
+              f"({sum(q.scored for q in defn.questions)} with a score), {len(defn.variables)} variables — check it, then "
+              f"`workbench import PROJECT {a.target} --survey {a.out}`")
+        return 0
+    if a.action == "check":
+        from workbench.importer.survey import parse_survey, read_survey_file, with_file_labels
+
+        defn = load_definition(a.target)
+        if a.file:
+            table = read_survey_file(a.file)
+            parsed, problems = parse_survey(table, with_file_labels(defn, table), None, None)
+            if problems:
+                raise InputError(problems)
+            n = sum(1 for r in parsed for (_s, _b, t) in r.answers.values() if t)
+            print(f"{a.file} fits {a.target}: {len(parsed)} respondents, {n} answers")
+        else:
+            print(f"{a.target} holds together: {len(defn.questions)} questions, {len(defn.variables)} variables")
+        return 0
+    # show
+    from workbench.coding.surveys import project_definition
+
+    store = _open(a.target)
+    with store.session() as s:
+        defn = project_definition(s)
+    if defn is None:
+        raise InputError("the project holds no survey yet (import one first)", file=a.target)
+    if a.out:
+        save_definition(defn, a.out)
+        print(f"wrote {a.out}")
+    else:
+        print(defn.to_yaml(), end="")
     return 0
 
 
@@ -408,14 +456,28 @@ def cmd_export(a) -> int:
             raise UsageError(f"{opt} applies only to: export {', '.join(kinds)}")
     if a.quotes is not None and a.quotes < 0:
         raise UsageError("--quotes must be 0 or more")
+    if a.compare_years and kind != "distributions":
+        raise UsageError("--compare-years applies only to: export distributions")
     store = _open(a.project)
     year = {} if a.year is None else {"year": a.year}
+    if a.by is None and kind in ("frequencies", "distributions", "chart"):
+        from workbench.export.data import default_by
+        a.by = default_by(store)
     if kind == "frequencies":
         from workbench.export.frequencies import export_frequencies as fn
-        out = fn(store, a.out, by=a.by or "main_group", coder=a.coder, **year)
+        out = fn(store, a.out, by=a.by, coder=a.coder, **year)
+    elif kind == "distributions" and a.compare_years:
+        from workbench.export.distributions import export_year_comparison as fn
+        try:
+            ya, yb = (int(x) for x in a.compare_years.split(","))
+        except ValueError:
+            raise UsageError(f"--compare-years {a.compare_years!r} is not two years A,B") from None
+        if a.year is not None:
+            raise UsageError("--compare-years names its years; leave out --year")
+        out = fn(store, a.out, ya, yb, by=a.by)
     elif kind == "distributions":
         from workbench.export.distributions import export_distributions as fn
-        out = fn(store, a.out, by=a.by or "main_group", **year)
+        out = fn(store, a.out, by=a.by, **year)
     elif kind == "answers":
         from workbench.export.answers import export_answers as fn
         out = fn(store, a.out, coder=a.coder, allow_pii=a.allow_pii, **year)
@@ -427,7 +489,7 @@ def cmd_export(a) -> int:
         from workbench.export.preview import export_chart as fn
         if not a.question:
             raise UsageError("export chart needs --question qN")
-        out = fn(store, a.out, a.question, band=a.band, by=a.by or "main_group", coder=a.coder, year=a.year)
+        out = fn(store, a.out, a.question, band=a.band, by=a.by, coder=a.coder, year=a.year)
     elif kind == "qdpx":
         from workbench.export.refi import export_qdpx as fn
         out = fn(store, a.out, coder=a.coder)
@@ -499,12 +561,21 @@ def build_parser() -> argparse.ArgumentParser:
     dr.add_argument("project", nargs="?")
     dr.set_defaults(fn=cmd_doctor)
 
-    im = sub.add_parser("import", help="import a survey file (CSV or XLSX)")
+    im = sub.add_parser("import", help="import a survey file (CSV, XLSX or SPSS .sav)")
     im.add_argument("project")
     im.add_argument("file")
     im.add_argument("--mapping", metavar="YAML")
-    im.add_argument("--year", type=int)
+    im.add_argument("--year", type=int, help="the survey year of every row (wins over the file and the definition)")
+    im.add_argument("--survey", metavar="DEF.yaml",
+                    help="the survey definition (default: the project's own, else the jobcentre survey)")
     im.set_defaults(fn=cmd_import)
+
+    sv = sub.add_parser("survey", help="survey definitions: infer a draft from a file, check one, show a project's")
+    sv.add_argument("action", choices=["infer", "check", "show"])
+    sv.add_argument("target", help="infer: the survey file; check: the definition; show: the project")
+    sv.add_argument("file", nargs="?", help="check: a survey file to check against the definition")
+    sv.add_argument("--out", metavar="DEF.yaml", help="infer, show: write the definition here")
+    sv.set_defaults(fn=cmd_survey)
 
     iq = sub.add_parser("import-qdpx", help="import a REFI-QDA project (.qdpx) into a new or empty project")
     iq.add_argument("project")
@@ -623,7 +694,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("kind", choices=["frequencies", "distributions", "answers", "quotes", "chart", "qdpx", "qdc"])
     ex.add_argument("project")
     ex.add_argument("--out", required=True)
-    ex.add_argument("--by", help="main_group, subgroup, gender, ethnicity, age_band or unemployment_band")
+    ex.add_argument("--by", metavar="VAR", help="a variable of the survey (`workbench survey show PROJECT` lists them; "
+                                                "default: the definition's report grouping)")
+    ex.add_argument("--compare-years", metavar="A,B", help="distributions: year-on-year change from A to B")
     ex.add_argument("--coder", default=None, help="a coder's name or 'final' (default: final if reconciled)")
     ex.add_argument("--year", type=_year_arg, metavar="N|all", help="survey year (default: the newest; answers: all)")
     ex.add_argument("--allow-pii", action="store_true", help="answers, quotes: keep open personal data as written")

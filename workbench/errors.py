@@ -26,9 +26,12 @@ class Problem:
     problem: str
     row: Optional[int] = None
     column: Optional[str] = None
+    entry: Optional[str] = None  # where in a structured file (a survey definition's "questions[2] (samlet)")
 
     def __str__(self) -> str:
         where = self.file
+        if self.entry:
+            where += f", {_short(self.entry)}"
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:

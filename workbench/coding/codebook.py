@@ -30,7 +30,7 @@ from typing import Any, Optional
 import yaml
 from sqlmodel import Session, select
 
-from workbench.coding.bands import BANDS
+from workbench.coding.definition import STANDARD_BANDS as BANDS
 from workbench.coding.models import Code, Codebook
 from workbench.errors import InputError, Problem
 

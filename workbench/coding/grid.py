@@ -7,6 +7,7 @@ numpy masks over precomputed, Danish-folded texts. No Qt here: the UI wraps this
 """
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass, fields
 from typing import Iterable, NamedTuple, Optional, Sequence
@@ -14,7 +15,9 @@ from typing import Iterable, NamedTuple, Optional, Sequence
 import numpy as np
 from sqlalchemy import select
 
+from workbench.coding.definition import builtin
 from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Question, Respondent, Survey
+from workbench.coding.surveys import project_definition
 
 STATUSES = ("uncoded", "coded", "flagged")
 _SEP = "\x00"
@@ -60,8 +63,7 @@ class GridRow:
     answer_id: int
     respondent_id: int
     respondent_key: str
-    subgroup: str
-    main_group: str
+    group: str                      # the respondent's group in the survey's primary grouping
     question_key: str
     question_id: int
     year: int
@@ -81,8 +83,7 @@ class GridFilter:
 
     question: Optional[str] = None
     band: Optional[str] = None
-    main_group: Optional[str] = None
-    subgroup: Optional[str] = None
+    group: Optional[tuple[str, str]] = None  # (variable key, group): respondents in that group
     coder: Optional[str] = None      # answers that this coder has marked coded
     code: Optional[int] = None       # answers the current coder gave this code id
     status: Optional[str] = None     # uncoded | coded | flagged
@@ -122,7 +123,7 @@ class _Categorical:
 class Grid:
     """All answers with text of a project, with the given coder's codings and states."""
 
-    SORT_KEYS = ("respondent", "subgroup", "question", "score", "band", "text", "codes", "status")
+    SORT_KEYS = ("respondent", "group", "question", "score", "band", "text", "codes", "status")
 
     def __init__(self, store, coder: str):
         self.store = store
@@ -137,8 +138,8 @@ class Grid:
         with self.store.engine.connect() as conn:
             cid = conn.execute(select(Coder.id).where(Coder.name == self.coder)).scalar()
             self.coder_id = cid
-            resp = conn.execute(select(Respondent.id, Respondent.key, Respondent.subgroup,
-                                       Respondent.main_group).order_by(Respondent.key, Respondent.id)).all()
+            resp = conn.execute(select(Respondent.id, Respondent.key, Respondent.variables)
+                                .order_by(Respondent.key, Respondent.id)).all()
             quest = conn.execute(select(Question.id, Question.key, Question.position, Survey.year)
                                  .join(Survey, Survey.id == Question.survey_id)).all()
             rows = conn.execute(select(Answer.id, Answer.respondent_id, Answer.question_id, Answer.score,
@@ -171,8 +172,15 @@ class Grid:
         self.respondent_ids = a_resp[order]
         rkeys = [r[1] for r in resp]
         self.respondent_keys: list[str] = [rkeys[j] for j in ri.tolist()]
-        self.subgroups = _Categorical([r[2] for r in resp]).take(ri)
-        self.main_groups = _Categorical([r[3] for r in resp]).take(ri)
+        with self.store.session() as s:
+            self.definition = project_definition(s) or builtin()
+        self.group_var = self.definition.primary_group
+        self.respondent_values: list[dict] = [r[2] if isinstance(r[2], dict) else json.loads(r[2] or "{}") for r in resp]
+        self._resp_index = ri
+        self.groups: dict[str, _Categorical] = {
+            k: _Categorical(col).take(ri) for k, col in self.definition.group_columns(self.respondent_values).items()}
+        empty = _Categorical([None] * len(resp)).take(ri)
+        self.group_column = self.groups.get(self.group_var, empty) if self.group_var else empty
         self.questions = _Categorical([q[1] for q in quest]).take(qi)
         self.question_ids = a_q[order]
         self.years = q_year[qi]
@@ -245,10 +253,20 @@ class Grid:
         score = int(self.scores[i])
         return GridRow(
             index=i, answer_id=int(self.answer_ids[i]), respondent_id=int(self.respondent_ids[i]),
-            respondent_key=self.respondent_keys[i], subgroup=self.subgroups[i] or "", main_group=self.main_groups[i] or "",
+            respondent_key=self.respondent_keys[i], group=self.group_column[i] or "",
             question_key=self.questions[i] or "", question_id=int(self.question_ids[i]), year=int(self.years[i]),
             score=None if score < 0 else score, band=self.bands[i], text=self.texts[i], code_ids=self.code_ids(i),
             codings=self.codings[i], status=self.status(i), coded=bool(self.coded[i]), flagged=bool(self.flagged[i]))
+
+    def background(self, i: int) -> list[tuple[str, str, str]]:
+        """The respondent of row i as (variable key, variable title, group as people read it),
+        in the definition's order, variables without a value left out."""
+        out = []
+        for v in self.definition.variables:
+            g = self.groups[v.key][i]
+            if g is not None:
+                out.append((v.key, v.title, self.definition.group_description(v.key, g)))
+        return out
 
     def rows(self, indices: Iterable[int]) -> list[GridRow]:
         return [self.row(int(i)) for i in indices]
@@ -308,10 +326,10 @@ class Grid:
             m &= self.questions.mask(f.question)
         if f.band:
             m &= self.bands.mask(None if f.band == "missing" else f.band)
-        if f.main_group:
-            m &= self.main_groups.mask(f.main_group)
-        if f.subgroup:
-            m &= self.subgroups.mask(f.subgroup)
+        if f.group:
+            var, value = f.group
+            cat = self.groups.get(var)
+            m &= cat.mask(value) if cat is not None else np.zeros(len(self), dtype=bool)
         if f.year:
             m &= self.years == int(f.year)
         if f.status == "uncoded":
@@ -342,15 +360,15 @@ class Grid:
         if r is None:
             if key == "respondent":
                 vals = self.respondent_keys
-            elif key == "subgroup":
-                vals = [self.subgroups.labels[c] or "" for c in self.subgroups.codes]
+            elif key == "group":
+                vals = [self.group_column.labels[c] or "" for c in self.group_column.codes]
             elif key == "question":
                 r = np.arange(len(self))  # load order is question order
             elif key == "score":
                 r = np.argsort(np.argsort(self.scores, kind="stable"), kind="stable")
             elif key == "band":
-                order = {"negativ": 0, "neutral": 1, "positiv": 2, "ved_ikke": 3, None: 4}
-                r = np.fromiter((order.get(b, 5) for b in (self.bands.labels[c] for c in self.bands.codes)),
+                order = {b: k for k, b in enumerate(self.definition.bands)}
+                r = np.fromiter((order.get(b, len(order)) for b in (self.bands.labels[c] for c in self.bands.codes)),
                                 dtype=np.int64, count=len(self))
             elif key == "text":
                 vals = self.folded

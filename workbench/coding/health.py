@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from workbench.coding.bands import band_of
-from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Respondent
+from workbench.coding.models import Answer, AnswerState, Code, Coder, Coding, Question, Respondent
+from workbench.coding.surveys import wave_definitions
 
 
 @dataclass
@@ -27,9 +27,15 @@ def check_project(store) -> HealthReport:
         for name, model in (("respondents", Respondent), ("answers", Answer), ("codes", Code),
                             ("coders", Coder), ("codings", Coding)):
             rep.counts[name] = s.execute(select(func.count()).select_from(model)).scalar_one()
-        for aid, score, band in s.execute(select(Answer.id, Answer.score, Answer.band)):
+        waves = wave_definitions(s)
+        rule = {qid: waves[sid].question(key) for qid, sid, key in s.execute(
+            select(Question.id, Question.survey_id, Question.key))}
+        for aid, qid, score, band in s.execute(select(Answer.id, Answer.question_id, Answer.score, Answer.band)):
+            q = rule.get(qid)
             try:
-                want = band_of(score)
+                if q is None:
+                    raise ValueError
+                want = q.band_of(score)
             except ValueError:
                 rep.problems.append(f"answer {aid}: invalid score {score}")
                 continue

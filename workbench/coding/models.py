@@ -65,17 +65,23 @@ class Project(SQLModel, table=True):
 
 
 class Survey(SQLModel, table=True):
-    """One survey wave (a year); respondents and questions belong to it."""
+    """One survey wave (a year); respondents and questions belong to it.
+
+    ``definition`` is the whole survey definition the wave was read with (its questions,
+    scales, bands and variables; see ``definition.py``): the one home of the survey's shape.
+    """
 
     __table_args__ = (UniqueConstraint("name", "year", name="uq_survey_name_year"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str
     year: int
     created_at: datetime = Field(default_factory=utcnow)
+    definition: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Question(SQLModel, table=True):
-    """A scale question and its open follow-up; prompts depend on the score band."""
+    """A question of a wave, as answers refer to it; its scale, bands and prompts are in the
+    wave's definition (``Survey.definition``), matched by ``key`` across waves."""
 
     __table_args__ = (UniqueConstraint("survey_id", "key", name="uq_question_key"),)
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -85,44 +91,29 @@ class Question(SQLModel, table=True):
     topic: str = ""
     text: str = ""
     scale_labels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    prompt_negative: str = ""
-    prompt_positive: str = ""
-
-
-class Subgroup(SQLModel, table=True):
-    """A target group (ledighedsgruppe) and the main group it belongs to."""
-
-    __table_args__ = (UniqueConstraint("survey_id", "key", name="uq_subgroup_key"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
-    survey_id: int = Field(foreign_key="survey.id", index=True)
-    key: str
-    label: str = ""
-    main_group: str = ""
-    unit: str = ""
 
 
 class Respondent(SQLModel, table=True):
-    """A citizen interviewed, with the background variables the report breaks down by."""
+    """A person who answered, with the background variables of the survey's definition.
+
+    ``variables`` holds each variable read from the file by its key (a category's code, a
+    number); derived groupings and bins are computed from the definition when read.
+    ``extra`` keeps the file's other columns, so nothing read is lost.
+    """
 
     __table_args__ = (UniqueConstraint("survey_id", "key", name="uq_respondent_key"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     uid: str = Field(default_factory=new_uid, index=True, unique=True)
     survey_id: int = Field(foreign_key="survey.id")
     key: str
-    subgroup: str = Field(index=True)
-    main_group: str = Field(default="", index=True)
-    gender: Optional[str] = None
-    age: Optional[int] = None
-    unemployment_months: Optional[int] = None
-    ethnicity: Optional[str] = None
-    unit: Optional[str] = None
+    variables: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Answer(SQLModel, table=True):
     """One respondent's score on one question and the open follow-up text.
 
-    ``band`` is derived from ``score`` at import (see ``bands.py``) and stored so that
+    ``band`` is derived from ``score`` at import by the question's band rule and stored so that
     filters and frequency tables are plain indexed queries. ``text_original`` keeps the
     text before pseudonymisation, only when the supervisor chose to keep it.
     """

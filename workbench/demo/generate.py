@@ -20,8 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from workbench.coding import survey_spec as spec
-from workbench.coding.bands import band_of
+from workbench.coding.definition import builtin
+from workbench.demo import jobcenter_spec as spec
 from workbench.demo import phrases as P
 from workbench.importer.survey import ParsedRespondent
 
@@ -43,17 +43,49 @@ _MOOD = {"ressource_o30": -0.25, "aktiv_o30": -0.15, "ledighedsydelse": -0.1, "a
 
 
 @dataclass
+class DemoRespondent:
+    """A generated respondent with the jobcentre survey's background variables."""
+
+    key: str
+    year: int
+    subgroup: str
+    gender: Optional[str]
+    age: Optional[int]
+    unemployment_months: Optional[int]
+    ethnicity: Optional[str]
+    unit: Optional[str]
+    extra: dict = field(default_factory=dict)
+    answers: dict[str, tuple[Optional[int], str]] = field(default_factory=dict)  # q -> (score, text)
+
+    def parsed(self, defn) -> ParsedRespondent:
+        """As the importer parses the same row of the jobcentre survey's wide file."""
+        names = ("subgroup", "gender", "age", "unemployment_months", "ethnicity", "unit")
+        variables = {k: getattr(self, k) for k in names if getattr(self, k) is not None}
+        return ParsedRespondent(key=self.key, year=self.year, variables=variables, extra=dict(self.extra),
+                                answers={q: (sc, defn.question(q).band_of(sc), t) for q, (sc, t) in self.answers.items()})
+
+
+def band_of(score: Optional[int]) -> Optional[str]:
+    return builtin().question("q1").band_of(score)
+
+
+@dataclass
 class DemoSurvey:
     """The generated survey: respondents as the importer parses them, and what each text says."""
 
     seed: int
     scale: int
-    respondents: list[ParsedRespondent]
+    respondents: list[DemoRespondent]
     gold: dict[Key, list[str]] = field(default_factory=dict)  # answers with text -> themes written
     spans: dict[Key, dict[str, tuple[int, int]]] = field(default_factory=dict)  # theme -> (start, end)
     noise: dict[Key, frozenset[str]] = field(default_factory=dict)  # noise applied: abbrev, typo, ...
 
-    def answers(self) -> Iterator[tuple[ParsedRespondent, str, Optional[int], str]]:
+    def parsed(self) -> list[ParsedRespondent]:
+        """The respondents as the importer hands them to ``write_respondents``."""
+        defn = builtin()
+        return [r.parsed(defn) for r in self.respondents]
+
+    def answers(self) -> Iterator[tuple[DemoRespondent, str, Optional[int], str]]:
         for r in self.respondents:
             for q, (score, text) in r.answers.items():
                 yield r, q, score, text
@@ -123,13 +155,13 @@ def _weighted_pick(rng: random.Random, items: list, weights: list[float], k: int
     return {items[i] for _k, i in keyed[:k]}
 
 
-def _respondents(rng: random.Random, scale: int) -> tuple[list[ParsedRespondent], dict[str, float]]:
+def _respondents(rng: random.Random, scale: int) -> tuple[list[DemoRespondent], dict[str, float]]:
     people = []
     for sub, _label, main, unit, n in spec.SUBGROUPS:
         people += [(sub, main, unit)] * (n * scale)
     rng.shuffle(people)  # interview order
     width = max(4, len(str(len(people))))
-    out: list[ParsedRespondent] = []
+    out: list[DemoRespondent] = []
     mood: dict[str, float] = {}
     for i, (sub, main, unit) in enumerate(people, start=1):
         if sub in _U30:
@@ -143,7 +175,7 @@ def _respondents(rng: random.Random, scale: int) -> tuple[list[ParsedRespondent]
         if sub.startswith("dagpenge"):
             months = min(months, 24)
         key = f"D{i:0{width}d}"
-        out.append(ParsedRespondent(key=key, year=YEAR, subgroup=sub, gender=None, age=int(age),
+        out.append(DemoRespondent(key=key, year=YEAR, subgroup=sub, gender=None, age=int(age),
                                     unemployment_months=months, ethnicity=None, unit=unit, extra={}))
         mood[key] = _MOOD[sub] + rng.gauss(0, 1)
     for main, mix in spec.PUBLISHED_MIX.items():
@@ -160,7 +192,7 @@ def _respondents(rng: random.Random, scale: int) -> tuple[list[ParsedRespondent]
     return out, mood
 
 
-def _scores(rng: random.Random, resp: list[ParsedRespondent], mood: dict[str, float], scale: int) -> dict:
+def _scores(rng: random.Random, resp: list[DemoRespondent], mood: dict[str, float], scale: int) -> dict:
     """Score per (respondent, question): exact counts per main group, correlated within a person."""
     scores: dict[Key, int] = {}
     for main, table in spec.PUBLISHED.items():
@@ -460,7 +492,7 @@ def _table(pool: tuple[str, ...], subgroup: str, ethnicity: Optional[str]) -> li
     return _cum(_weight(t, subgroup, ethnicity) for t in pool)
 
 
-def _choose(rng: random.Random, pool: tuple[str, ...], r: ParsedRespondent, k: int, taken: list[str]) -> list[str]:
+def _choose(rng: random.Random, pool: tuple[str, ...], r: DemoRespondent, k: int, taken: list[str]) -> list[str]:
     """Up to k weighted themes from pool, none of them already taken."""
     free = [t for t in pool if t not in taken]
     if len(free) <= k:
@@ -476,7 +508,7 @@ def _choose(rng: random.Random, pool: tuple[str, ...], r: ParsedRespondent, k: i
     return out
 
 
-def choose_themes(rng: random.Random, band: str, q: str, r: ParsedRespondent) -> list[str]:
+def choose_themes(rng: random.Random, band: str, q: str, r: DemoRespondent) -> list[str]:
     """1 theme (60 %), 2 (30 %) or 3 (10 %) typical of the band and question; some answers mix
     a positive and a negative theme (above all the neutral ones: "sød, men systemet ...")."""
     if band == "ved_ikke":
@@ -609,7 +641,7 @@ def create_demo(project: str, seed: int = 2020, scale: int = 1, codebook: Option
         with store.transaction() as s:
             install_codebook(store, s, cb)
         step(35)
-        res = write_respondents(store, survey.respondents, source=f"demo (seed {seed})",
+        res = write_respondents(store, survey.parsed(), source=f"demo (seed {seed})",
                                 progress=None if progress is None else
                                 lambda d, t: progress(35 + 40 * d // max(t, 1), 100))
         step(75)

@@ -18,52 +18,18 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from workbench.bulk import gc_paused
-from workbench.coding import survey_spec as spec
-from workbench.coding.bands import BANDS
+from workbench.coding.definition import SurveyDefinition, builtin
 from workbench.coding.models import (Answer, AnswerState, Coder, Coding, Code, PiiFinding, Question, QuoteStar,
-                                     Respondent, Subgroup, Survey)
+                                     Respondent, Survey)
 from workbench.coding.store import FINAL_CODER
+from workbench.coding.surveys import definition_of, merge_waves
 from workbench.errors import InputError
 from workbench.export.safety import min_cell as _min_cell
 
 HUMAN_ROLES = ("coder", "supervisor")
-GROUP_COLUMNS = ("main_group", "subgroup", "gender", "ethnicity", "age_band", "unemployment_band")
 ALL = "alle"
-AGE_BANDS = ["18–29", "30–39", "40–49", "50–59", "60+"]
-UNEMPLOYMENT_BANDS = ["<6 mdr", "6–11", "12–23", "24+"]
-GROUP_ORDER = {
-    "main_group": list(spec.MAIN_GROUPS),
-    "subgroup": [s[0] for s in spec.SUBGROUPS],
-    "gender": list(spec.GENDERS),
-    "ethnicity": list(spec.ETHNICITIES),
-    "age_band": ["under 18"] + AGE_BANDS,
-    "unemployment_band": UNEMPLOYMENT_BANDS,
-}
+VALUE = "value:"  # answers["value:<var>"]: the stored value (code, number) beside the group in answers["<var>"]
 YearArg = Union[int, str, None]
-
-
-def age_band(age) -> Optional[str]:
-    if age is None or pd.isna(age):
-        return None
-    a = int(age)
-    if a < 18:
-        return "under 18"
-    if a >= 60:
-        return "60+"
-    return AGE_BANDS[a // 10 - 2] if a >= 30 else "18–29"
-
-
-def unemployment_band(months) -> Optional[str]:
-    if months is None or pd.isna(months):
-        return None
-    m = int(months)
-    return "<6 mdr" if m < 6 else "6–11" if m < 12 else "12–23" if m < 24 else "24+"
-
-
-def _banded(values: pd.Series, band) -> list:
-    """``band`` of every value, computed once per distinct value (100,000 rows, ~60 ages)."""
-    memo = {v: band(v) for v in values.dropna().unique()}
-    return values.map(memo).astype(object).where(values.notna(), None)
 
 
 def resolve_coder(store, coder: Optional[str] = None) -> str:
@@ -110,7 +76,7 @@ class CodedData:
     codings: pd.DataFrame
     codes: pd.DataFrame
     questions: pd.DataFrame
-    subgroup_labels: dict[str, str]
+    definition: SurveyDefinition
     pii: dict[int, list[tuple[int, int, str]]]
     coder: Optional[str]
     source: str
@@ -164,15 +130,29 @@ class CodedData:
     def groups(self, by: str) -> list[str]:
         """The groups of a background variable in report order, those present only."""
         present = set(self.answers[by].dropna())
-        order = GROUP_ORDER.get(by, [])
+        order = self.definition.group_order(by)
         return [g for g in order if g in present] + sorted(present - set(order), key=str)
 
     def group_label(self, by: str, g: str) -> str:
-        if by == "subgroup":
-            return self.subgroup_labels.get(g, g)
-        if by == "main_group":
-            return spec.MAIN_GROUPS.get(g, g)
-        return str(g)
+        """A group as people read it (a target group's full name where the definition gives one)."""
+        if by == ALL or g == ALL:
+            return "Alle"
+        return self.definition.group_description(by, g)
+
+    def variable_title(self, by: str) -> str:
+        v = self.definition.variable(by)
+        return v.title if v else ("Alle" if by == ALL else by)
+
+    def question_def(self, key: str):
+        return self.definition.question(key)
+
+    @property
+    def variables(self) -> list[str]:
+        return self.definition.variable_keys
+
+    @property
+    def bands(self) -> list[str]:
+        return self.definition.bands
 
 
 def _years(s, year: YearArg) -> list[int]:
@@ -187,9 +167,8 @@ def _years(s, year: YearArg) -> list[int]:
     return [y]
 
 
-ANSWER_COLUMNS = ["answer_id", "score", "band", "text", "respondent_pk", "respondent_id", "year", "subgroup",
-                  "subgroup_label", "main_group", "gender", "age", "unemployment_months", "ethnicity", "unit",
-                  "question", "question_pos"]
+ANSWER_COLUMNS = ["answer_id", "score", "band", "text", "respondent_pk", "respondent_id", "year", "question",
+                  "question_pos"]
 
 
 def _tuples(conn, query) -> list[tuple]:
@@ -218,18 +197,26 @@ def _n_coded(answers: pd.DataFrame, coded_rows: list[tuple]) -> int:
     return int(np.isin(with_text, coded).sum())
 
 
-def _answers_frame(ans_rows, resp_rows, qrows, sub_rows, year_of: dict[int, int]) -> pd.DataFrame:
-    """One row per answer with its respondent's background and its question (ANSWER_COLUMNS)."""
+def _answers_frame(ans_rows, resp_rows, qrows, year_of: dict[int, int], defn: SurveyDefinition) -> pd.DataFrame:
+    """One row per answer with its question, its respondent and the respondent's variables:
+    ``answers[var]`` the group (label, bin, derived group), ``answers["value:" + var]`` the
+    stored value, for every variable of the definition."""
+    import json
+
     a = pd.DataFrame(ans_rows, columns=["answer_id", "respondent_pk", "question_id", "score", "band", "text"])
-    r = pd.DataFrame(resp_rows, columns=["respondent_pk", "respondent_id", "survey_id", "subgroup", "main_group",
-                                         "gender", "age", "unemployment_months", "ethnicity", "unit"])
-    labels = {(sv, k): lbl for k, lbl, sv in sub_rows}
+    r = pd.DataFrame([row[:3] for row in resp_rows], columns=["respondent_pk", "respondent_id", "survey_id"])
+    values = [v if isinstance(v, dict) else json.loads(v or "{}") for *_x, v in resp_rows]
     r["year"] = r["survey_id"].map(year_of)
-    r["subgroup_label"] = [labels.get(key) for key in zip(r["survey_id"], r["subgroup"])]
+    groups = defn.group_columns(values)  # each variable's distinct values grouped once
+    for k in defn.variable_keys:
+        r[k] = groups[k]
+        if not defn.variable(k).derived:
+            r[VALUE + k] = [v.get(k) for v in values]
     a = a.merge(r.drop(columns="survey_id"), on="respondent_pk", how="inner", sort=False)
     a["question"] = a["question_id"].map({q[6]: q[0] for q in qrows})
     a["question_pos"] = a["question_id"].map({q[6]: q[1] for q in qrows})
-    return a[ANSWER_COLUMNS]
+    extra = [c for c in r.columns if c not in ANSWER_COLUMNS and c not in ("respondent_pk", "respondent_id", "year", "survey_id")]
+    return a[ANSWER_COLUMNS + extra]
 
 
 @gc_paused()
@@ -248,8 +235,8 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
         qrows = s.exec(select(Question.key, Question.position, Question.topic, Question.text, Question.scale_labels,
                               Question.survey_id, Question.id).where(Question.survey_id.in_(sv_ids))
                        .order_by(Question.survey_id, Question.position)).all()
-        sub_rows = s.exec(select(Subgroup.key, Subgroup.label, Subgroup.survey_id)
-                          .where(Subgroup.survey_id.in_(sv_ids))).all()
+        waves = list(s.exec(select(Survey).where(Survey.id.in_(sv_ids)).order_by(Survey.year, Survey.id))) if sv_ids else []
+        defn = merge_waves(definition_of(sv) for sv in waves) or builtin()
         # Two narrow queries joined in pandas rather than one wide join: 100,000 answers ×
         # 6 columns plus 14,000 respondents is a third of the cells, and Core rows skip the ORM.
         conn = s.connection()
@@ -258,9 +245,8 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
         ans_rows = _tuples(conn, select(Answer.id, Answer.respondent_id, Answer.question_id, Answer.score, Answer.band,
                                         text_col).where(Answer.question_id.in_(qids))) if qids else []
         resp_rows = _tuples(conn, (
-            select(Respondent.id, Respondent.key, Respondent.survey_id, Respondent.subgroup, Respondent.main_group,
-                   Respondent.gender, Respondent.age, Respondent.unemployment_months, Respondent.ethnicity,
-                   Respondent.unit).where(Respondent.survey_id.in_(sv_ids)))) if sv_ids else []
+            select(Respondent.id, Respondent.key, Respondent.survey_id, Respondent.variables)
+            .where(Respondent.survey_id.in_(sv_ids)))) if sv_ids else []
         codes = store.codes(s)
         cod_rows, coded_rows = [], []
         if name is not None:
@@ -277,19 +263,14 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
         pii_rows = s.exec(select(PiiFinding.answer_id, PiiFinding.start, PiiFinding.end, PiiFinding.type)
                           .join(Answer, Answer.id == PiiFinding.answer_id)
                           .where(PiiFinding.status == "open", Answer.question_id.in_(qids))).all() if qids else []
-    answers = _answers_frame(ans_rows, resp_rows, qrows, sub_rows, dict(sv_rows))
+    answers = _answers_frame(ans_rows, resp_rows, qrows, dict(sv_rows), defn)
     answers["score"] = answers["score"].astype("Int64")
-    answers["age"] = answers["age"].astype("Int64")
-    answers["unemployment_months"] = answers["unemployment_months"].astype("Int64")
     if with_text:
         answers["text"] = answers["text"].fillna("")
         answers["has_text"] = answers["text"].str.strip() != ""
     else:
         answers["has_text"] = answers["text"].fillna(False).astype(bool)
         answers["text"] = ""
-    answers["age_band"] = _banded(answers["age"], age_band)
-    answers["unemployment_band"] = _banded(answers["unemployment_months"], unemployment_band)
-    answers["main_group"] = answers["main_group"].replace("", None)
     answers[ALL] = ALL
     answers = answers.sort_values(["year", "question_pos", "respondent_id"], kind="stable").reset_index(drop=True)
     codings = pd.DataFrame(cod_rows, columns=["coding_id", "answer_id", "code", "start", "end"])
@@ -312,22 +293,26 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
     pii: dict[int, list[tuple[int, int, str]]] = {}
     for aid, a, b, t in pii_rows:
         pii.setdefault(aid, []).append((a, b, t))
-    labels = {k: (lbl or k) for k, lbl, _sv in sub_rows}
-    for k, lbl, *_ in spec.SUBGROUPS:
-        labels.setdefault(k, lbl)
-    return CodedData(answers=answers, codings=codings, codes=codes_df, questions=qdf, subgroup_labels=labels,
+    return CodedData(answers=answers, codings=codings, codes=codes_df, questions=qdf, definition=defn,
                      pii=pii, coder=name, source=source_label(store), min_cell=_min_cell(store), years=years,
                      n_coded=_n_coded(answers, coded_rows))
 
 
-def check_by(by: str) -> str:
-    if by not in GROUP_COLUMNS:
-        raise InputError(f"--by {by!r} is not one of {', '.join(GROUP_COLUMNS)}")
+def check_by(by: str, defn: Optional[SurveyDefinition] = None) -> str:
+    """``by`` if it names a variable of the survey (or ``alle``), else an InputError listing them."""
+    keys = defn.variable_keys if defn is not None else []
+    if by != ALL and by not in keys:
+        raise InputError(f"--by {by!r} is not a variable of the survey (variables: {', '.join(keys) or 'none'})")
     return by
 
 
-def band_order() -> tuple[str, ...]:
-    return BANDS
+def default_by(store) -> str:
+    """The grouping exports use unless told: the definition's report.group_by, else its first category."""
+    from workbench.coding.surveys import project_definition
+
+    with store.session() as s:
+        defn = project_definition(s)
+    return (defn.default_group if defn else None) or ALL
 
 
 def count_respondents(data: CodedData, by: str) -> dict[str, int]:
@@ -336,8 +321,8 @@ def count_respondents(data: CodedData, by: str) -> dict[str, int]:
     return per.groupby(by).size().to_dict()
 
 
-__all__ = ["CodedData", "load", "resolve_coder", "check_by", "GROUP_COLUMNS", "ALL", "age_band",
-           "unemployment_band", "count_respondents", "source_label", "about_sheet"]
+__all__ = ["CodedData", "load", "resolve_coder", "check_by", "default_by", "ALL", "VALUE", "count_respondents",
+           "source_label", "about_sheet"]
 
 
 def about_sheet(wb, data: CodedData, what: str, extra: list[tuple[str, object]] = ()) -> None:

@@ -15,7 +15,6 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from workbench.coding.bands import BAND_LABELS, BANDS
 from workbench.errors import InputError
 from workbench.export import data as D
 from workbench.export.atomic import atomic_path, atomic_write_bytes
@@ -29,18 +28,45 @@ def pct(n: int, den: int) -> Optional[float]:
     return round(100 * n / den, 1) if den else None
 
 
-def compute_frequencies(data: D.CodedData, by: str = "main_group", include_all: bool = True) -> pd.DataFrame:
-    """The long table (COLUMNS), every code for every question/band/group with answers."""
-    D.check_by(by)
-    a = data.answers[data.answers["has_text"] & data.answers["band"].notna()]
+def band_order(data: D.CodedData) -> list[str]:
+    """The survey's bands in report order, then "" (the answers of open questions)."""
+    return list(data.bands) + [""]
+
+
+def band_title(data: D.CodedData, band: str) -> str:
+    return data.definition.band_label(band) if band else "Åbent spørgsmål"
+
+
+def _open_questions(data: D.CodedData) -> set[str]:
+    """Questions without a score: their answers have no band, yet their themes count."""
+    return {q.key for q in data.definition.questions if not q.scored}
+
+
+def texts_in_bands(data: D.CodedData) -> pd.DataFrame:
+    """The answers a frequency counts: with text, and in a band (any answer of an open question,
+    its band then "")."""
+    a = data.answers
+    opened = a["question"].isin(_open_questions(data))
+    a = a[a["has_text"] & (a["band"].notna() | opened)]
+    if opened.any():
+        a = a.assign(band=a["band"].where(a["band"].notna(), ""))
+    return a
+
+
+def compute_frequencies(data: D.CodedData, by: Optional[str] = None, include_all: bool = True) -> pd.DataFrame:
+    """The long table (COLUMNS), every code for every question/band/group with answers.
+    ``by`` is any variable of the survey (default: the definition's report grouping); the
+    group column holds the group as exported (label, bin, mapped value)."""
+    by = D.check_by(by or data.definition.default_group or D.ALL, data.definition)
+    a = texts_in_bands(data)
     keys = list(data.codes["key"])
     m = _code_matrix(data, a, keys)
     qpos = dict(zip(data.questions["key"], data.questions["position"]))
     groups = data.groups(by) + ([D.ALL] if include_all else [])
     gpos = {g: i for i, g in enumerate(groups)}
-    bpos = {b: i for i, b in enumerate(BANDS)}
+    bpos = {b: i for i, b in enumerate(band_order(data))}
     parts = []
-    for col in ([by, D.ALL] if include_all else [by]):
+    for col in dict.fromkeys([by, D.ALL] if include_all else [by]):
         sub = a[a[col].notna()]
         if sub.empty or not keys:
             continue
@@ -64,7 +90,8 @@ def compute_frequencies(data: D.CodedData, by: str = "main_group", include_all: 
         df = pd.DataFrame(columns=COLUMNS)
     cpos = {k: i for i, k in enumerate(keys)}
     if not df.empty:
-        df = df.assign(_q=df["question"].map(lambda q: (qpos.get(q, 99), q)), _b=df["band"].map(bpos),
+        df = df.assign(_q=df["question"].map(lambda q: (qpos.get(q, 99), q)),
+                       _b=df["band"].map(lambda b: bpos.get(b, len(bpos))),
                        _g=df["group"].map(lambda g: gpos.get(g, len(gpos))), _c=df["code"].map(cpos))
         df = df.sort_values(["_q", "_b", "_g", "_c"], kind="stable").drop(columns=["_q", "_b", "_g", "_c"])
     return df.reset_index(drop=True)
@@ -114,9 +141,8 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
     for key, label in zip(data.codes["key"], data.codes["label"]):
         labels.setdefault(key, str(label))
     for q in [k for k in data.questions["key"] if k in present_qs] or []:
-        info = data.question_info(q)
         ws = wb.create_sheet(q[:31])
-        set_text(ws.cell(1, 1), f"{q} — {info.get('topic', '')}: {info.get('text', '')}").font = Font(bold=True, size=13)
+        set_text(ws.cell(1, 1), question_title(data, q)).font = Font(bold=True, size=13)
         set_text(ws.cell(2, 1), data.header("Temafrekvenser"))
         set_text(ws.cell(3, 1), f"Andel af svar med tekst i båndet og gruppen, der har temaet (n = antal svar). "
                                 f"Celler med under {data.min_cell} svar vises som {small}.")
@@ -132,12 +158,12 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
         ws.freeze_panes = "D6"
         r = 6
         dq = df[df["question"] == q]
-        for b in BANDS:
+        for b in band_order(data):
             db = dq[dq["band"] == b]
             if db.empty:
                 continue
             dens = db.drop_duplicates("group").set_index("group")["n_answers"].to_dict()
-            set_text(ws.cell(r, 1), BAND_LABELS[b]).font = bold
+            set_text(ws.cell(r, 1), band_title(data, b)).font = bold
             set_text(ws.cell(r, 2), "Svar med tekst (n)").font = bold
             for i, g in enumerate(groups):
                 n = dens.get(g)
@@ -152,7 +178,7 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
             for k in codes:
                 if int(total[k]) == 0:
                     continue
-                set_text(ws.cell(r, 1), BAND_LABELS[b])
+                set_text(ws.cell(r, 1), band_title(data, b))
                 set_text(ws.cell(r, 2), labels.get(k, k))
                 set_text(ws.cell(r, 3), k)
                 for i, g in enumerate(groups):
@@ -170,20 +196,30 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
         ws.column_dimensions["B"].width = 42
         ws.column_dimensions["C"].width = 26
     about_sheet(wb, data, "Temafrekvenser", [
-        ("Grupper", by), ("Mindste celle", data.min_cell),
+        ("Grupper", f"{data.variable_title(by)} ({by})"), ("Mindste celle", data.min_cell),
         ("Definition", "n_answers: svar med tekst i båndet og gruppen; n_coded: de af dem, der har temaet "
                        "(et svar tælles én gang pr. tema); pct = 100·n_coded/n_answers med én decimal.")])
     with atomic_path(out) as tmp:
         wb.save(tmp)
 
 
-def export_frequencies(store, out, by: str = "main_group", coder: Optional[str] = None, year=None) -> str:
+def question_title(data: D.CodedData, q: str) -> str:
+    """"key — topic: wording" for a sheet or a heading."""
+    qd = data.question_def(q)
+    info = data.question_info(q)
+    topic = (qd.topic if qd else "") or info.get("topic", "") or ""
+    wording = (qd.question if qd else "") or info.get("text", "") or ""
+    return f"{q} — {topic}: {wording}" if topic and topic != wording else f"{q} — {wording or topic}"
+
+
+def export_frequencies(store, out, by: Optional[str] = None, coder: Optional[str] = None, year=None) -> str:
     """Write theme frequencies to ``out`` (.csv or .xlsx); returns a one-line summary."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InputError("the output must end in .csv or .xlsx", file=str(out))
     data = D.load(store, coder, year=year, with_text=False)
+    by = D.check_by(by or data.definition.default_group or D.ALL, data.definition)
     df = compute_frequencies(data, by)
     if suffix == ".csv":
         atomic_write_bytes(out, frequencies_csv_bytes(df))

@@ -14,6 +14,7 @@ from typing import Callable, Optional
 
 import pandas as pd
 
+from workbench.coding.definition import DONT_KNOW
 from workbench.errors import Cancelled, InputError
 from workbench.export import data as D
 
@@ -37,7 +38,7 @@ def _k(key, label, suffixes, *opts) -> ExportKind:
 KINDS: dict[str, ExportKind] = {k.key: k for k in (
     _k("frequencies", "Theme frequencies", (".xlsx", ".csv"), "coder", "by", "year"),
     _k("distributions", "Answer distributions", (".xlsx", ".csv"), "by", "year"),
-    _k("answers", "Coded answers", (".xlsx", ".csv"), "coder", "allow_pii", "year"),
+    _k("answers", "Coded answers", (".xlsx", ".csv", ".sav", ".dta"), "coder", "allow_pii", "year"),
     _k("quotes", "Quotes (Word)", (".docx",), "coder", "allow_pii", "n_quotes", "year"),
     _k("report", "Report draft (Word)", (".docx",), "coder", "allow_pii", "n_quotes", "year"),
     _k("qdpx", "REFI-QDA project (.qdpx)", (".qdpx",)),
@@ -52,7 +53,7 @@ class ExportOptions:
     """The user's choices. ``year`` None leaves each export's own default (newest survey;
     every year for coded answers); ``band`` None makes a chart the answer distribution."""
 
-    by: str = "main_group"
+    by: Optional[str] = None  # a variable of the survey; None: the definition's report grouping
     coder: Optional[str] = None
     year: object = None
     allow_pii: bool = False
@@ -66,6 +67,17 @@ def _year_kw(opts: ExportOptions) -> dict:
     return {} if opts.year is None else {"year": opts.year}
 
 
+def _by(data: D.CodedData, by: Optional[str]) -> str:
+    return D.check_by(by or data.definition.default_group or D.ALL, data.definition)
+
+
+def _definition(store):
+    from workbench.coding.surveys import project_definition
+
+    with store.session() as s:
+        return project_definition(s)
+
+
 def preview_frame(store, kind: str, opts: ExportOptions, limit: int = 50) -> Optional[pd.DataFrame]:
     """The first ``limit`` rows of the table the export would write, or None when the export
     is not a table (Word, REFI-QDA, charts)."""
@@ -73,12 +85,12 @@ def preview_frame(store, kind: str, opts: ExportOptions, limit: int = 50) -> Opt
         from workbench.export.frequencies import COLUMNS, compute_frequencies
 
         data = D.load(store, opts.coder, **_year_kw(opts))
-        df = compute_frequencies(data, D.check_by(opts.by))[COLUMNS]
+        df = compute_frequencies(data, _by(data, opts.by))[COLUMNS]
     elif kind == "distributions":
         from workbench.export.distributions import compute_distributions
 
         data = D.load(store, with_codings=False, **_year_kw(opts))
-        df = compute_distributions(data, D.check_by(opts.by))
+        df = compute_distributions(data, _by(data, opts.by))
     elif kind == "answers":
         from workbench.export.answers import answers_table
 
@@ -92,29 +104,38 @@ def preview_frame(store, kind: str, opts: ExportOptions, limit: int = 50) -> Opt
     return out
 
 
-def export_chart(store, out, question: str, band: Optional[str] = None, by: str = "main_group",
+def export_chart(store, out, question: str, band: Optional[str] = None, by: Optional[str] = None,
                  coder: Optional[str] = None, year=None) -> str:
-    """The distribution chart of a question, or with ``band`` its theme chart (.png/.svg/.pdf)."""
+    """The distribution chart of a question, or with ``band`` its theme chart (.png/.svg/.pdf);
+    an open question (no score) always gets its theme chart."""
     from workbench.export.charts import distribution_chart, theme_chart
 
     if not question:
-        raise InputError("a chart needs a question (--question qN)")
-    D.check_by(by)
-    if band:
-        from workbench.coding.bands import BANDS
-
-        if band not in BANDS:
-            raise InputError(f"--band {band!r} is not one of {', '.join(BANDS)}")
+        raise InputError("a chart needs a question (--question KEY)")
+    defn = _definition(store)
+    if defn is None:
+        raise InputError("the project holds no survey yet")
+    by = D.check_by(by or defn.default_group or D.ALL, defn)
+    qd = defn.question(question)
+    if qd is None:
+        raise InputError(f"--question {question!r} is not a question of the survey "
+                         f"(questions: {', '.join(defn.question_keys)})")
+    if band or not qd.scored:
+        bands = list(qd.bands) + ([DONT_KNOW] if qd.dont_know else []) if qd.scored else [""]
+        band = band or ""
+        if band not in bands:
+            raise InputError(f"--band {band!r} is not a band of {question} ({', '.join(bands) or 'none'})")
         theme_chart(store, question, band, coder, out, by=by, year=year)
-        return f"wrote the theme chart of {question}, band {band}, by {by} to {out}"
+        return f"wrote the theme chart of {question}" + (f", band {band}" if band else "") + f", by {by} to {out}"
     distribution_chart(store, question, by, out, year=year)
     return f"wrote the answer distribution chart of {question}, by {by} to {out}"
 
 
-def chart_png(store, folder, question: str, band: Optional[str] = None, by: str = "main_group",
+def chart_png(store, folder, question: str, band: Optional[str] = None, by: Optional[str] = None,
               coder: Optional[str] = None, year=None) -> Path:
     """Render a chart to a PNG in ``folder`` for on-screen viewing; returns its path."""
-    name = f"chart-{question}-{band or 'dist'}-{by}-{os.getpid()}-{id(object())}.png"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in f"{question}-{band or 'dist'}-{by or 'std'}")
+    name = f"chart-{safe}-{os.getpid()}-{id(object())}.png"
     out = Path(folder) / name
     export_chart(store, out, question, band, by, coder, year)
     return out

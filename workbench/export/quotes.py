@@ -1,11 +1,13 @@
 """Coded quotes for the report as a Word file (python-docx).
 
 Per question and band the themes come in order of frequency with count and share, each with a
-few short quotes, as the report cites them: „…“ (target group, score). Quotes are chosen
-deterministically: analysts' starred quotes first, then passages of 6–40 words (closest to a
-dozen words first), so two exports of the same project give the same document. Quotes from a
-target group smaller than the minimum cell size are left out (they could identify someone)
-and open personal data are replaced by placeholders.
+few short quotes, as the report cites them: „…“ (group, score – scale label), the group being
+the survey definition's finest grouping (its grid group). Quotes are chosen deterministically:
+analysts' starred quotes first, then passages of 6–40 words (closest to a dozen words first),
+so two exports of the same project give the same document. Quotes from a group smaller than the
+minimum cell size are left out (they could identify someone) and open personal data are
+replaced by placeholders. The report draft has a chapter per group of the definition's report
+grouping (``report.group_by``).
 """
 from __future__ import annotations
 
@@ -16,17 +18,29 @@ from typing import Optional
 
 import pandas as pd
 
-from workbench.coding import survey_spec as spec
-from workbench.coding.bands import BANDS
 from workbench.errors import InputError
 from workbench.export import data as D
 from workbench.export.atomic import atomic_path
-from workbench.export.frequencies import compute_frequencies
+from workbench.export.frequencies import band_order, compute_frequencies
 
-BAND_HEADINGS = {"negativ": "Negative svar (1–2)", "neutral": "Neutrale svar (3)", "positiv": "Positive svar (4–5)",
-                 "ved_ikke": "Ved ikke (9)"}
+BAND_HEADINGS = {"negativ": "Negative svar", "neutral": "Neutrale svar", "positiv": "Positive svar",
+                 "ved_ikke": "Ved ikke", "": "Svar"}
 IDEAL_WORDS = 12
-NEUTRAL_SHARE = 0.10  # the report shows neutral reasons on their own from 10 % answering 3
+NEUTRAL_SHARE = 0.10  # the report shows neutral reasons on their own from 10 % answering in the neutral band
+CANDIDATE_COLUMNS = ["coding_id", "answer_id", "code", "quote", "words", "starred", "question", "band", "group",
+                     "report_group", "score", "respondent_id"]
+
+
+def band_heading(data: D.CodedData, question: str, band: str) -> str:
+    """"Negative svar (1–2)": the band with its scores in the question's own scale."""
+    qd = data.question_def(question)
+    title = BAND_HEADINGS.get(band) or data.definition.band_label(band).capitalize()
+    if qd is not None and band in qd.bands:
+        lo, hi = qd.bands[band]
+        return f"{title} ({lo}–{hi})" if lo != hi else f"{title} ({lo})"
+    if qd is not None and band == "ved_ikke" and qd.dont_know:
+        return f"{title} ({', '.join(map(str, qd.dont_know))})"
+    return title
 
 
 def _words(text: str) -> int:
@@ -41,13 +55,18 @@ def quote_candidates(data: D.CodedData, allow_pii: bool = False) -> pd.DataFrame
     from workbench.export.safety import pseudonymise
 
     if data.codings.empty:
-        return pd.DataFrame(columns=["coding_id", "answer_id", "code", "quote", "words", "starred", "question", "band",
-                                     "subgroup", "main_group", "score", "respondent_id", "rank"])
-    sizes = D.count_respondents(data, "subgroup")
-    cols = ["answer_id", "text", "band", "subgroup", "main_group", "score", "question", "respondent_id"]
-    c = data.codings.merge(data.answers[cols], on="answer_id", how="inner")
-    c = c[c["band"].notna() & (c["text"].str.strip() != "")]
-    c = c[[sizes.get(g, 0) >= data.min_cell for g in c["subgroup"]]]
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS + ["rank"])
+    from workbench.export.frequencies import texts_in_bands
+
+    defn = data.definition
+    primary = defn.primary_group or D.ALL
+    report = defn.default_group or D.ALL
+    sizes = D.count_respondents(data, primary)
+    cols = list(dict.fromkeys(["answer_id", "text", "band", primary, report, "score", "question", "respondent_id"]))
+    answers = texts_in_bands(data)[cols].rename(columns={primary: "group"}).assign(report_group=data.answers[report])
+    c = data.codings.merge(answers, on="answer_id", how="inner")
+    c = c[c["text"].str.strip() != ""]
+    c = c[[sizes.get(g, 0) >= data.min_cell for g in c["group"]]]
     rows = []
     for r in c.to_dict("records"):
         text = r["text"]
@@ -59,10 +78,9 @@ def quote_candidates(data: D.CodedData, allow_pii: bool = False) -> pd.DataFrame
             continue
         rows.append(dict(coding_id=int(r["coding_id"]), answer_id=int(r["answer_id"]), code=r["code"], quote=quote,
                          words=_words(quote), starred=bool(r["starred"]), question=r["question"], band=r["band"],
-                         subgroup=r["subgroup"], main_group=r["main_group"], score=int(r["score"]),
-                         respondent_id=r["respondent_id"]))
-    df = pd.DataFrame(rows, columns=["coding_id", "answer_id", "code", "quote", "words", "starred", "question", "band",
-                                     "subgroup", "main_group", "score", "respondent_id"])
+                         group=r["group"], report_group=r["report_group"],
+                         score=None if pd.isna(r["score"]) else int(r["score"]), respondent_id=r["respondent_id"]))
+    df = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
     if df.empty:
         return df.assign(rank=[])
     df["starred"] = df["starred"].astype(bool)
@@ -79,11 +97,12 @@ class QuotePool:
         for r in cands.to_dict("records"):
             self.by_key.setdefault((r["question"], r["band"], r["code"]), []).append(r)
 
-    def pick(self, question: str, band: str, code: str, n: int = 3, main_group: Optional[str] = None) -> list[dict]:
-        """Up to ``n`` quotes for a theme, best first, no passage (or answer) twice."""
+    def pick(self, question: str, band: str, code: str, n: int = 3, within: Optional[str] = None) -> list[dict]:
+        """Up to ``n`` quotes for a theme, best first, no passage (or answer) twice; ``within``
+        keeps those of one group of the report grouping."""
         out, seen_text, seen_answer = [], set(), set()
         for r in self.by_key.get((question, band, code), []):
-            if main_group and r["main_group"] != main_group:
+            if within is not None and r["report_group"] != within:
                 continue
             key = " ".join(r["quote"].lower().split())
             if key in seen_text or r["answer_id"] in seen_answer:
@@ -96,8 +115,8 @@ class QuotePool:
 
 
 def pick_quotes(cands: pd.DataFrame, question: str, band: str, code: str, n: int = 3,
-                main_group: Optional[str] = None) -> list[dict]:
-    return QuotePool(cands).pick(question, band, code, n, main_group)
+                within: Optional[str] = None) -> list[dict]:
+    return QuotePool(cands).pick(question, band, code, n, within)
 
 
 _STYLE_IDS: dict = {}
@@ -114,20 +133,38 @@ def _para(doc, style_name: str):
     return p
 
 
+def attribution(data: D.CodedData, q: dict) -> str:
+    """Who said it, as the report writes it: the group's label and the score with its scale
+    label ("Kvinde, 9 – Meget tilfreds"); the score alone where the scale names it not."""
+    parts = []
+    primary = data.definition.primary_group
+    g = q.get("group")
+    if primary and g is not None and not (isinstance(g, float) and pd.isna(g)):
+        parts.append(data.group_label(primary, g))
+    score = q.get("score")
+    if score is not None and not pd.isna(score):
+        qd = data.question_def(q["question"])
+        label = qd.score_label(int(score)) if qd is not None else str(score)
+        parts.append(f"{int(score)} – {label}" if label != str(int(score)) else str(int(score)))
+    return ", ".join(parts)
+
+
 def _quote_paragraph(doc, data: D.CodedData, q: dict):
     p = _para(doc, "Quote")
     p.add_run(f"„{q['quote']}“")
-    p.add_run(f" ({data.subgroup_labels.get(q['subgroup'], q['subgroup'])}, {q['score']})").italic = False
+    who = attribution(data, q)
+    if who:
+        p.add_run(f" ({who})").italic = False
     return p
 
 
 def _theme_block(doc, data: D.CodedData, cands, question, band, rows: pd.DataFrame, n_quotes: int,
-                 main_group: Optional[str] = None) -> None:
+                 within: Optional[str] = None) -> None:
     for r in rows.itertuples(index=False):
         p = _para(doc, "List Bullet")
         p.add_run(data.code_label(r.code)).bold = True
         p.add_run(f": {r.n_coded} af {r.n_answers} svar ({r.pct:.1f} %)".replace(".", ","))
-        for qt in cands.pick(question, band, r.code, n_quotes, main_group):
+        for qt in cands.pick(question, band, r.code, n_quotes, within):
             _quote_paragraph(doc, data, qt)
 
 
@@ -195,66 +232,89 @@ def _new_document(data: D.CodedData, title: str):
 def build_quotes_doc(data: D.CodedData, n_quotes: int = 3, max_themes: Optional[int] = None,
                      allow_pii: bool = False):
     """Per question (heading with the question) and band: themes by frequency, each with quotes."""
+    from workbench.export.charts import question_heading
+
     doc = _new_document(data, "Temaer og citater")
-    freq = compute_frequencies(data, "main_group")
+    freq = compute_frequencies(data, D.ALL)
     cands = QuotePool(quote_candidates(data, allow_pii))
-    doc.add_paragraph(f"Andel = svar med temaet af alle svar med tekst i båndet. Citater fra målgrupper med færre "
+    doc.add_paragraph(f"Andel = svar med temaet af alle svar med tekst i båndet. Citater fra grupper med færre "
                       f"end {data.min_cell} respondenter er udeladt; personoplysninger er erstattet af pladsholdere.")
     for q in data.questions["key"]:
-        info = data.question_info(q)
         if not (freq["question"] == q).any():
             continue
-        doc.add_heading(f"{q.upper()}. {info.get('topic', '')}", level=1)
-        doc.add_paragraph().add_run(str(info.get("text", ""))).italic = True
-        for b in BANDS:
+        head, wording = question_heading(data, q)
+        doc.add_heading(head, level=1)
+        if wording:
+            doc.add_paragraph().add_run(wording).italic = True
+        for b in band_order(data):
             rows = _ranked(freq, q, b, D.ALL, max_themes)
             if rows.empty:
                 continue
-            doc.add_heading(BAND_HEADINGS[b], level=2)
+            doc.add_heading(band_heading(data, q, b), level=2)
             _theme_block(doc, data, cands, q, b, rows, n_quotes)
     return doc
 
 
 def build_report_draft(store, data: D.CodedData, n_quotes: int = 3, max_themes: int = 5,
                        allow_pii: bool = False, workdir: Optional[Path] = None):
-    """A chapter per main group in the report's structure: per question the distribution
-    figure of its target groups, then the dominant themes per band with quotes (neutral only
-    where 10 % or more answered 3, as the report does)."""
+    """A chapter per group of the definition's report grouping (``report.group_by``) in the
+    report's structure: per question the distribution figure of the chapter's finer groups
+    (the variable the grouping is derived from), then the dominant themes per band with quotes
+    (the neutral band only where 10 % or more answered in it, as the report does); an open
+    question shows its themes alone."""
     from docx.shared import Cm
 
-    from workbench.export.charts import distribution_chart
+    from workbench.export.charts import distribution_chart, question_heading
 
-    doc = _new_document(data, "Udkast til rapport: borgernes oplevelser")
-    freq = compute_frequencies(data, "main_group")
+    defn = data.definition
+    chapter_by = defn.default_group or D.ALL
+    cv = defn.variable(chapter_by)
+    chart_by = cv.source if cv is not None and cv.derived else chapter_by
+    doc = _new_document(data, "Udkast til rapport: " + (defn.name or "resultater"))
+    freq = compute_frequencies(data, chapter_by)
     cands = QuotePool(quote_candidates(data, allow_pii))
     a = data.answers
-    for mg in data.groups("main_group"):
-        doc.add_heading(spec.MAIN_GROUPS.get(mg, mg), level=1)
+    chapters = data.groups(chapter_by) if chapter_by != D.ALL else [D.ALL]
+    for ci, g in enumerate(chapters):
+        doc.add_heading(data.group_label(chapter_by, g), level=1)
+        mine = a if g == D.ALL else a[a[chapter_by] == g]
         for q in data.questions["key"]:
-            info = data.question_info(q)
-            scores = a[(a["main_group"] == mg) & (a["question"] == q) & a["score"].notna()]["score"]
-            if scores.empty:
+            qd = defn.question(q)
+            if qd is None:
                 continue
-            doc.add_heading(f"{q.upper()}. {info.get('topic', '')}", level=2)
-            doc.add_paragraph().add_run(str(info.get("text", ""))).italic = True
-            img = Path(workdir) / f"dist_{mg}_{q}.png"
-            distribution_chart(store, q, "subgroup", img, main_group=mg, data=data)
-            doc.add_picture(str(img), width=Cm(16))
-            share3 = float((scores == 3).mean())
-            for b in ("negativ", "neutral", "positiv"):
-                if b == "neutral" and share3 < NEUTRAL_SHARE:
-                    continue
-                rows = _ranked(freq, q, b, mg, max_themes)
+            head, wording = question_heading(data, q)
+            if not qd.scored:
+                rows = _ranked(freq, q, "", g, max_themes)
                 if rows.empty:
                     continue
-                doc.add_heading(BAND_HEADINGS[b], level=3)
-                _theme_block(doc, data, cands, q, b, rows, n_quotes, main_group=mg)
+                doc.add_heading(head, level=2)
+                if wording:
+                    doc.add_paragraph().add_run(wording).italic = True
+                _theme_block(doc, data, cands, q, "", rows, n_quotes, within=None if g == D.ALL else g)
+                continue
+            scored = mine[(mine["question"] == q) & mine["score"].notna()]
+            if scored.empty:
+                continue
+            doc.add_heading(head, level=2)
+            if wording:
+                doc.add_paragraph().add_run(wording).italic = True
+            img = Path(workdir) / f"dist_{ci}_{len(doc.paragraphs)}.png"
+            distribution_chart(store, q, chart_by, img, within=None if g == D.ALL else (chapter_by, g), data=data)
+            doc.add_picture(str(img), width=Cm(16))
+            for b in qd.bands:
+                if b == "neutral" and float((scored["band"] == b).mean()) < NEUTRAL_SHARE:
+                    continue
+                rows = _ranked(freq, q, b, g, max_themes)
+                if rows.empty:
+                    continue
+                doc.add_heading(band_heading(data, q, b), level=3)
+                _theme_block(doc, data, cands, q, b, rows, n_quotes, within=None if g == D.ALL else g)
     return doc
 
 
 def export_quotes(store, out, coder: Optional[str] = None, n_quotes: int = 3, report_draft: bool = False,
                   allow_pii: bool = False, max_themes: Optional[int] = None, year=None) -> str:
-    """Write the quotes document (.docx); ``report_draft`` writes the chapter-per-main-group draft."""
+    """Write the quotes document (.docx); ``report_draft`` writes the chapter-per-group draft."""
     out = Path(out)
     if out.suffix.lower() != ".docx":
         raise InputError("the output must end in .docx", file=str(out))

@@ -10,16 +10,23 @@ Mapping (``importer/refi.py`` reads it back without loss):
   ``<Description>`` holds its description, inclusion and exclusion notes, examples and
   memos, where QualCoder, NVivo and ATLAS.ti show a code's memo; retired codes are kept
   (codings may use them) and flagged in our metadata;
-- respondents → ``<Case guid=respondent.uid>`` with background ``<VariableValue>``s and the
-  scale scores ``q1_score``..``q7_score``, so score-only answers survive;
+- the survey's definition (each wave's: questions, scales, bands, variables) → our project
+  metadata, and the project's ``<Description>`` as YAML after a marker line, so that
+  ``import-qdpx`` restores it even from a file another tool re-exported;
+- respondents → ``<Case guid=respondent.uid>`` with ``year``, one ``<VariableValue>`` per
+  variable of the definition, named by its key (a category as ``Text`` holding its label, a
+  number as ``Integer`` or ``Float``, a derived grouping as ``Text``), the file's other
+  columns, and the scores ``<question>_score`` (Integer), so score-only answers survive;
 - each answer with text (or with codings, states or memos) → ``<TextSource guid=answer.uid>``
-  named ``"R0001 q3"``, its text in ``sources/<guid>.txt`` (UTF-8), variables ``question``,
-  ``score`` and ``band``; each coding → ``<PlainTextSelection>`` (code points, end exclusive;
-  whole-answer codings select 0..len) holding ``<Coding guid=coding.uid>``;
-- memos → ``<Notes>`` referenced by ``<NoteRef>`` from the answer, code or project; as
-  QualCoder reads only descriptions, an answer's memos also lead its source's
-  ``<Description>``, a code's close its code's, and project memos are the project's
-  ``<Description>`` (our importer takes memos from the notes only);
+  named ``"R0001 <question>"``, its text in ``sources/<guid>.txt`` (UTF-8), variables
+  ``question``, ``score`` and ``band`` and again the respondent's ``year`` and variables (some
+  tools, QualCoder among them, do not carry case variables over to the sources); each coding →
+  ``<PlainTextSelection>`` (code points, end exclusive; whole-answer codings select 0..len)
+  holding ``<Coding guid=coding.uid>``;
+- memos → ``<Notes>`` referenced by ``<NoteRef>`` from the answer, code or project;
+- memos: as QualCoder reads only descriptions, an answer's memos also lead its source's
+  ``<Description>``, a code's close its code's, and project memos open the project's
+  ``<Description>`` (before the survey definition); our importer takes memos from the notes;
 - ``coder`` (``export qdpx --coder NAME``) limits users, codings, states and memos to one
   coder (memos of nobody, such as project notes, stay);
 - "coded" and "flagged" answer states (REFI has no such notion) → one ``<Set>`` per coder and
@@ -47,8 +54,10 @@ from xml.etree import ElementTree as ET
 from sqlmodel import select
 
 import workbench
+from workbench.coding.definition import SurveyDefinition
 from workbench.coding.models import (Answer, AnswerState, Code, Coder, Coding, Memo, Question, Respondent,
                                      Survey)
+from workbench.coding.surveys import definition_of, merge_waves
 from workbench.export.atomic import atomic_path
 from workbench.errors import InputError
 
@@ -59,10 +68,12 @@ GUID_NS = uuid.UUID("6f0d7c5e-2b1a-4c43-9a57-7a8e3b1f0c21")
 PI_PROJECT, PI_CODE, PI_CASE, PI_CODING, PI_NOTE = (
     "workbench-project", "workbench-code", "workbench-case", "workbench-coding", "workbench-note")
 SET_CODED, SET_FLAGGED = "workbench:coded:", "workbench:flagged:"
-# Case variables: name → REFI type. Scores per question are added as ``<q>_score`` (Integer).
-CASE_VARIABLES = {"year": "Integer", "subgroup": "Text", "main_group": "Text", "gender": "Text", "age": "Integer",
-                  "unemployment_months": "Integer", "ethnicity": "Text", "unit": "Text"}
+# Variables on every source; ``year`` and the definition's variables are on cases and sources,
+# the scores per question on cases as ``<q>_score`` (Integer).
 SOURCE_VARIABLES = {"question": "Text", "score": "Integer", "band": "Text"}
+YEAR_VARIABLE = "year"
+# The project's <Description> holds the survey definition as YAML after this line.
+DEFINITION_MARKER = "workbench survey definition (YAML):"
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -84,9 +95,10 @@ def _dt(v: Optional[datetime]) -> Optional[str]:
     return v.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _pi(parent: ET.Element, target: str, data: dict) -> None:
-    """Append ``<?target {json}?>``; JSON has ``?>`` only inside strings, where it is escaped."""
-    body = xml_text(json.dumps(data, ensure_ascii=False, sort_keys=True)).replace("?>", "?\\u003e")
+def _pi(parent: ET.Element, target: str, data: dict, sort_keys: bool = True) -> None:
+    """Append ``<?target {json}?>``; JSON has ``?>`` only inside strings, where it is escaped.
+    ``sort_keys=False`` where the order of keys is meaning (a definition's values are in report order)."""
+    body = xml_text(json.dumps(data, ensure_ascii=False, sort_keys=sort_keys)).replace("?>", "?\\u003e")
     parent.append(ET.ProcessingInstruction(target, body))
 
 
@@ -222,6 +234,42 @@ def export_qdc(store, out: str | Path) -> str:
     return f"wrote codebook with {n} codes to {out}"
 
 
+def _decimal(v: Any) -> str:
+    """A number as xsd:decimal (no exponent)."""
+    from decimal import Decimal
+
+    d = format(Decimal(repr(float(v))), "f")
+    return d.rstrip("0").rstrip(".") if "." in d else d
+
+
+RESERVED_VARIABLES = {YEAR_VARIABLE, *SOURCE_VARIABLES}
+
+
+def variable_names(defn: Optional[SurveyDefinition], respondents: list[Respondent],
+                   q_keys: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The exported name of each variable (its key; ``var_<key>`` where the key is taken by
+    ``year``, ``question``, ``score``, ``band`` or a ``<question>_score``), and every exported
+    variable's REFI type, in order: year, the definition's variables, the scores, the
+    sources' question/score/band."""
+    types: dict[str, str] = {YEAR_VARIABLE: "Integer"}
+    scores = {f"{k}_score" for k in q_keys}
+    names: dict[str, str] = {}
+    for v in (defn.variables if defn else []):
+        name, n = v.key, 1
+        while name in RESERVED_VARIABLES or name in scores or name in types:
+            name, n = (f"var_{v.key}" if n == 1 else f"var_{v.key}_{n}"), n + 1
+        names[v.key] = name
+        if v.type == "number" and not v.derived:
+            vals = [r.variables.get(v.key) for r in respondents if r.variables]
+            whole = all(isinstance(x, int) or (isinstance(x, float) and x.is_integer()) for x in vals if x is not None)
+            types[name] = "Integer" if whole else "Float"
+        else:
+            types[name] = "Text"
+    types.update({f"{k}_score": "Integer" for k in q_keys})
+    types.update(SOURCE_VARIABLES)
+    return names, types
+
+
 def build_qdpx(store, include_gold: bool = False, coder: Optional[str] = None
                ) -> tuple[bytes, dict[str, bytes], dict[str, int]]:
     """``project.qde``, the source files by name, and counts for the summary; ``coder`` limits
@@ -237,7 +285,7 @@ def build_qdpx(store, include_gold: bool = False, coder: Optional[str] = None
             known = ", ".join(s.exec(select(Coder.name).order_by(Coder.name)).all()) or "none"
             raise InputError(f"unknown coder {coder!r} (coders: {known})")
         coder_uid = {c.id: c.uid for c in coders}
-        surveys = {sv.id: sv for sv in s.exec(select(Survey))}
+        surveys = {sv.id: sv for sv in s.exec(select(Survey).order_by(Survey.year, Survey.id))}
         questions = {q.id: q for q in s.exec(select(Question))}
         respondents = list(s.exec(select(Respondent).order_by(Respondent.survey_id, Respondent.key)))
         answers = list(s.exec(select(Answer)))
@@ -253,12 +301,20 @@ def build_qdpx(store, include_gold: bool = False, coder: Optional[str] = None
         "name": xml_text(project.name if project else "workbench"), "origin": f"workbench {workbench.__version__}",
         "creationDateTime": _dt(project.created_at) if project else _dt(datetime.now(timezone.utc)),
         "modifiedDateTime": _dt(datetime.now(timezone.utc))})
+    defs = {sid: definition_of(sv) for sid, sv in surveys.items()}
+    defn = merge_waves(defs.values())
+    q_keys = list(dict.fromkeys([*(defn.question_keys if defn else []),
+                                 *(q.key for q in sorted(questions.values(), key=lambda q: (q.position, q.id)))]))
+    scored = [k for k in q_keys if defn is None or defn.question(k) is None or defn.question(k).scored]
+    var_name, var_types = variable_names(defn, respondents, scored)
     _pi(root, PI_PROJECT, {
-        "format": 1,
         "codebook": ({"key": cb.key, "name": cb.name, "version": cb.version, "description": cb.description}
                      if cb else None),
         "coders": {c.uid: {"role": c.role} for c in coders}, **({"coder": coder} if coder is not None else {}),
-        "surveys": {str(sv.year): sv.name for sv in surveys.values()}})
+        "format": 2,
+        "surveys": [{"year": sv.year, "name": sv.name, "definition": defs[sv.id].to_dict()}
+                    for sv in surveys.values()],
+        "variables": {name: key for key, name in var_name.items()}}, sort_keys=False)
 
     if coders:
         users = _sub(root, "Users")
@@ -278,14 +334,16 @@ def build_qdpx(store, include_gold: bool = False, coder: Optional[str] = None
         _codes_tree(cbe, codes, NS_PROJECT, {cid: memo_refs.get(("code", cid), []) for cid in code_by_id},
                     categories, memo_text)
 
-    # Variables: background and per-question scores on cases, question/score/band on sources.
-    q_keys = list(dict.fromkeys(q.key for q in sorted(questions.values(), key=lambda q: (q.position, q.id))))
+    # Variables: year, the definition's variables and the file's other columns on cases and
+    # sources, the per-question scores on cases, question/score/band on sources.
     extra_names = sorted({k for r in respondents for k in (r.extra or {})})
-    var_types = dict(CASE_VARIABLES)
-    var_types.update({f"{k}_score": "Integer" for k in q_keys})
-    extra_var = {k: (k if k not in var_types and k not in SOURCE_VARIABLES else f"extra_{k}") for k in extra_names}
+    extra_var: dict[str, str] = {}
+    for k in extra_names:
+        name, n = k, 1
+        while name in var_types or name in extra_var.values():
+            name, n = (f"extra_{k}" if n == 1 else f"extra_{k}_{n}"), n + 1
+        extra_var[k] = name
     var_types.update({v: "Text" for v in extra_var.values()})
-    var_types.update(SOURCE_VARIABLES)
     var_guid = {name: guid_for("variable", name) for name in var_types}
     vars_el = _sub(root, "Variables")
     for name, typ in var_types.items():
@@ -296,10 +354,28 @@ def build_qdpx(store, include_gold: bool = False, coder: Optional[str] = None
             return
         vv = _sub(parent, "VariableValue")
         _sub(vv, "VariableRef", {"targetGUID": var_guid[name]})
-        if var_types[name] == "Integer":
+        typ = var_types[name]
+        if typ == "Integer":
             _sub(vv, "IntegerValue", text=str(int(v)))
+        elif typ == "Float":
+            _sub(vv, "FloatValue", text=_decimal(v))
         else:
             _sub(vv, "TextValue", text=str(v))
+
+    def background(r: Respondent) -> list[tuple[str, Any]]:
+        """A respondent's year and variables (as other tools should see them) in variable order."""
+        sv = surveys.get(r.survey_id)
+        out: list[tuple[str, Any]] = [(YEAR_VARIABLE, sv.year if sv else None)]
+        vals = r.variables or {}
+        for v in (defn.variables if defn else []):
+            if v.derived:
+                out.append((var_name[v.key], defn.group_of(v.key, vals)))
+            elif v.type == "number":
+                out.append((var_name[v.key], vals.get(v.key)))
+            else:
+                x = vals.get(v.key)
+                out.append((var_name[v.key], v.values.get(str(x), x) if x not in (None, "") else None))
+        return out
 
     by_resp: dict[int, list[Answer]] = defaultdict(list)
     for a in answers:
@@ -310,16 +386,16 @@ def build_qdpx(store, include_gold: bool = False, coder: Optional[str] = None
                 if a.text or a.id in coded_answers]
     exported_ids = {a.id for a in exported}
 
+    bg = {r.id: background(r) for r in respondents}
     if respondents:
         cases = _sub(root, "Cases")
         for r in respondents:
             ce = _sub(cases, "Case", {"guid": r.uid, "name": r.key})
-            sv = surveys.get(r.survey_id)
             score_only = {questions[a.question_id].key: a.uid for a in by_resp[r.id] if a.id not in exported_ids}
-            _pi(ce, PI_CASE, {"key": r.key, "answers": score_only})
-            value(ce, "year", sv.year if sv else None)
-            for name in ("subgroup", "main_group", "gender", "age", "unemployment_months", "ethnicity", "unit"):
-                value(ce, name, getattr(r, name))
+            _pi(ce, PI_CASE, {"key": r.key, "answers": score_only, "variables": r.variables or {},
+                            "extra": r.extra or {}})
+            for name, v in bg[r.id]:
+                value(ce, name, v)
             for a in sorted(by_resp[r.id], key=lambda a: questions[a.question_id].position):
                 value(ce, f"{questions[a.question_id].key}_score", a.score)
             for k, v in sorted((r.extra or {}).items()):
@@ -358,6 +434,8 @@ def build_qdpx(store, include_gold: bool = False, coder: Optional[str] = None
             value(ts, "question", q.key)
             value(ts, "score", a.score)
             value(ts, "band", a.band)
+            for name, v in bg[r.id]:
+                value(ts, name, v)
 
     if memos:
         notes = _sub(root, "Notes")
@@ -386,8 +464,9 @@ def build_qdpx(store, include_gold: bool = False, coder: Optional[str] = None
                 _sub(se, "MemberSource", {"targetGUID": m})
 
     project_notes = [memo_text[r].strip() for r in memo_refs.get(("project", 0), []) if memo_text[r].strip()]
-    if project_notes:  # QualCoder's project memo
-        _sub(root, "Description", text="\n\n".join(project_notes))
+    description = [*project_notes, *([f"{DEFINITION_MARKER}\n{defn.to_yaml()}"] if defn is not None else [])]
+    if description:  # QualCoder's project memo: the project's notes, then the survey definition
+        _sub(root, "Description", text="\n\n".join(description))
     for ref in memo_refs.get(("project", 0), []):
         _sub(root, "NoteRef", {"targetGUID": ref})
 

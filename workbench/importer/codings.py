@@ -1,6 +1,7 @@
 """A coder's codings from a CSV (the contract's format: respondent_id, question, code, and
-optionally start and end): every row checked first, then one transaction that replaces the
-coder's codings of the answers named. Quote stars stay on codings that stay the same.
+optionally start and end, and ``year`` in a project of several waves): every row checked
+first, then one transaction that replaces the coder's codings of the answers named. Quote
+stars stay on codings that stay the same.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlmodel import select
 
 from workbench.bulk import chunks, gc_paused, insert_rows
 from workbench.coding.codings import delete_codings, restore_stars
-from workbench.coding.models import Answer, AnswerState, Coding, Question, Respondent, new_uids, utcnow
+from workbench.coding.models import Answer, AnswerState, Coding, Question, Respondent, Survey, new_uids, utcnow
 from workbench.errors import InputError, Problem
 from workbench.importer.tables import read_table
 
@@ -32,7 +33,8 @@ class CodingsImportResult:
 def import_codings(store, coder: str, path: str | Path, source: str = "import") -> CodingsImportResult:
     """Import one coder's codings (contract CSV). Every answer named is marked coded by the
     coder and its codings replaced by the file's; an empty ``code`` means no code applies.
-    All rows are checked first; any problem means nothing is imported."""
+    All rows are checked first; any problem means nothing is imported. An optional ``year``
+    column picks the wave; a row without one names a respondent id found in one wave only."""
     table = read_table(path)
     f = table.file
     problems = [Problem(f, "required column is missing", row=1, column=c)
@@ -41,16 +43,21 @@ def import_codings(store, coder: str, path: str | Path, source: str = "import") 
         raise InputError(problems)
     ix = {h: i for i, h in enumerate(table.header)}
     has_span = "start" in ix and "end" in ix
+    has_year = "year" in ix
     with store.session() as s:
         codes = {c.key: c.id for c in store.codes(s)}
+        year_of = dict(s.exec(select(Survey.id, Survey.year)).all())
         rows = s.exec(select(Respondent.key, Question.key, Answer.id, Answer.text, Respondent.survey_id)
                       .join(Answer, Answer.respondent_id == Respondent.id)
                       .join(Question, Question.id == Answer.question_id)).all()
-        resp_keys = set(s.exec(select(Respondent.key)).all())
+        resp_years: dict[str, set[int]] = defaultdict(set)
+        for rk, sv in s.exec(select(Respondent.key, Respondent.survey_id)).all():
+            resp_years[rk].add(year_of[sv])
         q_keys = set(s.exec(select(Question.key)).all())
-    answers: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    for rk, qk, aid, text, _sv in rows:
-        answers[(rk, qk)].append((aid, text))
+    years = sorted(set(year_of.values()))
+    answers: dict[tuple[str, int, str], list[tuple[int, str]]] = defaultdict(list)
+    for rk, qk, aid, text, sv in rows:
+        answers[(rk, year_of[sv], qk)].append((aid, text))
     per_answer: dict[int, list[tuple[int, Optional[int], Optional[int]]]] = defaultdict(list)
     for i, row in enumerate(table.rows):
         rn = table.row_number(i)
@@ -61,15 +68,31 @@ def import_codings(store, coder: str, path: str | Path, source: str = "import") 
         def bad(col: str, msg: str) -> None:
             problems.append(Problem(f, msg, row=rn, column=col))
 
-        if rk not in resp_keys:
+        if rk not in resp_years:
             bad("respondent_id", f"unknown respondent {rk!r}"); continue
+        yv = row[ix["year"]].strip() if has_year else ""
+        if yv:
+            try:
+                year = int(yv)
+            except ValueError:
+                bad("year", f"year {yv!r} is not a whole number"); continue
+            if year not in years:
+                bad("year", f"the project has no survey of {year} (it has {', '.join(map(str, years))})"); continue
+            if year not in resp_years[rk]:
+                bad("respondent_id", f"respondent {rk!r} is not in the survey of {year}"); continue
+        elif len(resp_years[rk]) > 1:
+            ys = sorted(resp_years[rk])
+            bad("year" if has_year else "respondent_id",
+                f"respondent {rk!r} is in {', '.join(map(str, ys[:-1]))} and {ys[-1]}: add a year column")
+            continue
+        else:
+            (year,) = resp_years[rk]
         if qk not in q_keys:
             bad("question", f"unknown question {qk!r}"); continue
-        found = answers.get((rk, qk))
+        found = answers.get((rk, year, qk))
         if not found:
-            bad("question", f"respondent {rk!r} has no answer to {qk}"); continue
-        if len(found) > 1:
-            bad("respondent_id", f"respondent {rk!r} is in more than one survey year; split the file by year"); continue
+            bad("question", f"respondent {rk!r} has no answer to {qk}" + (f" in {year}" if len(years) > 1 else ""))
+            continue
         aid, text = found[0]
         per_answer.setdefault(aid, [])
         if not ck:

@@ -10,13 +10,18 @@ Our own exports (``export/refi.py``) come back exactly: respondents, answers, co
 codings, coded/flagged states and memos keep their uids. Files from other tools get a
 generic survey:
 
-- each ``<Case>`` → a respondent (key = case name; variables named like our background
-  variables — also ``køn``, ``alder``, ``år`` ... — fill them, other variables go to ``extra``);
-  a text source in no case gets a respondent of its own, named after the source;
+- the survey definition is the one our export wrote into the project's ``<Description>`` (YAML
+  after a marker line), else the built-in (jobcentre) definition;
+- each ``<Case>`` → a respondent (key = case name); a variable whose name is a variable key
+  or label of the definition (any case) is read by the definition into the respondent's
+  ``variables``, other variables (and values the definition refuses) go to ``extra``; the
+  variables of the case's text sources count too (some tools keep them only there); a text
+  source in no case gets a respondent of its own, named after the source;
 - each ``<TextSource>`` with plain text (``internal://`` file or ``PlainTextContent``) → an
   answer; its question is the source's ``question`` variable, else ``doc`` (``doc_2``, ... when
-  a respondent has several); a valid ``score`` variable is kept; the year is the case's
-  ``year`` variable, else the current year;
+  a respondent has several), added to the definition as an open question when it names none
+  of its questions; a ``score`` variable valid on the question's scale is kept; the year is
+  the case's ``year`` variable, else the current year;
 - codes keep names, colours, descriptions and nesting; ids are slugified from names
   (æ→ae, ø→oe, å→aa); top-level non-codable codes that nobody coded with become categories;
 - ``<PlainTextSelection>`` codings keep spans and users; a ``<Coding>`` on a whole source is
@@ -46,16 +51,17 @@ from defusedxml.ElementTree import DefusedXMLParser
 from sqlalchemy import insert, select as sa_select
 from sqlmodel import select
 
-from workbench.coding import survey_spec as sspec
-from workbench.coding.bands import band_of
+import yaml
+
 from workbench.coding.codebook import COLOUR_RE, CodebookSpec, install_codebook, parse_codebook
 from workbench.coding.models import (Answer, AnswerState, Code, Coder, Coding, Memo, Project, Question,
                                      Respondent, new_uid, utcnow)
 from workbench.coding.store import FINAL_CODER
-from workbench.coding.surveys import SURVEY_NAME, ensure_survey
+from workbench.coding.definition import KEY_RE, SurveyDefinition, builtin, merge_waves
+from workbench.coding.surveys import ensure_survey
 from workbench.errors import InputError, Problem
-from workbench.export.refi import (NS_CODEBOOK, NS_PROJECT, PI_CASE, PI_CODE, PI_CODING, PI_PROJECT,
-                                   SET_CODED, SET_FLAGGED)
+from workbench.export.refi import (DEFINITION_MARKER, NS_CODEBOOK, NS_PROJECT, PI_CASE, PI_CODE, PI_CODING,
+                                   PI_PROJECT, SET_CODED, SET_FLAGGED, SOURCE_VARIABLES)
 from workbench.importer.tables import existing_file
 
 # Limits for untrusted archives (module constants so tests can lower them).
@@ -67,13 +73,9 @@ MAX_RATIO = 200  # uncompressed/compressed, for members over RATIO_MIN_BYTES
 RATIO_MIN_BYTES = 1024 * 1024
 
 _GUID_RE = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
-_ALIASES = {"year": "year", "år": "year", "aar": "year", "subgroup": "subgroup", "målgruppe": "subgroup",
-            "maalgruppe": "subgroup", "gruppe": "subgroup", "main_group": "main_group", "hovedgruppe": "main_group",
-            "gender": "gender", "køn": "gender", "koen": "gender", "sex": "gender", "age": "age", "alder": "age",
-            "unemployment_months": "unemployment_months", "ledighed_mdr": "unemployment_months",
-            "ethnicity": "ethnicity", "etnicitet": "ethnicity", "unit": "unit", "enhed": "unit"}
-_INT_FIELDS = {"year", "age", "unemployment_months"}
+_YEAR_VARS = ("year", "år", "aar")
 _QUESTION_VARS = ("question", "spørgsmål", "spoergsmaal", "question_key")
+_SOURCE_ONLY = {*SOURCE_VARIABLES, *_QUESTION_VARS}
 
 
 def slugify(name: str) -> str:
@@ -373,7 +375,7 @@ class QdpxPlan:
     ours: bool
     codes: CodesRead
     coders: list[dict]
-    surveys: dict[int, str]
+    surveys: dict[int, SurveyDefinition]  # each wave's definition by year
     respondents: list[dict]
     answers: list[dict]
     codings: list[dict]
@@ -442,9 +444,96 @@ def _parse_root(data: bytes, where: str, tag: str, ns: str) -> ET.Element:
     return root
 
 
+def _definitions(root: ET.Element, pmeta: dict, ctx: _Ctx) -> tuple[dict[int, SurveyDefinition], SurveyDefinition]:
+    """Each wave's definition from our metadata, and the one for years it does not name: the
+    waves merged, else the YAML of the project's ``<Description>``, else the built-in one."""
+    waves: dict[int, SurveyDefinition] = {}
+    raw = pmeta.get("surveys")
+    if isinstance(raw, list):
+        for i, w in enumerate(raw, start=1):
+            y = _as_int(w.get("year")) if isinstance(w, dict) else None
+            d = w.get("definition") if isinstance(w, dict) else None
+            if y is None or not isinstance(d, dict):
+                ctx.bad("Project", f"survey {i} of the workbench metadata has no year or no definition")
+                continue
+            try:
+                waves[y] = SurveyDefinition.from_dict(d, file=f"{ctx.where}: survey {y}")
+            except InputError as e:
+                ctx.problems += e.problems
+    if waves:
+        return waves, merge_waves(waves[y] for y in sorted(waves))
+    default = None
+    desc = _text(_kid(root, "Description")).strip()
+    if DEFINITION_MARKER in desc:  # after the project's memos, if any
+        try:
+            body = yaml.safe_load(desc[desc.index(DEFINITION_MARKER) + len(DEFINITION_MARKER):])
+        except yaml.YAMLError as e:
+            ctx.bad("Project > Description", f"the survey definition is not valid YAML: {e}")
+        else:
+            try:
+                default = SurveyDefinition.from_dict(body, file=f"{ctx.where}: Project > Description")
+            except InputError as e:
+                ctx.problems += e.problems
+    default = default or builtin()
+    if isinstance(raw, dict):  # our first format: {year: survey name}, the built-in survey
+        for y, name in raw.items():
+            if _as_int(y) is not None:
+                waves[_as_int(y)] = _renamed(default, str(name))
+    return waves, default
+
+
+def _renamed(defn: SurveyDefinition, name: str) -> SurveyDefinition:
+    import copy
+
+    d = copy.deepcopy(defn)
+    d.name = name or d.name
+    return d
+
+
+def _with_open_questions(defn: SurveyDefinition, keys: list[str], where: str) -> SurveyDefinition:
+    """The definition with an open question (text only) for each key it lacks."""
+    new = [k for k in keys if defn.question(k) is None]
+    if not new:
+        return defn
+    d = defn.to_dict()
+    d["questions"] = d["questions"] + [{"key": k, "text": k} for k in new]
+    return SurveyDefinition.from_dict(d, file=where)
+
+
+class _Variables:
+    """Reads a case's (or source's) variables through a definition: the variable a name
+    stands for (its key or label, any case; our export's renamed keys), and its stored value."""
+
+    def __init__(self, defn: SurveyDefinition, renamed: dict[str, str]):
+        self.defn = defn
+        self.by_name: dict[str, Any] = {}
+        for v in defn.variables:
+            self.by_name.setdefault(v.key.lower(), v)
+        for name, key in renamed.items():
+            if defn.variable(str(key)) is not None:
+                self.by_name[str(name).lower()] = defn.variable(str(key))
+        for v in defn.variables:
+            if v.label:
+                self.by_name.setdefault(v.label.lower(), v)
+
+    def variable(self, name: str):
+        return self.by_name.get(name.lower())
+
+
 def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], file: str) -> QdpxPlan:
     pmeta = _pi(root, PI_PROJECT, ctx, "Project") or {}
     ours = bool(pmeta)
+    waves, default_defn = _definitions(root, pmeta, ctx)
+    renamed = pmeta.get("variables") if isinstance(pmeta.get("variables"), dict) else {}
+    readers: dict[int, _Variables] = {}
+
+    def defn_of(year: int) -> SurveyDefinition:
+        return waves.get(year) or default_defn
+
+    def reader(year: int) -> _Variables:
+        if year not in readers:
+            readers[year] = _Variables(defn_of(year), renamed)
+        return readers[year]
     # Users
     coders: list[dict] = []
     coder_names: set[str] = set()
@@ -606,10 +695,6 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
     respondents: list[dict] = []
     resp_keys: dict[tuple[int, str], str] = {}
     this_year = datetime.now().year
-    surveys = {}
-    for y, name in (pmeta.get("surveys") or {}).items() if isinstance(pmeta.get("surveys"), dict) else []:
-        if _as_int(y):
-            surveys[_as_int(y)] = str(name)
     cases_el = _kid(root, "Cases")
     case_notes: list[str] = []
     for case in _kids(cases_el, "Case") if cases_el is not None else []:
@@ -626,8 +711,14 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
             r = _variable_value(vv, types, ctx, element)
             if r and r[1] is not None:
                 values[r[0]] = r[1]
+        refs = [sg for sg in (_guid(sr, "targetGUID", ctx, element) for sr in _kids(case, "SourceRef")) if sg]
+        if not ours:  # variables some tools keep only on the case's sources
+            for sg in refs:
+                if sg in answer_by_guid and answer_by_guid[sg]["respondent"] is None:
+                    for k, v in _background(answer_by_guid[sg]).items():
+                        values.setdefault(k, v)
         resp = _respondent(g, str(cmeta.get("key") or case.get("name") or g[:8]).strip(), values, ours, ctx,
-                           element, this_year)
+                           element, this_year, reader, cmeta)
         if resp is None:
             continue
         k = (resp["year"], resp["key"])
@@ -642,8 +733,7 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
             k = (resp["year"], resp["key"])
         resp_keys[k] = g
         respondents.append(resp)
-        for sr in _kids(case, "SourceRef"):
-            sg = _guid(sr, "targetGUID", ctx, element)
+        for sg in refs:
             if sg in answer_by_guid and answer_by_guid[sg]["respondent"] is None:
                 answer_by_guid[sg]["respondent"] = resp
         # our score-only answers
@@ -660,7 +750,8 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
             if ours:
                 ctx.bad(f"TextSource guid {ans['uid']}", "the source belongs to no <Case> (respondent)")
                 continue
-            resp = _respondent(new_uid(), ans["name"], {}, False, ctx, ans["name"], this_year)
+            resp = _respondent(new_uid(), ans["name"], _background(ans), False, ctx, ans["name"], this_year, reader,
+                               {})
             base, n = resp["key"], 2
             while (resp["year"], resp["key"]) in resp_keys:
                 resp["key"], n = f"{base} ({n})", n + 1
@@ -677,6 +768,8 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
         vals = {k.lower(): v for k, v in ans["values"].items()}
         qv = next((vals[k] for k in _QUESTION_VARS if vals.get(k) not in (None, "")), None)
         q = str(qv).strip() if qv is not None else "doc"
+        if not KEY_RE.match(q):
+            q = slugify(q)
         key = (ans["respondent"]["uid"], q)
         if key in per_resp_q:
             if ours:
@@ -691,11 +784,18 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
         per_resp_q[key] = ans["uid"]
         ans["question"] = q
         sc = _as_int(vals.get("score"))
-        if sc is not None and sc not in (1, 2, 3, 4, 5, 9):
-            if ours:
-                ctx.bad(f"TextSource guid {ans['uid']}", f"score {sc} is not 1–5 or 9")
-            sc = None
-        ans["score"] = sc
+        qd = defn_of(ans["respondent"]["year"]).question(q)
+        band = None
+        if sc is not None:
+            try:
+                if qd is None or not qd.scored:
+                    raise ValueError(f"question {q} has no scale")
+                band = qd.band_of(sc)
+            except ValueError as e:
+                if ours:
+                    ctx.bad(f"TextSource guid {ans['uid']}", f"score {sc}: {e}")
+                sc = None
+        ans["score"], ans["band"] = sc, band
     answers = [a for a in answers if a["question"] is not None]
     valid_answers = {a["uid"] for a in answers}
     codings = [c for c in codings if c["answer"] in valid_answers]
@@ -778,6 +878,7 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
             memos.append({"uid": new_uid(), "target_type": "answer", "target": ans["uid"], "text": text,
                           "coder": user, "created_at": now, "updated_at": now})
     pdesc = _text(_kid(root, "Description")).strip()
+    pdesc = pdesc[:pdesc.index(DEFINITION_MARKER)].strip() if DEFINITION_MARKER in pdesc else pdesc
     for text in ([pdesc] if pdesc and not ours else []) + case_notes:
         kept["case" if text.startswith("Case ") else "project"] += 1
         memos.append({"uid": new_uid(), "target_type": "project", "target": None, "text": text, "coder": None,
@@ -798,8 +899,16 @@ def _plan(root: ET.Element, ctx: _Ctx, z: zipfile.ZipFile, members: dict[str, zi
         raise InputError(ctx.problems)
     used_coders = {c["coder"] for c in codings} | {k[1] for k in states} | {m["coder"] for m in memos}
     coders = [c for c in coders if c["uid"] != fallback_user or c["uid"] in used_coders]
+    # each wave's definition, with an open question for every question it does not know
+    surveys: dict[int, SurveyDefinition] = dict(waves)
     for r in respondents:
-        surveys.setdefault(r["year"], SURVEY_NAME)
+        surveys.setdefault(r["year"], default_defn)
+    for year in list(surveys):
+        keys = list(dict.fromkeys(a["question"] for a in answers if a["respondent"]["year"] == year))
+        try:
+            surveys[year] = _with_open_questions(surveys[year], keys, f"{ctx.where}: survey {year}")
+        except InputError as e:
+            raise InputError(e.problems) from None
     return QdpxPlan(file, ours, codes, coders, surveys, respondents, answers, codings, states, memos, ctx.skipped,
                     ctx.notes)
 
@@ -840,34 +949,35 @@ def _source_text(el: ET.Element, ctx: _Ctx, element: str, z: zipfile.ZipFile, me
     return ""
 
 
+def _background(ans: dict) -> dict[str, Any]:
+    """A source's variables other than its question, score and band."""
+    return {k: v for k, v in ans["values"].items() if k.lower() not in _SOURCE_ONLY and v not in (None, "")}
+
+
 def _respondent(uid: str, key: str, values: dict[str, Any], ours: bool, ctx: _Ctx, element: str,
-                this_year: int) -> Optional[dict]:
-    r: dict[str, Any] = {"uid": uid, "key": key or uid[:8], "year": None, "subgroup": "", "main_group": "",
-                         "gender": None, "age": None, "unemployment_months": None, "ethnicity": None, "unit": None,
-                         "extra": {}, "scores": {}}
+                this_year: int, reader, cmeta: dict) -> Optional[dict]:
+    """A respondent from a case's variables, read through the definition of its year."""
+    r: dict[str, Any] = {"uid": uid, "key": key or uid[:8], "year": None, "variables": {}, "extra": {}, "scores": {}}
+    rest: dict[str, Any] = {}
     for name, v in values.items():
-        low = name.lower()
+        if name.lower() in _YEAR_VARS and r["year"] is None:
+            iv = _as_int(v)
+            if iv is None and ours:
+                ctx.bad(element, f"variable {name}: {v!r} is not a whole number")
+                return None
+            r["year"] = iv
+            if iv is None:
+                rest[name] = v
+            continue
         m = re.fullmatch(r"(.+)_score", name)
-        fld = name if ours and name in _ALIASES.values() else _ALIASES.get(low)
         if ours and m:
             sc = _as_int(v)
-            if sc not in (1, 2, 3, 4, 5, 9):
-                ctx.bad(element, f"variable {name}: score {v!r} is not 1–5 or 9")
+            if sc is None:
+                ctx.bad(element, f"variable {name}: score {v!r} is not a whole number")
                 continue
             r["scores"][m.group(1)] = sc
-        elif fld in _INT_FIELDS:
-            iv = _as_int(v)
-            if iv is None:
-                if ours:
-                    ctx.bad(element, f"variable {name}: {v!r} is not a whole number")
-                else:
-                    r["extra"][name] = str(v)
-                continue
-            r[fld] = iv
-        elif fld:
-            r[fld] = None if v in (None, "") else str(v)
-        else:
-            r["extra"][name] = v if isinstance(v, (int, float)) else str(v)
+            continue
+        rest[name] = v
     if r["year"] is None or not (1990 <= r["year"] <= 2100):
         if ours:
             ctx.bad(element, "variable year is missing or not plausible")
@@ -875,8 +985,42 @@ def _respondent(uid: str, key: str, values: dict[str, Any], ours: bool, ctx: _Ct
         if r["year"] is not None:
             r["extra"]["year"] = r["year"]
         r["year"] = this_year
-    r["main_group"] = r["main_group"] or sspec.SUBGROUP_MAIN.get(r["subgroup"] or "", "")
-    r["subgroup"] = r["subgroup"] or ""
+    vr = reader(r["year"])
+    exact_vars = cmeta.get("variables") if ours and isinstance(cmeta.get("variables"), dict) else None
+    exact_extra = cmeta.get("extra") if ours and isinstance(cmeta.get("extra"), dict) else None
+    if exact_vars is not None:  # our export: the stored values themselves
+        for k, v in exact_vars.items():
+            if vr.defn.variable(k) is None or vr.defn.variable(k).derived:
+                ctx.bad(element, f"variable {k!r} is not a variable of the survey definition")
+            elif v is not None and not isinstance(v, (str, int, float)):
+                ctx.bad(element, f"variable {k!r}: {v!r} is not a value")
+            else:
+                r["variables"][k] = v
+    if exact_extra is not None:
+        r["extra"].update({str(k): v for k, v in exact_extra.items()})
+    given = {vr.variable(n).key for n in rest if vr.variable(n) is not None}
+    for name, v in rest.items():
+        var = vr.variable(name)
+        if var is None:
+            if exact_extra is None:
+                r["extra"][name] = v if isinstance(v, (int, float)) else str(v)
+            continue
+        if exact_vars is not None:
+            continue
+        if var.derived:  # computed from its source; kept aside only when the source is missing
+            if var.source not in given and exact_extra is None:
+                r["extra"][name] = v if isinstance(v, (int, float)) else str(v)
+            continue
+        try:
+            stored = var.read(str(v))
+        except ValueError as e:
+            if ours:
+                ctx.bad(element, f"variable {name}: {e}")
+            else:
+                r["extra"][name] = v if isinstance(v, (int, float)) else str(v)
+            continue
+        if stored is not None:
+            r["variables"][var.key] = stored
     return r
 
 
@@ -966,30 +1110,19 @@ def import_qdpx(store, path: str | Path, plan: Optional[QdpxPlan] = None) -> Ref
         conn = s.connection()
         survey_id: dict[int, int] = {}
         qid: dict[tuple[int, str], int] = {}
-        for year, name in sorted(plan.surveys.items()):
-            sv = ensure_survey(store, s, year, name=name)
+        for year, defn in sorted(plan.surveys.items()):
+            sv = ensure_survey(store, s, year, defn)
             survey_id[year] = sv.id
-            qs = list(s.exec(select(Question).where(Question.survey_id == sv.id)))
-            qid.update({(year, q.key): q.id for q in qs})
-            pos = max((q.position for q in qs), default=0)
-            for key in dict.fromkeys(a["question"] for a in plan.answers if a["respondent"]["year"] == year):
-                if (year, key) not in qid:
-                    pos += 1
-                    q = Question(survey_id=sv.id, key=key, position=pos, topic=key)
-                    s.add(q)
-                    s.flush()
-                    qid[(year, key)] = q.id
+            qid.update({(year, q.key): q.id for q in s.exec(select(Question).where(Question.survey_id == sv.id))})
         # respondents, answers, codings, states (batched)
-        rows = [dict(uid=r["uid"], survey_id=survey_id[r["year"]], key=r["key"], subgroup=r["subgroup"],
-                     main_group=r["main_group"], gender=r["gender"], age=r["age"],
-                     unemployment_months=r["unemployment_months"], ethnicity=r["ethnicity"], unit=r["unit"],
+        rows = [dict(uid=r["uid"], survey_id=survey_id[r["year"]], key=r["key"], variables=r["variables"],
                      extra=r["extra"]) for r in plan.respondents]
         for k in range(0, len(rows), 2000):
             conn.execute(insert(Respondent), rows[k:k + 2000])
         rid = dict(conn.execute(sa_select(Respondent.uid, Respondent.id)).all())
         rows = [dict(uid=a["uid"], respondent_id=rid[a["respondent"]["uid"]],
                      question_id=qid[(a["respondent"]["year"], a["question"])], score=a["score"],
-                     band=band_of(a["score"]), text=a["text"], text_original=None) for a in plan.answers]
+                     band=a["band"], text=a["text"], text_original=None) for a in plan.answers]
         for k in range(0, len(rows), 5000):
             conn.execute(insert(Answer), rows[k:k + 5000])
         aid = dict(conn.execute(sa_select(Answer.uid, Answer.id)).all())

@@ -18,33 +18,25 @@ from sqlalchemy import insert, select as sa_select, update
 from sqlmodel import select
 
 from workbench.bulk import gc_paused
-from workbench.coding import survey_spec as spec
-from workbench.coding.bands import band_of
+from workbench.coding.definition import SurveyDefinition, builtin, load_definition, parse_int, parse_number
 from workbench.coding.models import Answer, Question, Respondent, new_uid, new_uids
-from workbench.coding.surveys import ensure_survey
+from workbench.coding.surveys import ensure_survey, project_definition
 from workbench.errors import Cancelled, InputError, Problem
 from workbench.importer.tables import Table, read_table
 
-BACKGROUND = ["respondent_id", "year", "subgroup", "gender", "age", "unemployment_months", "ethnicity", "unit"]
-REQUIRED = ["respondent_id", "subgroup"] + [f"{q}_{k}" for q in spec.QUESTION_KEYS for k in ("score", "text")]
-ETHNICITY_ALIASES = {"dansk": "dansk", "anden": "anden", "anden etnisk baggrund end dansk": "anden",
-                     "anden etnisk baggrund": "anden"}
-GENDER_ALIASES = {"kvinde": "kvinde", "mand": "mand", "k": "kvinde", "m": "mand"}
 INT_RE = re.compile(r"^\s*-?\d+(?:[.,]0+)?\s*$")
 
 
 @dataclass
 class ParsedRespondent:
+    """One respondent as read: id, wave, variables by key, other columns, and answers
+    ``{question key: (score, band, text)}``."""
+
     key: str
     year: int
-    subgroup: str
-    gender: Optional[str]
-    age: Optional[int]
-    unemployment_months: Optional[int]
-    ethnicity: Optional[str]
-    unit: Optional[str]
-    extra: dict[str, Any]
-    answers: dict[str, tuple[Optional[int], str]] = field(default_factory=dict)  # q -> (score, text)
+    variables: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, tuple[Optional[int], Optional[str], str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,20 +50,28 @@ class ImportResult:
         return f"imported {self.respondents} respondents, {self.answers} answers"
 
 
+_SECTIONS = ("columns", "values", "defaults")
+
+
 @dataclass
 class Mapping:
-    """A YAML column mapping for files of another layout::
+    """A YAML mapping of another file layout onto a survey definition::
 
-        columns: {respondent_id: ID, subgroup: Gruppe, q1_score: Spm1, q1_text: Spm1_hvorfor, ...}
-        values: {subgroup: {"Aktiv o30": aktiv_o30}, gender: {"1": kvinde, "2": mand}}
-        defaults: {year: 2020, unit: JKI}
-        unemployment: {years: LedAar, months: LedMdr}   # duration asked as years + months
+        columns: {respondent_id: ID, afdeling: Afd, spm1_score: Spm1, spm1_text: Spm1_hvorfor, ...}
+        values: {afdeling: {"N": Nord}, koen: {"K": "1", "M": "2"}}
+        defaults: {year: 2020, afdeling: Nord}
+
+    ``columns`` and ``values`` are keyed by the definition's column names or variable keys;
+    ``defaults`` by variable key or ``year``. A variable the definition reads from several
+    columns names a ``parts_section`` and the weight of each part; a mapping gives that
+    section the file's columns (a duration asked as years and months: ``{years: A, months: B}``).
     """
 
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
-    unemployment: dict[str, str] = field(default_factory=dict)
+    parts: dict[str, dict[str, str]] = field(default_factory=dict)  # section -> {role: column}
+    file: str = "mapping"
 
     @classmethod
     def load(cls, path: str | Path) -> "Mapping":
@@ -80,185 +80,248 @@ class Mapping:
             raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except FileNotFoundError:
             raise InputError("mapping file not found", file=file) from None
+        except IsADirectoryError:
+            raise InputError("is a folder, not a mapping file", file=file) from None
         except (yaml.YAMLError, UnicodeDecodeError) as e:
             raise InputError(f"mapping is not valid YAML: {e}", file=file) from None
         problems = []
         if not isinstance(raw, dict):
             raise InputError("mapping must be a YAML mapping", file=file)
-        for key in raw:
-            if key not in ("columns", "values", "defaults", "unemployment"):
-                problems.append(Problem(file, f"unknown section {key!r}", column=str(key)))
-        for sect in ("columns", "values", "defaults", "unemployment"):
-            if raw.get(sect) is not None and not isinstance(raw[sect], dict):
-                problems.append(Problem(file, "must be a mapping", column=sect))
-        # one level further down, so a wrong shape is the user's problem, not a crash
+        for sect, v in raw.items():
+            if v is not None and not isinstance(v, dict):
+                problems.append(Problem(file, "must be a mapping", column=str(sect)))
         values = raw.get("values") if isinstance(raw.get("values"), dict) else {}
         for k, v in values.items():
             if v is not None and not isinstance(v, dict):
                 problems.append(Problem(file, "must map file values to workbench values", column=f"values.{k}"))
-        for sect in ("columns", "defaults", "unemployment"):
-            sub = raw.get(sect) if isinstance(raw.get(sect), dict) else {}
+        for sect, sub in raw.items():
+            if sect == "values" or not isinstance(sub, dict):
+                continue
             for k, v in sub.items():
                 if isinstance(v, (dict, list)):
                     problems.append(Problem(file, "must be a single value", column=f"{sect}.{k}"))
         if problems:
             raise InputError(problems)
         vals = {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in (raw.get("values") or {}).items()}
+        parts = {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in raw.items() if k not in _SECTIONS}
         return cls(columns={str(k): str(v) for k, v in (raw.get("columns") or {}).items()}, values=vals,
-                   defaults=dict(raw.get("defaults") or {}), unemployment={str(k): str(v) for k, v in (raw.get("unemployment") or {}).items()})
+                   defaults=dict(raw.get("defaults") or {}), parts=parts, file=file)
+
+    def apply(self, defn: SurveyDefinition) -> SurveyDefinition:
+        """The definition reading this mapping's columns; unknown sections are errors."""
+        known_parts = {v.parts_section: v for v in defn.variables if v.parts_section}
+        problems = [Problem(self.file, f"unknown section {sect!r} (known: {', '.join(list(_SECTIONS) + sorted(known_parts))})",
+                            column=sect) for sect in self.parts if sect not in known_parts]
+        if problems:
+            raise InputError(problems)
+        renames = {self.column_name(defn, k): v for k, v in self.columns.items()}
+        d = defn.with_columns(renames)
+        for sect, roles in self.parts.items():
+            var = d.variable(known_parts[sect].key)
+            bad = [r for r in roles if r not in var.part_weights]
+            if bad:
+                raise InputError([Problem(self.file, f"unknown part {r!r} (known: {', '.join(var.part_weights)})",
+                                          column=f"{sect}.{r}") for r in bad])
+            var.parts = {col: var.part_weights[role] for role, col in roles.items()}
+            var.column = None
+        return d
+
+    @staticmethod
+    def column_name(defn: SurveyDefinition, key: str) -> str:
+        """A mapping key as the definition's column: a variable key, respondent_id, year or a column."""
+        v = defn.variable(key)
+        if v is not None and v.column:
+            return v.column
+        if key == "respondent_id":
+            return defn.respondent_id
+        if key == "year" and defn.year_column:
+            return defn.year_column
+        return key
 
 
 def _int(v: str) -> Optional[int]:
-    v = v.strip()
-    if not v:
-        return None
-    if len(v) < 16 and v.isascii() and v.isdigit():  # the common case, without the regex
-        return int(v)
-    if not INT_RE.match(v):
-        raise ValueError(v)
-    return int(float(v.replace(",", ".")))
+    return parse_int(v)
 
 
-def parse_survey(table: Table, mapping: Optional[Mapping] = None, year: Optional[int] = None,
-                 known_subgroups: Optional[set[str]] = None) -> tuple[list[ParsedRespondent], list[Problem]]:
-    """Validate every row and return the parsed respondents and every problem found."""
+def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping: Optional[Mapping] = None,
+                 year: Optional[int] = None) -> tuple[list[ParsedRespondent], list[Problem]]:
+    """Validate every row against the definition (the jobcentre survey by default) and return
+    the parsed respondents and every problem found."""
+    defn = defn or builtin()
     mapping = mapping or Mapping()
-    known_subgroups = known_subgroups or set(spec.SUBGROUP_MAIN)
+    if mapping.columns or mapping.parts:
+        defn = mapping.apply(defn)
     f = table.file
-    col_of = {name: mapping.columns.get(name, name) for name in BACKGROUND + REQUIRED}
-    idx = {h: i for i, h in enumerate(table.header)}
+    idx: dict[str, int] = {}
+    for i, h in enumerate(table.header):
+        idx.setdefault(h, i)
     problems: list[Problem] = []
-    for name in REQUIRED:
-        if col_of[name] not in idx and name not in mapping.defaults:
-            problems.append(Problem(f, "required column is missing", row=1, column=col_of[name]))
-    for name in mapping.unemployment.values():
-        if name not in idx:
-            problems.append(Problem(f, "column named in the mapping's unemployment section is missing", row=1, column=name))
+    defaults = {Mapping.column_name(defn, str(k)): str(v) for k, v in mapping.defaults.items() if k != "year"}
+    default_year = mapping.defaults.get("year")
+    value_maps = {Mapping.column_name(defn, k): m for k, m in mapping.values.items() if m}
+
+    def need(col: Optional[str], what: str, optional: bool = False) -> None:
+        if col and col not in idx and col not in defaults and not optional:
+            problems.append(Problem(f, f"required column is missing (the {what} of {defn.file})", row=1, column=col))
+
+    need(defn.respondent_id, "respondent id")
+    if defn.year_column and year is None and defn.year is None and default_year is None:
+        need(defn.year_column, "survey year")
+    for q in defn.questions:
+        need(q.score, f"score of question {q.key}")
+        need(q.text, f"text of question {q.key}")
+    for v in defn.variables:
+        if v.parts:
+            for c in v.parts:
+                if c not in idx:
+                    problems.append(Problem(f, f"column of variable {v.key} (parts) is missing", row=1, column=c))
+        elif not v.derived:
+            need(v.column, f"variable {v.key}", optional=v.optional)
     dupes = {h for h in table.header if h and table.header.count(h) > 1}
     for h in sorted(dupes):
         problems.append(Problem(f, "column appears more than once in the header", row=1, column=h))
     if problems:
         return [], problems
-    known_cols = {col_of[n] for n in BACKGROUND + REQUIRED} | set(mapping.unemployment.values())
-    extra_cols = [h for h in table.header if h and h not in known_cols]
+    known_cols = set(defn.columns())
+    extra_cols = [(h, i) for i, h in enumerate(table.header) if h and h not in known_cols]
 
-    # per column: (index or None, default or None, value map or None), looked up once
-    acc = {name: (idx.get(col_of[name]), str(mapping.defaults[name]) if name in mapping.defaults else None,
-                  mapping.values.get(name) or None) for name in col_of}
+    def reader(col: Optional[str]):
+        """(index or None, default or None, value map or None) of a column, looked up once."""
+        return (idx.get(col) if col else None, defaults.get(col) if col else None, value_maps.get(col) if col else None)
 
-    def get(row: list[str], name: str) -> str:
-        c, dflt, vmap = acc[name]
+    def cell(row: list[str], acc) -> str:
+        c, dflt, vmap = acc
         v = row[c].strip() if c is not None and c < len(row) else ""
         if not v and dflt is not None:
             v = dflt
         return vmap.get(v, v) if vmap else v
 
-    # the follow-ups without defaults or value maps are read straight from the row
-    q_cols = [(q, acc[f"{q}_score"][0], acc[f"{q}_text"][0],
-               acc[f"{q}_score"][1:] == (None, None) and acc[f"{q}_text"][1:] == (None, None))
-              for q in spec.QUESTION_KEYS]
-    bg_names = ("respondent_id", "year", "subgroup", "gender", "ethnicity", "age", "unemployment_months", "unit")
-    bg_plain = all(acc[n][1:] == (None, None) for n in bg_names)
-    bg_idx = [acc[n][0] for n in bg_names]
-    width = max((c for _q, sc, tc, _p in q_cols for c in (sc, tc, *bg_idx) if c is not None), default=-1)
+    rid_acc, year_acc = reader(defn.respondent_id), reader(defn.year_column)
+    # per question: the accessors, whether both cells can be read straight from the row, and
+    # every valid score as its cell text -> (score, band), so the common case is two dict look-ups
+    q_acc = []
+    for q in defn.questions:
+        table_scores: dict[str, tuple[Optional[int], Optional[str]]] = {"": (None, None)}
+        if q.scored:
+            for sc in q.valid_scores():
+                table_scores[str(sc)] = (sc, q.band_of(sc))
+        sa, ta = reader(q.score), reader(q.text)
+        plain = all(acc[1:] == (None, None) for acc in (sa, ta))
+        q_acc.append((q, sa, ta, sa[0], ta[0], plain, table_scores))
+    v_acc = [(v, reader(v.column), [(reader(c), w) for c, w in v.parts.items()], {})
+             for v in defn.variables if not v.derived]
+    fixed_year = year if year is not None else None
 
     out: list[ParsedRespondent] = []
     seen: dict[tuple[int, str], int] = {}
+    width = len(table.header)
     for i, row in enumerate(table.rows):
         rn = table.row_number(i)
-        if not (row and row[0].strip()) and not any(x.strip() for x in row):
+        if not "".join(row).strip():
             continue
-        if len(row) > len(table.header) and any(x.strip() for x in row[len(table.header):]):
-            problems.append(Problem(f, f"has {len(row)} fields but the header has {len(table.header)}", row=rn))
+        if len(row) > width and "".join(row[width:]).strip():
+            problems.append(Problem(f, f"has {len(row)} fields but the header has {width}", row=rn))
+        full = len(row) >= width
 
-        def bad(name: str, msg: str) -> None:
-            problems.append(Problem(f, msg, row=rn, column=col_of.get(name, name)))
-
-        long_enough = len(row) > width
-        if bg_plain and long_enough:
-            key, yv, sub, g, e, av, mv, unit = [row[c].strip() if c is not None else "" for c in bg_idx]
-        else:
-            key, yv, sub, g, e, av, mv, unit = [get(row, n) for n in bg_names]
+        key = cell(row, rid_acc)
         if not key:
-            bad("respondent_id", "respondent id is empty")
-        yr: Optional[int] = year
-        if yv:
-            try:
-                yr = _int(yv)
-            except ValueError:
-                bad("year", f"year {yv!r} is not a whole number")
-        if yr is None:
-            yr = int(mapping.defaults.get("year", 0) or 0) or None
-        if yr is None:
-            bad("year", "no survey year (give a year column or --year)")
-        elif not (1990 <= yr <= 2100):
-            bad("year", f"year {yr} is not plausible")
-        if not sub:
-            bad("subgroup", "subgroup is empty")
-        elif sub not in known_subgroups:
-            bad("subgroup", f"unknown subgroup {sub!r} (known: {', '.join(sorted(known_subgroups))})")
-        gender = GENDER_ALIASES.get(g.lower()) if g else None
-        if g and gender is None:
-            bad("gender", f"gender {g!r} is not kvinde or mand")
-        eth = ETHNICITY_ALIASES.get(e.lower()) if e else None
-        if e and eth is None:
-            bad("ethnicity", f"ethnicity {e!r} is not dansk or anden")
-        age = None
-        try:
-            age = _int(av)
-            if age is not None and not (10 <= age <= 110):
-                bad("age", f"age {age} is outside 10–110")
-        except ValueError:
-            bad("age", f"age {av!r} is not a number")
-        months = None
-        if mapping.unemployment:
-            try:
-                yrs = _int(row[idx[mapping.unemployment["years"]]]) if "years" in mapping.unemployment else None
-                mos = _int(row[idx[mapping.unemployment["months"]]]) if "months" in mapping.unemployment else None
-                months = None if yrs is None and mos is None else (yrs or 0) * 12 + (mos or 0)
-            except ValueError:
-                problems.append(Problem(f, "unemployment duration is not a number", row=rn,
-                                        column="/".join(mapping.unemployment.values())))
-        else:
-            try:
-                months = _int(mv)
-                if months is not None and months < 0:
-                    bad("unemployment_months", f"unemployment duration {months} is negative")
-            except ValueError:
-                bad("unemployment_months", f"unemployment duration {mv!r} is not a number of months")
-        rec = ParsedRespondent(key=key, year=yr or 0, subgroup=sub, gender=gender, age=age,
-                               unemployment_months=months, ethnicity=eth, unit=unit or None,
-                               extra={h: row[idx[h]] for h in extra_cols if idx[h] < len(row) and row[idx[h]].strip()}
-                               if extra_cols else {})
-        for q, sc, tc, plain in q_cols:
-            if plain and long_enough and sc is not None and tc is not None:
-                sv, tv = row[sc].strip(), row[tc].strip()
-            else:
-                sv, tv = get(row, f"{q}_score"), get(row, f"{q}_text")
-            score = _SCORES.get(sv, _MISSING)
-            if score is _MISSING:
-                score = None
+            problems.append(Problem(f, "respondent id is empty", row=rn, column=defn.respondent_id))
+        yr: Optional[int] = fixed_year
+        if yr is None and defn.year_column:
+            yv = cell(row, year_acc)
+            if yv:
                 try:
-                    score = _int(sv)
-                    if score is not None and score not in (1, 2, 3, 4, 5, 9):
-                        raise ValueError
+                    yr = parse_int(yv)
                 except ValueError:
-                    bad(f"{q}_score", f"score {sv!r} is not 1–5, 9 or blank")
-                    score = None
+                    problems.append(Problem(f, f"year {yv!r} is not a whole number", row=rn, column=defn.year_column))
+        if yr is None:
+            yr = defn.year
+        if yr is None and default_year is not None:
+            try:
+                yr = parse_int(default_year)
+            except ValueError:
+                problems.append(Problem(mapping.file, f"default year {default_year!r} is not a whole number",
+                                        column="defaults.year"))
+        if yr is None:
+            problems.append(Problem(f, "no survey year (give a year column, year: in the definition or --year)",
+                                    row=rn, column=defn.year_column))
+        elif not (1990 <= yr <= 2100):
+            problems.append(Problem(f, f"year {yr} is not plausible", row=rn, column=defn.year_column))
+
+        variables: dict[str, Any] = {}
+        for v, acc, parts, memo in v_acc:
+            if parts:
+                try:
+                    got = [(parse_number(cell(row, a)), w) for a, w in parts]
+                    val = None if all(x is None for x, _w in got) else sum((x or 0) * w for x, w in got)
+                    if val is not None:
+                        val = int(val) if float(val).is_integer() else val
+                        if v.range and not (v.range[0] <= val <= v.range[1]):
+                            raise ValueError
+                except ValueError:
+                    problems.append(Problem(f, f"{v.key} is not a number in the expected range", row=rn,
+                                            column="/".join(v.parts)))
+                    continue
+            else:
+                raw = cell(row, acc)
+                val = memo.get(raw, _MISSING)  # few distinct values per variable: read each once
+                if val is _MISSING:
+                    try:
+                        val = v.read(raw)
+                    except ValueError as e:
+                        val = _Bad(str(e))
+                    if len(memo) < 10000:
+                        memo[raw] = val
+                if isinstance(val, _Bad):
+                    problems.append(Problem(f, val.message, row=rn, column=v.column))
+                    continue
+            if val is None:
+                if v.required:
+                    problems.append(Problem(f, f"{v.key} is empty", row=rn, column=v.column))
+                continue
+            variables[v.key] = val
+        rec = ParsedRespondent(key=key, year=yr or 0, variables=variables,
+                               extra={h: row[c] for h, c in extra_cols if c < len(row) and row[c].strip()}
+                               if extra_cols else {})
+        answers = rec.answers
+        for q, sacc, tacc, sc_i, tx_i, plain, scores in q_acc:
+            if plain and full:
+                sv = row[sc_i].strip() if sc_i is not None else ""
+                tv = row[tx_i] if tx_i is not None else ""
+            else:
+                sv = cell(row, sacc) if sc_i is not None or sacc[1] is not None else ""
+                tv = cell(row, tacc) if tx_i is not None or tacc[1] is not None else ""
+            hit = scores.get(sv)
+            if hit is None:
+                hit = (None, None)
+                try:
+                    sc = parse_int(sv)
+                    hit = (sc, q.band_of(sc))
+                except ValueError:
+                    problems.append(Problem(f, f"score {sv!r} is not {q.describe_scale()}", row=rn, column=q.score))
             text = tv.strip() if tv.isprintable() else _clean_text(tv)
-            if score is not None or text:
-                rec.answers[q] = (score, text)
+            if hit[0] is not None or text:
+                answers[q.key] = (hit[0], hit[1], text)
         if key and yr:
             if (yr, key) in seen:
-                bad("respondent_id", f"duplicate respondent id {key!r} (also row {seen[(yr, key)]})")
+                problems.append(Problem(f, f"duplicate respondent id {key!r} (also row {seen[(yr, key)]})", row=rn,
+                                        column=defn.respondent_id))
             else:
                 seen[(yr, key)] = rn
         out.append(rec)
     return out, problems
 
 
-_SCORES = {"": None, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "9": 9}  # valid stripped scores, no parsing
 _MISSING = object()
+
+
+class _Bad:
+    """A cell value that failed to read (its message), remembered like a good one."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -267,34 +330,84 @@ def _clean_text(v: str) -> str:
     return _CONTROL.sub("", v.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def import_survey(store, path: str | Path, mapping: Optional[str | Path | Mapping] = None,
-                  year: Optional[int] = None, progress: Optional[Callable[[int, int], bool]] = None) -> ImportResult:
-    """Validate ``path`` completely, then write it in one transaction. Raises InputError.
+def read_survey_file(path: str | Path) -> Table:
+    """A survey file as a table: CSV, XLSX, or SPSS ``.sav`` (its labels kept on the table)."""
+    if str(path).lower().endswith((".sav", ".zsav")):
+        from workbench.importer.spss import read_sav
 
+        return read_sav(path)
+    return read_table(path)
+
+
+def with_file_labels(defn: SurveyDefinition, table: Table) -> SurveyDefinition:
+    """Labels the file carries (SPSS value labels) serve where the definition gives none."""
+    value_labels = getattr(table, "value_labels", None) or {}
+    if not value_labels:
+        return defn
+    import copy
+
+    d = copy.deepcopy(defn)
+    for v in d.variables:
+        if v.column and not v.values and value_labels.get(v.column) and v.type == "category":
+            v.values = {str(k): str(lbl) for k, lbl in value_labels[v.column].items()}
+            v.__dict__.pop("_lookup", None)
+    for q in d.questions:
+        if q.score and not q.scale_labels and value_labels.get(q.score):
+            for k, lbl in value_labels[q.score].items():
+                try:
+                    sc = parse_int(k)
+                except ValueError:
+                    continue
+                if sc is not None and (q.in_scale(sc) or sc in q.dont_know):
+                    q.scale_labels[sc] = str(lbl)
+    return d
+
+
+def import_survey(store, path: str | Path, mapping: Optional[str | Path | Mapping] = None,
+                  year: Optional[int] = None, progress: Optional[Callable[[int, int], bool]] = None,
+                  definition: Optional[str | Path | SurveyDefinition] = None) -> ImportResult:
+    """Validate ``path`` completely against a survey definition, then write it in one
+    transaction. Raises InputError.
+
+    The definition is the one given (a YAML path or object), else the project's own (the
+    next wave of a survey already in the project), else the jobcentre survey.
     ``progress(done, total)`` is called while writing; returning False cancels (nothing
     is written then).
     """
     m = Mapping.load(mapping) if isinstance(mapping, (str, Path)) else mapping
+    if isinstance(definition, (str, Path)):
+        defn = load_definition(definition)
+    elif definition is not None:
+        defn = definition
+    else:
+        with store.session() as s:
+            defn = project_definition(s)
+        defn = defn or builtin()
     with gc_paused():
-        table = read_table(path)
-        parsed, problems = parse_survey(table, m, year)
+        table = read_survey_file(path)
+        defn = with_file_labels(defn, table)
+        parsed, problems = parse_survey(table, defn, m, year)
         if problems:
             raise InputError(problems)
         if not parsed:
             raise InputError("holds no respondents", file=table.file)
-        return write_respondents(store, parsed, source=str(path), progress=progress)
+        # the project keeps the definition itself; a mapping describes only this file's layout
+        return write_respondents(store, parsed, source=str(path), progress=progress, definition=defn)
 
 
 def write_respondents(store, parsed: list[ParsedRespondent], source: str = "",
-                      progress: Optional[Callable[[int, int], bool]] = None) -> ImportResult:
-    """Insert or update respondents and answers in one transaction with batched statements."""
+                      progress: Optional[Callable[[int, int], bool]] = None,
+                      definition: Optional[SurveyDefinition] = None) -> ImportResult:
+    """Insert or update respondents and answers in one transaction with batched statements;
+    each wave (year) is created with, or updated to, ``definition``."""
+    defn = definition or builtin()
     total = len(parsed)
-    n_text = sum(1 for r in parsed for (_s, t) in r.answers.values() if t)
+    n_text = sum(1 for r in parsed for (_s, _b, t) in r.answers.values() if t)
     created = updated = 0
     with store.transaction() as s:
         conn = s.connection()
         for yr in sorted({r.year for r in parsed}):
-            sv = ensure_survey(store, s, yr)
+            sv = ensure_survey(store, s, yr, defn)
             qid = {q.key: q.id for q in s.exec(select(Question).where(Question.survey_id == sv.id))}
             batch = [r for r in parsed if r.year == yr]
             existing = dict(conn.execute(sa_select(Respondent.key, Respondent.id).where(Respondent.survey_id == sv.id)).all())
@@ -307,37 +420,32 @@ def write_respondents(store, parsed: list[ParsedRespondent], source: str = "",
             else:
                 for start in range(0, len(new), step):
                     chunk = new[start:start + step]
-                    conn.execute(insert(Respondent), [dict(
-                        uid=new_uid(), survey_id=sv.id, key=r.key, subgroup=r.subgroup,
-                        main_group=spec.SUBGROUP_MAIN.get(r.subgroup, ""), gender=r.gender, age=r.age,
-                        unemployment_months=r.unemployment_months, ethnicity=r.ethnicity, unit=r.unit, extra=r.extra)
-                        for r in chunk])
+                    conn.execute(insert(Respondent), [dict(uid=new_uid(), survey_id=sv.id, key=r.key,
+                                                           variables=r.variables, extra=r.extra) for r in chunk])
                     if progress and progress(start + len(chunk), total) is False:
                         raise Cancelled()
                 ids = dict(conn.execute(sa_select(Respondent.key, Respondent.id).where(Respondent.survey_id == sv.id)).all())
-                rows = [dict(uid=new_uid(), respondent_id=ids[r.key], question_id=qid[q], score=sc, band=band_of(sc),
+                rows = [dict(uid=new_uid(), respondent_id=ids[r.key], question_id=qid[q], score=sc, band=band,
                              text=t, text_original=None)
-                        for r in new for q, (sc, t) in r.answers.items()]
+                        for r in new for q, (sc, band, t) in r.answers.items()]
                 for start in range(0, len(rows), 20000):
                     conn.execute(insert(Answer), rows[start:start + 20000])
             created += len(new)
             for r in old:  # re-import: update in place, keep codings
                 rid = existing[r.key]
-                conn.execute(update(Respondent).where(Respondent.id == rid).values(
-                    subgroup=r.subgroup, main_group=spec.SUBGROUP_MAIN.get(r.subgroup, ""), gender=r.gender,
-                    age=r.age, unemployment_months=r.unemployment_months, ethnicity=r.ethnicity, unit=r.unit,
-                    extra=r.extra))
+                conn.execute(update(Respondent).where(Respondent.id == rid).values(variables=r.variables, extra=r.extra))
                 have = dict(conn.execute(sa_select(Answer.question_id, Answer.id).where(Answer.respondent_id == rid)).all())
-                for q, (sc, t) in r.answers.items():
+                for q, (sc, band, t) in r.answers.items():
                     if qid[q] in have:
-                        conn.execute(update(Answer).where(Answer.id == have[qid[q]]).values(score=sc, band=band_of(sc), text=t))
+                        conn.execute(update(Answer).where(Answer.id == have[qid[q]]).values(score=sc, band=band, text=t))
                     else:
                         conn.execute(insert(Answer), [dict(uid=new_uid(), respondent_id=rid, question_id=qid[q],
-                                                           score=sc, band=band_of(sc), text=t)])
+                                                           score=sc, band=band, text=t)])
                 updated += 1
             if progress and progress(total, total) is False:
                 raise Cancelled()
-        store.log(s, "survey.import", "file", source, respondents=total, answers=n_text, created=created, updated=updated)
+        store.log(s, "survey.import", "file", source, respondents=total, answers=n_text, created=created,
+                  updated=updated, survey=defn.name)
     return ImportResult(total, n_text, created, updated)
 
 
@@ -353,8 +461,7 @@ def _insert_new_sqlite(raw, survey_id: int, qid: dict[str, int], new: list[Parse
     """Insert new respondents and their answers through the sqlite3 cursor (executemany over
     tuples): the same rows the ORM path writes, without its per-row dict and bind overhead.
     Runs inside the caller's transaction; only the page cache grows for it (durability untouched)."""
-    r_cols = ("uid", "survey_id", "key", "subgroup", "main_group", "gender", "age", "unemployment_months",
-              "ethnicity", "unit", "extra")
+    r_cols = ("uid", "survey_id", "key", "variables", "extra")
     a_cols = ("uid", "respondent_id", "question_id", "score", "band", "text", "text_original")
     r_sql = (f'INSERT INTO "{Respondent.__tablename__}" ({", ".join(chr(34) + c + chr(34) for c in r_cols)}) '
              f'VALUES ({", ".join("?" * len(r_cols))})')
@@ -365,20 +472,18 @@ def _insert_new_sqlite(raw, survey_id: int, qid: dict[str, int], new: list[Parse
     cur.execute("PRAGMA cache_size=-131072")  # 128 MiB while the indexes grow; restored below
     try:
         uids = new_uids(len(new))
-        main = spec.SUBGROUP_MAIN
         empty = json.dumps({})
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
         for start in range(0, len(new), step):
             chunk = new[start:start + step]
-            cur.executemany(r_sql, [(uids[start + i], survey_id, r.key, r.subgroup, main.get(r.subgroup, ""), r.gender,
-                                     r.age, r.unemployment_months, r.ethnicity, r.unit,
-                                     json.dumps(r.extra) if r.extra else empty)
+            cur.executemany(r_sql, [(uids[start + i], survey_id, r.key, dumps(r.variables) if r.variables else empty,
+                                     dumps(r.extra) if r.extra else empty)
                                     for i, r in enumerate(chunk)])
             if cancelled(start + len(chunk)):
                 raise Cancelled()
         ids = dict(cur.execute(f'SELECT "key", id FROM "{Respondent.__tablename__}" WHERE survey_id = ?',
                                (survey_id,)).fetchall())
-        bands = {sc: band_of(sc) for sc in (None, 1, 2, 3, 4, 5, 9)}
-        rows = [(ids[r.key], qid[q], sc, t) for r in new for q, (sc, t) in r.answers.items()]
+        rows = [(ids[r.key], qid[q], sc, band, t) for r in new for q, (sc, band, t) in r.answers.items()]
         uids = new_uids(len(rows))
         # Into an empty table, building the secondary indexes once afterwards (a sort) is cheaper
         # than growing them row by row; the drop and re-create are part of this transaction.
@@ -388,8 +493,7 @@ def _insert_new_sqlite(raw, survey_id: int, qid: dict[str, int], new: list[Parse
                                 "AND sql IS NOT NULL", (Answer.__tablename__,)).fetchall()
             for name, _sql in later:
                 cur.execute(f'DROP INDEX "{name}"')
-        cur.executemany(a_sql, [(u, rid, q, sc, bands[sc] if sc in bands else band_of(sc), t, None)
-                                for u, (rid, q, sc, t) in zip(uids, rows)])
+        cur.executemany(a_sql, [(u, rid, q, sc, band, t, None) for u, (rid, q, sc, band, t) in zip(uids, rows)])
         for _name, sql in later:
             cur.execute(sql)
     finally:

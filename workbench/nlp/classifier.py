@@ -4,7 +4,8 @@ One-vs-rest logistic regression (scikit-learn, liblinear) on
 - TF-IDF of the lemmas (word 1–2-grams), which generalises over inflection,
 - TF-IDF of character n-grams (char_wb 2–5) of the folded surface text, which absorbs
   misspellings, abbreviations and compounds the lemmatizer does not know,
-- one-hot band and question (the same words mean different codes after a 1 and a 5),
+- one-hot band and question (the same words mean different codes after a low and a high
+  score): the survey definition's bands and question keys, and any others seen in training,
 - the cold-start matcher's score per code (so the model learns how far to trust the
   codebook's keywords for each code; stacking rather than a fixed blend).
 
@@ -21,7 +22,6 @@ from typing import Optional, Sequence
 import numpy as np
 from scipy import sparse
 
-from workbench.coding.bands import BANDS
 from workbench.nlp.features import TextFeatures
 
 MIN_POSITIVE = 2
@@ -42,26 +42,33 @@ class CodeClassifier:
     """Multi-label: ``fit`` on features and label matrix, ``predict_proba`` → (n, codes),
     NaN in the columns of codes not learned (too few examples)."""
 
-    def __init__(self, code_ids: Sequence[str], config: Optional[ClassifierConfig] = None):
+    def __init__(self, code_ids: Sequence[str], config: Optional[ClassifierConfig] = None,
+                 bands: Sequence[str] = (), questions: Sequence[str] = ()):
+        """``bands`` and ``questions``: the survey definition's bands and question keys (the
+        context columns; bands and questions seen in training are added)."""
         self.code_ids = list(code_ids)
+        self.bands = list(bands)
+        self.question_keys = list(questions)
         self.config = config or ClassifierConfig()
         self.models: list = [None] * len(self.code_ids)
         self.n_positive = np.zeros(len(self.code_ids), dtype=int)
         self.n_train = 0
-        self._questions: list[str] = []
+        self._bands: list[str] = list(self.bands)
+        self._questions: list[str] = list(self.question_keys)
         self._names = None
         self._W = self._b = None
 
     # -- features -------------------------------------------------------------------------
     def _context(self, bands: Sequence[Optional[str]], questions: Sequence[Optional[str]]) -> sparse.csr_matrix:
-        cols = list(BANDS) + ["_noband"] + self._questions
-        ix = {c: i for i, c in enumerate(cols)}
+        bix = {b: i for i, b in enumerate(self._bands)}
+        noband = len(self._bands)
+        qix = {q: noband + 1 + i for i, q in enumerate(self._questions)}
         rows, cidx = [], []
         for r, (b, q) in enumerate(zip(bands, questions)):
-            rows.append(r); cidx.append(ix[b] if b in ix else ix["_noband"])
-            if q in ix and q not in BANDS:
-                rows.append(r); cidx.append(ix[q])
-        return sparse.csr_matrix((np.ones(len(rows)), (rows, cidx)), shape=(len(bands), len(cols)))
+            rows.append(r); cidx.append(bix.get(b, noband) if b else noband)
+            if q in qix:
+                rows.append(r); cidx.append(qix[q])
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cidx)), shape=(len(bands), noband + 1 + len(qix)))
 
     def _matrix(self, feats: Sequence[TextFeatures], bands, questions, matcher_scores) -> sparse.csr_matrix:
         parts = [self._word.transform([f.lemma_text for f in feats]),
@@ -79,7 +86,9 @@ class CodeClassifier:
 
         Y = np.asarray(Y, dtype=bool)
         self.n_train = len(feats)
-        self._questions = sorted({q for q in questions if q})
+        self._bands = list(dict.fromkeys([*self.bands, *sorted({b for b in bands if b} - set(self.bands))]))
+        self._questions = list(dict.fromkeys([*self.question_keys,
+                                              *sorted({q for q in questions if q} - set(self.question_keys))]))
         self._word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
                                      token_pattern=r"(?u)\b\w+\b", min_df=1)
         self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,

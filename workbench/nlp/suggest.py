@@ -26,8 +26,8 @@ import numpy as np
 from sqlmodel import select
 
 from workbench.bulk import chunks
-from workbench.coding.bands import band_of
 from workbench.coding.codebook import DEFAULT_CODEBOOK, CodebookSpec, load_codebook, spec_from_store
+from workbench.coding.definition import SurveyDefinition, builtin
 from workbench.errors import InputError, Problem
 from workbench.nlp.classifier import ClassifierConfig, CodeClassifier
 from workbench.nlp.features import TextFeatures, analyse, text_hash
@@ -95,8 +95,11 @@ class Suggester:
     """Ranks codes for answers; learns from codings with ``fit``; measures itself with CV."""
 
     def __init__(self, codebook: CodebookSpec, nlp=None, config: Optional[ClassifierConfig] = None,
-                 blend_k: float = BLEND_K):
+                 blend_k: float = BLEND_K, definition: Optional[SurveyDefinition] = None):
+        """``definition``: the survey's, whose bands and questions are the classifier's context
+        (the project's when fitted on a project and none is given)."""
         self.codebook = codebook
+        self.definition = definition
         self.ids = codebook.ids
         self.nlp = nlp
         self.config = config or ClassifierConfig()
@@ -111,9 +114,16 @@ class Suggester:
 
     @classmethod
     def for_store(cls, store, **kw) -> "Suggester":
-        """A suggester for the project's active codebook."""
+        """A suggester for the project's active codebook and survey definition."""
+        from workbench.coding.surveys import project_definition
+
         with store.session() as s:
+            kw.setdefault("definition", project_definition(s))
             return cls(spec_from_store(store, s), **kw)
+
+    def _classifier(self) -> CodeClassifier:
+        d = self.definition
+        return CodeClassifier(self.ids, self.config, bands=d.bands if d else (), questions=d.question_keys if d else ())
 
     @property
     def matcher(self) -> CodebookMatcher:
@@ -217,6 +227,11 @@ class Suggester:
         import time
 
         t0 = time.perf_counter()
+        if self.definition is None and store is not None:
+            from workbench.coding.surveys import project_definition
+
+            with store.session() as s:
+                self.definition = project_definition(s)
         feats = self.features(items, store)
         Y = self._label_matrix(labels)
         m = np.array([r.scores for r in self._match(items, feats)]) if items else np.zeros((0, len(self.ids)))
@@ -225,7 +240,7 @@ class Suggester:
         self.classifier = None
         self.quality, self._oof, self._oof_y, self._thresholds = {}, None, None, {}
         if len(items) >= 2:
-            self.classifier = CodeClassifier(self.ids, self.config).fit(feats, bands, qs, Y, m)
+            self.classifier = self._classifier().fit(feats, bands, qs, Y, m)
         if calibrate and len(items) >= max(10, k):
             self._cross_validate(feats, bands, qs, Y, m, k)
         learned = int(self.classifier.trained.sum()) if self.classifier else 0
@@ -246,7 +261,7 @@ class Suggester:
         n = len(feats)
         oof = m.copy()
         for tr, te in KFold(n_splits=min(k, n), shuffle=True, random_state=0).split(np.arange(n)):
-            clf = CodeClassifier(self.ids, self.config).fit([feats[i] for i in tr], [bands[i] for i in tr],
+            clf = self._classifier().fit([feats[i] for i in tr], [bands[i] for i in tr],
                                                             [qs[i] for i in tr], Y[tr], m[tr])
             p = clf.predict_proba([feats[i] for i in te], [bands[i] for i in te], [qs[i] for i in te], m[te])
             oof[te] = self._blend(m[te], p, clf.n_positive)
@@ -580,11 +595,14 @@ def excluded_codes(store, coder: str, answer_ids: Sequence[int]) -> dict[int, se
 
 # -- command line ------------------------------------------------------------------------------
 
-def read_answers_csv(path: str | Path, extra: Sequence[str] = ()) -> tuple[list[AnswerItem], list[dict[str, str]]]:
-    """The contract's answers CSV (id, question, score, text) as items; bad rows raise an
+def read_answers_csv(path: str | Path, extra: Sequence[str] = (), definition: Optional[SurveyDefinition] = None
+                     ) -> tuple[list[AnswerItem], list[dict[str, str]]]:
+    """The contract's answers CSV (id, question, score, text) as items, each score's band by its
+    question's rule in ``definition`` (the built-in survey's by default); bad rows raise an
     InputError naming the file, row and column. ``extra`` columns are returned per row."""
     from workbench.importer.tables import read_table
 
+    defn = definition or builtin()
     table = read_table(path)
     f = table.file
     problems = [Problem(f, "required column is missing", row=1, column=c)
@@ -604,13 +622,21 @@ def read_answers_csv(path: str | Path, extra: Sequence[str] = ()) -> tuple[list[
             problems.append(Problem(f, f"id {rid!r} repeats row {seen[rid]}", row=rn, column="id"))
         seen.setdefault(rid, rn)
         sc = row[ix["score"]].strip()
+        qk = row[ix["question"]].strip() or None
+        q = defn.question(qk) if qk else None
         band = None
         if sc:
-            try:
-                band = band_of(int(sc))
-            except ValueError:
-                problems.append(Problem(f, f"score {sc!r} is not one of 1–5, 9 or blank", row=rn, column="score"))
-        items.append(AnswerItem(row[ix["text"]], band, row[ix["question"]].strip() or None, rid))
+            if q is None or not q.scored:
+                known = ", ".join(x.key for x in defn.questions if x.scored)
+                what = f"question {qk!r} is not a scored question of {defn.name}" if qk else "the question is empty"
+                problems.append(Problem(f, f"{what} (scored: {known}), so score {sc!r} has no band",
+                                        row=rn, column="question"))
+            else:
+                try:
+                    band = q.band_of(int(sc))
+                except ValueError:
+                    problems.append(Problem(f, f"score {sc!r} is not {q.describe_scale()}", row=rn, column="score"))
+        items.append(AnswerItem(row[ix["text"]], band, qk, rid))
         extras.append({c: row[ix[c]] for c in extra})
     if problems:
         raise InputError(problems)
@@ -623,7 +649,13 @@ def _suggester_for(codebook: Optional[str | Path], project: Optional[str]) -> tu
         from workbench.coding.store import Store
 
         store = Store.open(project)
-        sg = Suggester.for_store(store) if not codebook else Suggester(load_codebook(codebook))
+        if codebook:
+            from workbench.coding.surveys import project_definition
+
+            with store.session() as s:
+                sg = Suggester(load_codebook(codebook), definition=project_definition(s))
+        else:
+            sg = Suggester.for_store(store)
         items, labels = training_data(store, None)
         if items:
             sg.fit_items(items, labels, calibrate=False, store=store)
@@ -639,8 +671,13 @@ def suggest_csv(input: str | Path, output: str | Path, codebook: Optional[str | 
 
     if top < 1:
         raise InputError("--top must be at least 1")
-    items, _ = read_answers_csv(input)
     sg, store = _suggester_for(codebook, project)
+    try:
+        items, _ = read_answers_csv(input, definition=sg.definition)
+    except BaseException:
+        if store is not None:
+            store.close()
+        raise
     try:
         res = sg.suggest_items(items, top=top, store=store)
     finally:
@@ -695,9 +732,9 @@ def evaluate_csv(gold: str | Path, codebook: Optional[str | Path] = None, projec
     with space-separated code ids) measured against its gold codes."""
     if top < 1:
         raise InputError("--top must be at least 1")
-    items, extras = read_answers_csv(gold, extra=("gold",))
     sg, store = _suggester_for(codebook, project)
     try:
+        items, extras = read_answers_csv(gold, extra=("gold",), definition=sg.definition)
         known = set(sg.ids)
         problems = []
         golds = []

@@ -129,7 +129,7 @@ class SuggestionSession:
         if coded is not None:
             self.fitted_at_coded = coded
         old = self.suggester
-        new = Suggester(old.codebook, nlp=old.nlp, config=old.config, blend_k=old.blend_k)
+        new = Suggester(old.codebook, nlp=old.nlp, config=old.config, blend_k=old.blend_k, definition=old.definition)
         new._matcher = old.matcher
         items, labels = core.training_data(self.store, self.coder)
         with self._lock:

@@ -23,10 +23,11 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from workbench.coding.grid import Grid, GridFilter
 from workbench.ui.i18n import tr
 
-COLUMNS = ("respondent", "subgroup", "question", "score", "band", "text", "codes", "status")
+COLUMNS = ("respondent", "group", "question", "score", "band", "text", "codes", "status")
 HEADERS = ("Respondent", "Group", "Qn.", "Score", "Band", "Answer", "Codes", "Status")
 BAND_COLOURS = {"negativ": "#f6c6c1", "neutral": "#fbe7a6", "positiv": "#c4e6c9", "ved_ikke": "#dedede"}
 BAND_NAMES = {"negativ": "Negative", "neutral": "Neutral", "positiv": "Positive", "ved_ikke": "Don't know"}
+BAND_OTHER_COLOUR = "#e4e4f0"  # a survey's own band beyond the standard four
 STATUS_COLOURS = {"uncoded": "#8a8a8a", "coded": "#1b7f3b", "flagged": "#c0392b"}
 COL = {name: i for i, name in enumerate(COLUMNS)}
 _NCOL = len(COLUMNS)
@@ -40,6 +41,14 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _USER = int(Qt.ItemDataRole.UserRole.value)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter.value)
+
+
+def band_name(band: Optional[str], label: str = "") -> str:
+    """A band as the UI shows it: the standard bands translated, a survey's own band by the
+    label its definition gives (else its name)."""
+    if band in BAND_NAMES:
+        return tr(BAND_NAMES[band])
+    return label or band or ""
 
 
 def _void_calls_keep_none() -> bool:
@@ -69,6 +78,8 @@ class AnswerTableModel(QAbstractTableModel):
         self.reorder: Optional[Callable[[np.ndarray], np.ndarray]] = None
         self.code_labels: dict[int, str] = {}
         self.code_colours: dict[int, str] = {}
+        self.group_title = ""             # header of the group column: the primary variable's title
+        self.band_labels: dict[str, str] = {}   # the survey's own bands' labels
         self._band_brush = {k: QBrush(QColor(v)) for k, v in BAND_COLOURS.items()}
         self._band_text = QBrush(QColor("#202020"))  # dark text on the pale band colours, whatever the theme
         self._status_brush = {k: QBrush(QColor(v)) for k, v in STATUS_COLOURS.items()}
@@ -80,9 +91,20 @@ class AnswerTableModel(QAbstractTableModel):
     def set_grid(self, grid: Optional[Grid], codes=()) -> None:
         self.beginResetModel()
         self.grid = grid
+        self._read_definition()
         self.set_codes(codes, reset=False)
         self._recompute()
         self.endResetModel()
+
+    def _read_definition(self) -> None:
+        """Group header and band labels from the grid's survey definition."""
+        defn = getattr(self.grid, "definition", None)
+        var = defn.variable(self.grid.group_var) if defn is not None and self.grid.group_var else None
+        self.group_title = var.title if var is not None else ""
+        self.band_labels = {b: defn.band_label(b) for b in defn.bands} if defn is not None else {}
+        for b in self.band_labels:
+            if b not in self._band_brush:
+                self._band_brush[b] = QBrush(QColor(BAND_OTHER_COLOUR))
 
     def set_codes(self, codes, reset: bool = True) -> None:
         self.code_labels = {c.id: c.label for c in codes}
@@ -150,6 +172,8 @@ class AnswerTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
             if role == Qt.ItemDataRole.DisplayRole:
+                if section == COL["group"] and self.group_title:
+                    return self.group_title
                 return tr(HEADERS[section])
             if role == Qt.ItemDataRole.ToolTipRole and section == COL["question"]:
                 return tr("Question")
@@ -196,9 +220,9 @@ class AnswerTableModel(QAbstractTableModel):
             return int(g.answer_ids[i])
         return None
 
-    def _cell_subgroup(self, g: Grid, i: int, role: int):
+    def _cell_group(self, g: Grid, i: int, role: int):
         if role == _DISPLAY:
-            return g.subgroups[i]
+            return g.group_column[i] or ""
         if role == _USER:
             return int(g.answer_ids[i])
         return None
@@ -225,11 +249,11 @@ class AnswerTableModel(QAbstractTableModel):
     def _cell_band(self, g: Grid, i: int, role: int):
         if role == _DISPLAY:
             b = g.bands[i]
-            return tr(BAND_NAMES[b]) if b in BAND_NAMES else ""
+            return band_name(b, self.band_labels.get(b, "")) if b else ""
         if role == _BACKGROUND:
             return self._band_brush.get(g.bands[i])
         if role == _FOREGROUND:
-            return self._band_text if g.bands[i] in BAND_COLOURS else None
+            return self._band_text if g.bands[i] in self._band_brush else None
         if role == _USER:
             return int(g.answer_ids[i])
         return None

@@ -1,5 +1,7 @@
-"""The current answer in full: who answered, what they were asked, the text with its coded
-passages highlighted, and the codes applied as removable chips.
+"""The current answer in full: who answered (the respondent's background from the survey
+definition's variables), what they were asked (the question's wording, the follow-up prompt
+of the answer's band, the score with its scale label), the text with its coded passages
+highlighted, and the codes applied as removable chips.
 
 The text is read-only but selectable, so a coder can select a passage and press a code's
 key to code just that span. Offsets are converted from Qt's UTF-16 positions to code
@@ -7,6 +9,7 @@ points, the unit the store and REFI-QDA use.
 """
 from __future__ import annotations
 
+import html
 from typing import Optional
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
@@ -14,7 +17,7 @@ from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QFrame, QLabel, QLayout, QMenu, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.coding.grid import GridRow, Span
-from workbench.ui.answer_model import BAND_COLOURS, BAND_NAMES
+from workbench.ui.answer_model import BAND_COLOURS, BAND_OTHER_COLOUR, band_name
 from workbench.ui.i18n import tr, trf
 
 
@@ -120,7 +123,8 @@ class AnswerPane(QWidget):
         self.row: Optional[GridRow] = None
         self.codes: dict[int, object] = {}
         self.questions: dict[int, object] = {}
-        self.subgroup_labels: dict[str, str] = {}
+        self.definition = None            # the project's SurveyDefinition
+        self.grid = None                  # the Grid the rows come from (for the background)
         self.respondent: Optional[object] = None
         self.memo_text = ""
         self.starred: set[int] = set()  # coding ids of the answer picked as quotes
@@ -174,8 +178,10 @@ class AnswerPane(QWidget):
         self.show_row(None)
 
     # -- content -------------------------------------------------------------------------------
-    def set_context(self, codes: dict, questions: dict, subgroup_labels: dict[str, str]) -> None:
-        self.codes, self.questions, self.subgroup_labels = codes, questions, subgroup_labels
+    def set_context(self, codes: dict, questions: dict, definition=None, grid=None) -> None:
+        """codes: {id: Code}; questions: {id: Question}; the survey definition and the grid
+        (whose ``background(i)`` describes the respondent)."""
+        self.codes, self.questions, self.definition, self.grid = codes, questions, definition, grid
 
     def show_row(self, row: Optional[GridRow], respondent=None, memo: str = "",
                  starred: Optional[set[int]] = None) -> None:
@@ -202,46 +208,47 @@ class AnswerPane(QWidget):
         """Re-render after a language switch."""
         self.show_row(self.row, self.respondent, self.memo_text, self.starred)
 
+    def background(self, row: GridRow) -> list[tuple[str, str, str]]:
+        """The respondent's background as (variable key, title, group), from the grid."""
+        g = self.grid
+        if g is None or not (0 <= row.index < len(g)) or int(g.answer_ids[row.index]) != row.answer_id:
+            return []
+        return g.background(row.index)
+
     def _render_header(self) -> None:
-        row, r = self.row, self.respondent
-        bits = [f"<b>{row.respondent_key}</b>"]
-        label = self.subgroup_labels.get(row.subgroup, row.subgroup)
-        bits.append(f"{label} <span style='color:#666'>({row.main_group})</span>")
-        if r is not None:
-            bg = []
-            if r.gender:
-                bg.append(tr({"kvinde": "woman", "mand": "man"}.get(r.gender, r.gender)))
-            if r.age is not None:
-                bg.append(trf("{0} years", r.age))
-            if r.unemployment_months is not None:
-                bg.append(trf("{0} months unemployed", r.unemployment_months))
-            if r.ethnicity:
-                bg.append(tr({"dansk": "Danish", "anden": "other ethnic background"}.get(r.ethnicity, r.ethnicity)))
-            if r.unit:
-                bg.append(r.unit)
-            if bg:
-                bits.append(", ".join(bg))
+        row = self.row
+        esc = html.escape
+        bits = [f"<b>{esc(row.respondent_key)}</b>"]
+        bg = self.background(row)
+        primary = self.grid.group_var if self.grid is not None else None
+        for key, title, group in bg:
+            text = esc(str(group))
+            bits.append(f"<span title='{esc(title)}'>{text if key == primary else esc(title) + ': ' + text}</span>")
         bits.append(str(row.year))
         self.who.setText(" · ".join(bits))
+        defn = self.definition
+        qd = defn.question(row.question_key) if defn is not None else None
         q = self.questions.get(row.question_id)
-        band_col = BAND_COLOURS.get(row.band or "", "#eeeeee")
+        band_col = BAND_COLOURS.get(row.band or "", BAND_OTHER_COLOUR if row.band else "#eeeeee")
         if row.score is None:
             score = tr("No score")
         else:
-            labels = list(getattr(q, "scale_labels", []) or [])
-            idx = 5 if row.score == 9 else row.score - 1
-            lab = labels[idx] if 0 <= idx < len(labels) else ""
-            score = trf("Score {0}: {1}", row.score, lab)
-        band = tr(BAND_NAMES.get(row.band or "", "Missing"))
-        chip = (f"<span style='background:{band_col}; color:#202020'>&nbsp;{score} · {band}&nbsp;</span>")
-        if q is not None:
-            self.question.setText(f"<b>{row.question_key}</b> <span style='color:#666'>{q.topic}</span><br>"
-                                  f"{q.text}<br>{chip}")
-            prompt = q.prompt_negative if row.score in (1, 2) else q.prompt_positive
-            self.prompt.setText("<i>" + trf("Follow-up: {0}", prompt) + "</i>")
-        else:
-            self.question.setText(f"<b>{row.question_key}</b> {chip}")
-            self.prompt.setText("")
+            lab = qd.score_label(row.score) if qd is not None else ""
+            score = trf("Score {0}: {1}", row.score, lab) if lab and lab != str(row.score) else trf("Score {0}", row.score)
+            if qd is not None and qd.scale:
+                score += f" ({qd.scale[0]}–{qd.scale[1]})"
+        band = band_name(row.band, defn.band_label(row.band) if defn is not None else "") if row.band else tr("Missing")
+        chip = (f"<span style='background:{band_col}; color:#202020'>&nbsp;{esc(score)} · {esc(band)}&nbsp;</span>"
+                if (qd is None or qd.scored or row.score is not None) else "")
+        title = qd.title if qd is not None else (getattr(q, "topic", "") or "")
+        wording = (qd.question if qd is not None else "") or getattr(q, "text", "") or ""
+        head = f"<b>{esc(row.question_key)}</b>"
+        if title and title != row.question_key and title != wording:
+            head += f" <span style='color:#666'>{esc(title)}</span>"
+        lines = [head] + ([esc(wording)] if wording else []) + ([chip] if chip else [])
+        self.question.setText("<br>".join(lines))
+        prompt = qd.prompt(row.band) if qd is not None else ""
+        self.prompt.setText("<i>" + esc(trf("Follow-up: {0}", prompt)) + "</i>" if prompt else "")
         self.question.setVisible(True)
         self.prompt.setVisible(bool(self.prompt.text()))
         self.flag.setText("⚑ " + tr("Flagged for discussion") if row.flagged else "")

@@ -11,8 +11,8 @@ from typing import Optional
 from PySide6.QtCore import QTimer, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from workbench.coding.bands import BANDS
-from workbench.ui.export_dialog import BAND_NAMES, GROUPINGS, PixmapView, _combo, _message, project_choices
+from workbench.ui.answer_model import band_name
+from workbench.ui.export_dialog import PixmapView, _combo, _message, project_choices
 from workbench.ui.i18n import Texts, tr, trf
 from workbench.ui.workers import start_worker
 
@@ -44,8 +44,10 @@ class ChartViewer(QDialog):
         self._gen = 0
         ch = project_choices(store)
         self.question = _combo([(f"{k} {t}".strip(), k) for k, t in ch["questions"]])
-        self.band = _combo([(tr(BAND_NAMES.get(b, b)), b) for b in BANDS], "negativ")
-        self.by = _combo([(tr(label), key) for key, label in GROUPINGS])
+        bands = [b for b, _l in ch["bands"]]
+        self.band = _combo([(band_name(b, label), b) for b, label in ch["bands"]],
+                           "negativ" if "negativ" in bands else (bands[0] if bands else None))
+        self.by = _combo(ch["groupings"], ch["default_by"])
         self.coder = _combo([(n, n) for n in ch["coders"]], ch["default_coder"])
         bar = QHBoxLayout()
         for label, w in (("Question", self.question), ("Band", self.band), ("Grouping", self.by),
@@ -102,5 +104,6 @@ class ChartViewer(QDialog):
         self.charts_ready.emit()
 
     def done(self, r: int) -> None:
+        self._gen += 1  # a preview still being computed is dropped, not shown in a closed window
         shutil.rmtree(self._tmp, ignore_errors=True)
         super().done(r)

@@ -19,13 +19,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QForm
                                QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 from sqlmodel import select
 
-from workbench.coding.bands import BANDS
+from workbench.ui.answer_model import band_name
 from workbench.ui.i18n import Texts, number, tr, trf
 from workbench.ui.workers import start_worker
 
-GROUPINGS = [("main_group", "Main group"), ("subgroup", "Target group"), ("gender", "Gender"),
-             ("ethnicity", "Ethnicity"), ("age_band", "Age band"), ("unemployment_band", "Unemployment band")]
-BAND_NAMES = {"negativ": "Negative", "neutral": "Neutral", "positiv": "Positive", "ved_ikke": "Don't know"}
+ALL_GROUPS = "alle"  # "--by alle": no grouping
 FILTERS = {".xlsx": "Excel workbook (*.xlsx)", ".csv": "CSV file (*.csv)", ".docx": "Word document (*.docx)",
            ".qdpx": "REFI-QDA project (*.qdpx)", ".qdc": "REFI-QDA codebook (*.qdc)", ".png": "PNG image (*.png)",
            ".svg": "SVG image (*.svg)", ".pdf": "PDF (*.pdf)"}
@@ -98,9 +96,11 @@ class PixmapView(QLabel):
 
 
 def project_choices(store) -> dict:
-    """Coders (people and final), questions, years and the default coder, read once."""
+    """Coders (people and final), questions, years, the default coder and, from the survey
+    definition, the groupings (its variables) and bands, read once."""
     from workbench.coding.models import Coder, Question, Survey
     from workbench.coding.store import FINAL_CODER
+    from workbench.coding.surveys import project_definition
     from workbench.errors import InputError
     from workbench.export.data import HUMAN_ROLES, resolve_coder
     from workbench.export.safety import min_cell
@@ -109,14 +109,23 @@ def project_choices(store) -> dict:
         coders = [(n, r) for n, r in s.exec(select(Coder.name, Coder.role).order_by(Coder.id))]
         qrows = s.exec(select(Question.key, Question.topic, Question.position).order_by(Question.position)).all()
         years = sorted(set(s.exec(select(Survey.year)).all()))
+        defn = project_definition(s)
     names = [n for n, r in coders if r in HUMAN_ROLES] + [n for n, _r in coders if n == FINAL_CODER]
     try:
         default, why = resolve_coder(store), ""
     except InputError as e:
         default, why = (names[0] if names else None), str(e)
     questions = list(dict.fromkeys((k, t or "") for k, t, _p in qrows))
+    if defn is not None:  # the definition's titles, its order
+        known = {k for k, _t in questions}
+        questions = [(q.key, q.title if q.title != q.key else "") for q in defn.questions if q.key in known] + \
+                    [(k, t) for k, t in questions if defn.question(k) is None]
+    groupings = [(v.title, v.key) for v in defn.variables] if defn is not None else []
+    groupings.append((tr("All"), ALL_GROUPS))
+    bands = [(b, defn.band_label(b)) for b in defn.bands] if defn is not None else []
     return dict(coders=names, default_coder=default, coder_note=why, questions=questions, years=years,
-                min_cell=min_cell(store))
+                min_cell=min_cell(store), groupings=groupings, bands=bands,
+                default_by=(defn.default_group if defn is not None else None) or ALL_GROUPS)
 
 
 def _combo(items, current=None) -> QComboBox:
@@ -158,10 +167,10 @@ class ExportDialog(QDialog):
 
         self.kind = _combo([(tr(k.label), k.key) for k in KINDS.values()])
         self.coder = _combo([(n, n) for n in ch["coders"]], ch["default_coder"])
-        self.by = _combo([(tr(label), key) for key, label in GROUPINGS])
+        self.by = _combo(ch["groupings"], ch["default_by"])
         self.question = _combo([(f"{k} {t}".strip(), k) for k, t in ch["questions"]])
         self.band = _combo([(tr("Answer distribution"), None)] +
-                           [(trf("Themes: {0}", tr(BAND_NAMES.get(b, b))), b) for b in BANDS])
+                           [(trf("Themes: {0}", band_name(b, label)), b) for b, label in ch["bands"]])
         self.year = _combo([(tr("Default (newest survey; answers: all years)"), None)] +
                            [(str(y), y) for y in reversed(ch["years"])] + [(tr("All years"), "all")])
         self.min_cell = QSpinBox()
@@ -400,6 +409,7 @@ class ExportDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_output.parent)))
 
     def done(self, r: int) -> None:
+        self._gen += 1  # a preview still being computed is dropped, not shown in a closed window
         shutil.rmtree(self._tmp, ignore_errors=True)
         super().done(r)
 

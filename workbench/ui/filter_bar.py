@@ -1,5 +1,6 @@
-"""The filter bar over the grid: free text (Danish-aware) and combos for question, band,
-main group, target group, coder, code and status. Emits a ``GridFilter`` on every change;
+"""The filter bar over the grid: free text (Danish-aware) and combos for the survey's own
+questions and bands, one group combo over every background variable ("Variable: group"),
+coder, code and status. Emits a ``GridFilter`` on every change;
 typing is debounced so a 100,000-answer grid does not refilter on every key."""
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
-from workbench.coding.bands import BANDS
 from workbench.coding.grid import GridFilter
-from workbench.ui.answer_model import BAND_COLOURS, BAND_NAMES
+from workbench.ui.answer_model import BAND_COLOURS, band_name
 from workbench.ui.i18n import tr, trf
 
-MAIN_GROUP_NAMES = {"udsatte": "Vulnerable citizens", "jobparate": "Job and education ready"}
+_SEP = "\x1f"  # joins (variable, group) into the group combo's item data
 
 
 def swatch(colour: str, size: int = 12) -> QIcon:
@@ -36,17 +36,17 @@ class FilterBar(QWidget):
         self.search.setObjectName("filterText")
         self.question = QComboBox()
         self.band = QComboBox()
-        self.main_group = QComboBox()
-        self.subgroup = QComboBox()
+        self.group = QComboBox()
+        self.group.setObjectName("groupFilter")
         self.coder = QComboBox()
         self.code = QComboBox()
         self.status = QComboBox()
-        self.combos = [self.question, self.band, self.main_group, self.subgroup, self.coder, self.code, self.status]
+        self.combos = [self.question, self.band, self.group, self.coder, self.code, self.status]
         for c in self.combos:
             c.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             c.setMinimumContentsLength(9)
             c.currentIndexChanged.connect(self._emit)
-        self.subgroup.setMinimumContentsLength(14)
+        self.group.setMinimumContentsLength(16)
         self.code.setMinimumContentsLength(14)
         self.clear_btn = QToolButton()
         self.clear_btn.clicked.connect(self.clear)
@@ -63,7 +63,7 @@ class FilterBar(QWidget):
         self._timer.timeout.connect(self._emit)
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self._submit)
-        self._data: dict = dict(questions=[], subgroups=[], coders=[], codes=[])
+        self._data: dict = dict(questions=[], bands=[], groups=[], coders=[], codes=[])
         self.retranslate()
 
     def _submit(self) -> None:
@@ -79,10 +79,18 @@ class FilterBar(QWidget):
         super().keyPressEvent(e)
 
     # -- content -----------------------------------------------------------------------------
-    def set_choices(self, questions=(), subgroups=(), coders=(), codes=()) -> None:
-        """questions: [(key, topic)], subgroups: [(key, label)], coders: [name], codes: [Code]."""
-        self._data = dict(questions=list(questions), subgroups=list(subgroups), coders=list(coders), codes=list(codes))
+    def set_choices(self, questions=(), bands=(), groups=(), coders=(), codes=()) -> None:
+        """questions: [(key, title)]; bands: [(band, label)]; groups: [((variable key, group),
+        "Variable: group")]; coders: [name]; codes: [Code]. All from the survey definition."""
+        self._data = dict(questions=list(questions), bands=list(bands), groups=list(groups), coders=list(coders),
+                          codes=list(codes))
         self.retranslate()
+
+    def set_definition(self, defn, coders=(), codes=(), observed: Optional[dict] = None) -> None:
+        """The choices a survey definition offers (questions, bands, every variable's groups;
+        ``observed``: the groups present in the data, see ``group_choices``)."""
+        self.set_choices(questions=question_choices(defn), bands=band_choices(defn),
+                         groups=group_choices(defn, observed), coders=coders, codes=codes)
 
     def retranslate(self) -> None:
         keep = self.current()
@@ -90,11 +98,10 @@ class FilterBar(QWidget):
         d = self._data
         self.search.setPlaceholderText(tr("Search answers (Ctrl+F)"))
         self.clear_btn.setText(tr("Clear"))
-        self._fill(self.question, tr("All questions"), [(k, f"{k} · {t}") for k, t in d["questions"]])
-        self._fill(self.band, tr("All bands"), [(b, tr(BAND_NAMES[b])) for b in BANDS],
-                   icons={b: BAND_COLOURS[b] for b in BANDS})
-        self._fill(self.main_group, tr("All main groups"), [(k, tr(v)) for k, v in MAIN_GROUP_NAMES.items()])
-        self._fill(self.subgroup, tr("All target groups"), d["subgroups"])
+        self._fill(self.question, tr("All questions"), [(k, f"{k} · {t}" if t and t != k else k) for k, t in d["questions"]])
+        self._fill(self.band, tr("All bands"), [(b, band_name(b, label)) for b, label in d["bands"]],
+                   icons={b: BAND_COLOURS[b] for b, _l in d["bands"] if b in BAND_COLOURS})
+        self._fill(self.group, tr("All groups"), [(_SEP.join(vg), label) for vg, label in d["groups"]])
         self._fill(self.coder, tr("All coders"), [(n, trf("Coded by {0}", n)) for n in d["coders"]])
         self._fill(self.code, tr("All codes"), [(c.id, c.label) for c in d["codes"]],
                    icons={c.id: c.colour for c in d["codes"]})
@@ -117,8 +124,9 @@ class FilterBar(QWidget):
 
     # -- state ---------------------------------------------------------------------------------
     def current(self) -> GridFilter:
+        g = self.group.currentData()
         return GridFilter(question=self.question.currentData(), band=self.band.currentData(),
-                          main_group=self.main_group.currentData(), subgroup=self.subgroup.currentData(),
+                          group=tuple(g.split(_SEP, 1)) if g else None,
                           coder=self.coder.currentData(), code=self.code.currentData(),
                           status=self.status.currentData(), text=self.search.text().strip())
 
@@ -126,9 +134,9 @@ class FilterBar(QWidget):
         """Show a filter (without emitting per field; emits once at the end)."""
         was = self._building
         self._building = True
-        for combo, value in ((self.question, f.question), (self.band, f.band), (self.main_group, f.main_group),
-                             (self.subgroup, f.subgroup), (self.coder, f.coder), (self.code, f.code),
-                             (self.status, f.status)):
+        group = _SEP.join(f.group) if f.group else None
+        for combo, value in ((self.question, f.question), (self.band, f.band), (self.group, group),
+                             (self.coder, f.coder), (self.code, f.code), (self.status, f.status)):
             k = combo.findData(value) if value is not None else 0
             combo.setCurrentIndex(max(k, 0))
         if self.search.text() != (f.text or ""):
@@ -148,3 +156,36 @@ class FilterBar(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+
+# -- choices from a survey definition (no Qt) ------------------------------------------------
+def question_choices(defn) -> list[tuple[str, str]]:
+    """[(key, title)] of the survey's questions, in questionnaire order."""
+    return [(q.key, q.title) for q in defn.questions] if defn is not None else []
+
+
+def band_choices(defn) -> list[tuple[str, str]]:
+    """[(band, label)] of the survey's bands (standard ones first)."""
+    return [(b, defn.band_label(b)) for b in defn.bands] if defn is not None else []
+
+
+def group_choices(defn, observed: Optional[dict] = None) -> list[tuple[tuple[str, str], str]]:
+    """Every group of every variable as ((variable key, group), "Variable: group"), in the
+    definition's order. With ``observed`` ({variable key: groups present in the data}) only
+    groups someone is in are offered, and groups the definition does not list (a category
+    without value labels) follow in sorted order."""
+    out = []
+    for v in (defn.variables if defn is not None else []):
+        order = defn.group_order(v.key)
+        if observed is not None:
+            seen = {g for g in observed.get(v.key, ()) if g not in (None, "")}
+            order = [g for g in order if g in seen] + sorted(seen - set(order), key=_natural)
+        for g in order:
+            out.append(((v.key, g), f"{v.title}: {g}"))
+    return out
+
+
+def _natural(s: str):
+    import re
+
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", str(s)) if t]

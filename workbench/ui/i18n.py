@@ -152,14 +152,13 @@ DA: dict[str, str] = {
     "Don't know": "Ved ikke", "Missing": "Mangler",
     # filter bar
     "Search answers (Ctrl+F)": "Søg i svar (Ctrl+F)", "All questions": "Alle spørgsmål", "All bands": "Alle bånd",
-    "All main groups": "Alle hovedgrupper", "All target groups": "Alle målgrupper", "All coders": "Alle kodere",
+    "All groups": "Alle grupper", "All coders": "Alle kodere",
     "Coded by {0}": "Kodet af {0}", "All codes": "Alle koder", "Any status": "Alle statusser",
     "Uncoded answers": "Ukodede svar", "Coded answers": "Kodede svar", "Flagged answers": "Flagede svar",
-    "Clear": "Ryd", "Vulnerable citizens": "Udsatte borgere", "Job and education ready": "Job- og uddannelsesparate",
+    "Clear": "Ryd",
     # answer pane
     "No answer selected": "Intet svar valgt", "Follow-up: {0}": "Opfølgning: {0}", "Score {0}: {1}": "Score {0}: {1}",
-    "No score": "Ingen score", "{0} years": "{0} år", "{0} months unemployed": "{0} mdr. ledig",
-    "Danish": "dansk", "other ethnic background": "anden etnisk baggrund", "woman": "kvinde", "man": "mand",
+    "No score": "Ingen score", "Score {0}": "Score {0}",
     "No codes yet. Press a code's key, or select text first to code a passage.":
         "Ingen koder endnu. Tryk på en kodes tast, eller markér tekst først for at kode et udsnit.",
     "Coded: no code applies": "Kodet: ingen kode passer", "Remove {0}": "Fjern {0}", "whole answer": "hele svaret",
@@ -201,7 +200,6 @@ DA: dict[str, str] = {
         "Åbn et projekt (Ctrl+O) eller demoprojektet for at begynde at kode.",
     "Open project": "Åbn projekt", "Workbench projects (*.db *.sqlite *.wb);;All files (*)":
         "Workbench-projekter (*.db *.sqlite *.wb);;Alle filer (*)",
-    "Survey files (*.csv *.xlsx);;All files (*)": "Surveyfiler (*.csv *.xlsx);;Alle filer (*)",
     "Import survey": "Importér survey", "Cancelled": "Annulleret", "Operation failed": "Handlingen mislykkedes",
     "About Workbench": "Om Workbench",
     "A keyboard-first workbench for coding open survey answers in Danish.":
@@ -299,8 +297,7 @@ DA: dict[str, str] = {
     "Theme frequencies": "Temafrekvenser", "Answer distributions": "Svarfordelinger",
     "Quotes (Word)": "Citater (Word)", "Report draft (Word)": "Rapportudkast (Word)",
     "REFI-QDA project (.qdpx)": "REFI-QDA-projekt (.qdpx)", "Codebook (.qdc)": "Kodebog (.qdc)",
-    "Main group": "Hovedgruppe", "Target group": "Målgruppe", "Gender": "Køn", "Ethnicity": "Etnicitet",
-    "Age band": "Aldersgruppe", "Unemployment band": "Ledighedsperiode",
+    "All": "Alle",
     "Answer distribution": "Svarfordeling", "Themes: {0}": "Temaer: {0}",
     "Default (newest survey; answers: all years)": "Standard (nyeste survey; svar: alle år)",
     "All years": "Alle år",
@@ -343,6 +340,33 @@ DA: dict[str, str] = {
     "{0} events": "{0} hændelser", "{0} of {1} events": "{0} af {1} hændelser",
     "the newest {0}; `workbench log --csv` writes them all": "de nyeste {0}; `workbench log --csv` skriver dem alle",
     "Exported {0} events to {1}": "Eksporterede {0} hændelser til {1}", "No answer is selected.": "Intet svar er valgt.",
+    # import wizard (workbench/ui/import_wizard.py)
+    "&Choose file…": "&Vælg fil…", "Survey &name": "Surveyens &navn", "&Year": "&År",
+    "&Import": "&Importér", "&Save definition…": "&Gem definitionen…",
+    "The file's &columns and what each holds:": "Filens &kolonner, og hvad hver indeholder:",
+    "Key name": "Nøgle", "follows {0}": "uddyber {0}", "Column": "Kolonne", "Values": "Værdier", "Role": "Rolle", "Text column": "Tekstkolonne",
+    "Scale / type": "Skala / type", "Bands": "Bånd", "Check": "Kontrol",
+    "Respondent id": "Respondent-id", "Survey year": "Surveyår", "Follow-up text": "Uddybende tekst",
+    "Open text": "Åben tekst", "Background variable": "Baggrundsvariabel", "Ignore": "Ignorér",
+    "Category": "Kategori", "Number": "Tal", "Custom": "Egen", "Custom {0}–{1}": "Egen {0}–{1}",
+    "Role of {0}": "Rolle for {0}", "Key of {0}": "Nøgle for {0}", "Text column of {0}": "Tekstkolonne for {0}",
+    "Scale of {0}": "Skala for {0}", "Bands of {0}": "Bånd for {0}",
+    "Don't-know codes of {0}": "Ved ikke-koder for {0}", "Guess: {0}": "Gæt: {0}",
+    "from the year column": "fra årskolonnen", "Cannot read {0}: {1}": "Kan ikke læse {0}: {1}",
+    "✖ A column needs attention (marked red).": "✖ En kolonne kræver opmærksomhed (markeret med rødt).",
+    "Scores that mean “don't know”, outside the scale (such as 99)":
+        "Scorer, der betyder “ved ikke”, uden for skalaen (fx 99)",
+    "✖ {0} columns need attention (marked red).": "✖ {0} kolonner kræver opmærksomhed (markeret med rødt).",
+    "✓ Ready: {0} respondents, {1} questions, {2} background variables.":
+        "✓ Klar: {0} respondenter, {1} spørgsmål, {2} baggrundsvariable.",
+    "Import failed: {0}": "Importen mislykkedes: {0}",
+    "Save the survey definition": "Gem surveydefinitionen",
+    "Save the survey definition as a YAML file? Next year's wave imports with it.":
+        "Gem surveydefinitionen som YAML-fil? Næste års bølge importeres med den.",
+    "Survey definition (*.yaml *.yml)": "Surveydefinition (*.yaml *.yml)",
+    "Saved the survey definition to {0}": "Gemte surveydefinitionen i {0}",
+    "Could not save {0}: {1}": "Kunne ikke gemme {0}: {1}",
+    "Survey files (*.csv *.xlsx *.sav);;All files (*)": "Surveyfiler (*.csv *.xlsx *.sav);;Alle filer (*)",
 }
 
 

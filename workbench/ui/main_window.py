@@ -20,13 +20,14 @@ from sqlmodel import select
 
 import workbench
 from workbench.coding.grid import Grid, GridFilter, GridRow
-from workbench.coding.models import Coder, Memo, QuoteStar, Question, Respondent, Subgroup
+from workbench.coding.models import Coder, Memo, QuoteStar, Question, Respondent
 from workbench.coding.urls import without_password
 from workbench.ui import i18n, undo
 from workbench.ui.answer_model import COL, AnswerTableModel
 from workbench.ui.answer_pane import AnswerPane, utf16_to_cp
 from workbench.ui.codebook_panel import CodebookPanel
 from workbench.ui.filter_bar import FilterBar
+from workbench.ui.import_wizard import import_and_reload as _import_and_reload
 from workbench.ui.i18n import Texts, number, tr, trf
 from workbench.ui.memo_dialog import MemoDialog
 from workbench.ui.quick_pick import QuickPick
@@ -64,13 +65,6 @@ def _create_demo(path: str, progress=None) -> str:
     return path
 
 
-def _import_and_reload(store, file: str, coder: str, progress=None):
-    from workbench.importer.survey import import_survey
-
-    res = import_survey(store, file, progress=progress)
-    return res, Grid(store, coder)
-
-
 class MainWindow(QMainWindow):
     project_loaded = Signal(bool)  # True when a project is open and its grid shown
 
@@ -86,7 +80,7 @@ class MainWindow(QMainWindow):
         self.codes: list = []
         self.code_by_id: dict[int, Any] = {}
         self.questions: dict[int, Question] = {}
-        self.subgroup_labels: dict[str, str] = {}
+        self.definition = None  # the project's survey definition (merged over its waves)
         self.memo_dialog: Optional[MemoDialog] = None
         self.quick_pick: Optional[QuickPick] = None
         self.last_error: Optional[BaseException] = None
@@ -144,7 +138,7 @@ class MainWindow(QMainWindow):
         vh.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         hh = self.table.horizontalHeader()
         hh.setHighlightSections(False)
-        for col, w in (("respondent", 84), ("subgroup", 108), ("question", 40), ("score", 44), ("band", 66),
+        for col, w in (("respondent", 84), ("group", 108), ("question", 40), ("score", 44), ("band", 66),
                        ("text", 320), ("codes", 160), ("status", 64)):
             self.table.setColumnWidth(COL[col], w)
         hh.setSectionResizeMode(COL["text"], QHeaderView.ResizeMode.Stretch)
@@ -490,21 +484,15 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         with store.session() as s:
             self.questions = {q.id: q for q in s.exec(select(Question))}
-            subgroups = list(s.exec(select(Subgroup).order_by(Subgroup.id)))
             coders = [c.name for c in s.exec(select(Coder).order_by(Coder.id)) if c.role not in NOT_CODERS]
             cb = store.active_codebook(s)
-        self.subgroup_labels = {g.key: g.label for g in subgroups}
+        self.definition = grid.definition
         self._codebook_name = cb.name if cb else ""
         self._codebook_key = cb.key if cb else ""
         self._reload_codes()
-        qs, seen = [], set()
-        for q in sorted(self.questions.values(), key=lambda q: (q.position, q.id)):
-            if q.key not in seen:
-                seen.add(q.key)
-                qs.append((q.key, q.topic))
-        sg = list(dict.fromkeys((g.key, g.label) for g in subgroups))
         self.filter_bar.blockSignals(True)
-        self.filter_bar.set_choices(questions=qs, subgroups=sg, coders=coders, codes=[c for c in self.codes if not c.retired])
+        self.filter_bar.set_definition(self.definition, coders=coders, codes=[c for c in self.codes if not c.retired],
+                                       observed={k: c.labels for k, c in grid.groups.items()})
         self.filter_bar.blockSignals(False)
         self.model.filter = self.filter_bar.current()
         self.model.set_grid(grid, self.codes)
@@ -528,7 +516,7 @@ class MainWindow(QMainWindow):
             self.codes = self.store.codes(s)
         self.code_by_id = {c.id: c for c in self.codes}
         cats = category_labels(getattr(self, "_codebook_key", ""))
-        self.pane.set_context(self.code_by_id, self.questions, self.subgroup_labels)
+        self.pane.set_context(self.code_by_id, self.questions, self.grid.definition if self.grid else None, self.grid)
         self.panel.set_codes(self.store, self.codes, cats)
         self.model.set_codes(self.codes)
         self._rebuild_code_actions()
@@ -561,9 +549,8 @@ class MainWindow(QMainWindow):
         aid = self.current_answer_id()
         self.grid.load()
         self._reload_codes()
-        self.filter_bar.set_choices(questions=self.filter_bar._data["questions"],
-                                    subgroups=self.filter_bar._data["subgroups"],
-                                    coders=self.filter_bar._data["coders"],
+        d = self.filter_bar._data
+        self.filter_bar.set_choices(questions=d["questions"], bands=d["bands"], groups=d["groups"], coders=d["coders"],
                                     codes=[c for c in self.codes if not c.retired])
         self.model.set_filter(self.filter_bar.current())
         pos = self.model.position_of(aid)
@@ -573,26 +560,38 @@ class MainWindow(QMainWindow):
         if message:
             self.statusBar().showMessage(message, 8000)
 
-    def import_dialog(self) -> None:
+    def import_dialog(self, path: Optional[str] = None):
+        """Fil → Importér survey…: the import wizard (columns, roles, scales, bands, a live
+        check); Finish imports in the background and reloads the grid."""
         if self.store is None:
-            return
-        path, _f = QFileDialog.getOpenFileName(self, tr("Import survey"), str(Path.home()),
-                                               tr("Survey files (*.csv *.xlsx);;All files (*)"))
-        if path:
-            self.import_file(path)
+            return None
+        from workbench.ui.import_wizard import ImportWizard
 
-    def import_file(self, path: str):
+        dlg = ImportWizard(self.store, self, path=path, interactive=self.interactive)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.imported.connect(self._wizard_imported)
+        self.import_wizard = dlg
+        dlg.show()
+        if path is None and self.interactive:
+            dlg.browse()
+        return dlg
+
+    def _wizard_imported(self, res) -> None:
+        result, grid = res
+        self.set_project(self.store, grid, self.project, keep_answer=self.current_answer_id())
+        self.statusBar().showMessage(trf("Imported {0} respondents, {1} answers", result.respondents,
+                                         result.answers), 8000)
+
+    def import_file(self, path: str, definition=None, year: Optional[int] = None):
+        """Import a survey file without the wizard (the project's own definition, or one given)."""
         def done(res) -> None:
-            result, grid = res
-            self.set_project(self.store, grid, self.project, keep_answer=self.current_answer_id())
-            self.statusBar().showMessage(trf("Imported {0} respondents, {1} answers", result.respondents,
-                                             result.answers), 8000)
+            self._wizard_imported(res)
 
         def failed(e) -> None:
             self.last_error = e
             if self.interactive:
                 QMessageBox.warning(self, tr("Import failed"), str(e))
-        return start_worker(_import_and_reload, self.store, path, self.coder, parent=self,
+        return start_worker(_import_and_reload, self.store, path, self.coder, definition, year, parent=self,
                             label=trf("Importing {0}…", Path(path).name), show_after_ms=0, on_done=done,
                             on_error=failed)
 

@@ -352,12 +352,8 @@
         <translation>Alle bånd</translation>
     </message>
     <message>
-        <source>All main groups</source>
-        <translation>Alle hovedgrupper</translation>
-    </message>
-    <message>
-        <source>All target groups</source>
-        <translation>Alle målgrupper</translation>
+        <source>All groups</source>
+        <translation>Alle grupper</translation>
     </message>
     <message>
         <source>All coders</source>
@@ -392,14 +388,6 @@
         <translation>Ryd</translation>
     </message>
     <message>
-        <source>Vulnerable citizens</source>
-        <translation>Udsatte borgere</translation>
-    </message>
-    <message>
-        <source>Job and education ready</source>
-        <translation>Job- og uddannelsesparate</translation>
-    </message>
-    <message>
         <source>No answer selected</source>
         <translation>Intet svar valgt</translation>
     </message>
@@ -416,28 +404,8 @@
         <translation>Ingen score</translation>
     </message>
     <message>
-        <source>{0} years</source>
-        <translation>{0} år</translation>
-    </message>
-    <message>
-        <source>{0} months unemployed</source>
-        <translation>{0} mdr. ledig</translation>
-    </message>
-    <message>
-        <source>Danish</source>
-        <translation>dansk</translation>
-    </message>
-    <message>
-        <source>other ethnic background</source>
-        <translation>anden etnisk baggrund</translation>
-    </message>
-    <message>
-        <source>woman</source>
-        <translation>kvinde</translation>
-    </message>
-    <message>
-        <source>man</source>
-        <translation>mand</translation>
+        <source>Score {0}</source>
+        <translation>Score {0}</translation>
     </message>
     <message>
         <source>No codes yet. Press a code's key, or select text first to code a passage.</source>
@@ -722,10 +690,6 @@
     <message>
         <source>Workbench projects (*.db *.sqlite *.wb);;All files (*)</source>
         <translation>Workbench-projekter (*.db *.sqlite *.wb);;Alle filer (*)</translation>
-    </message>
-    <message>
-        <source>Survey files (*.csv *.xlsx);;All files (*)</source>
-        <translation>Surveyfiler (*.csv *.xlsx);;Alle filer (*)</translation>
     </message>
     <message>
         <source>Import survey</source>
@@ -1288,28 +1252,8 @@
         <translation>Kodebog (.qdc)</translation>
     </message>
     <message>
-        <source>Main group</source>
-        <translation>Hovedgruppe</translation>
-    </message>
-    <message>
-        <source>Target group</source>
-        <translation>Målgruppe</translation>
-    </message>
-    <message>
-        <source>Gender</source>
-        <translation>Køn</translation>
-    </message>
-    <message>
-        <source>Ethnicity</source>
-        <translation>Etnicitet</translation>
-    </message>
-    <message>
-        <source>Age band</source>
-        <translation>Aldersgruppe</translation>
-    </message>
-    <message>
-        <source>Unemployment band</source>
-        <translation>Ledighedsperiode</translation>
+        <source>All</source>
+        <translation>Alle</translation>
     </message>
     <message>
         <source>Answer distribution</source>
@@ -1550,6 +1494,186 @@
     <message>
         <source>No answer is selected.</source>
         <translation>Intet svar er valgt.</translation>
+    </message>
+    <message>
+        <source>&amp;Choose file…</source>
+        <translation>&amp;Vælg fil…</translation>
+    </message>
+    <message>
+        <source>Survey &amp;name</source>
+        <translation>Surveyens &amp;navn</translation>
+    </message>
+    <message>
+        <source>&amp;Year</source>
+        <translation>&amp;År</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Importér</translation>
+    </message>
+    <message>
+        <source>&amp;Save definition…</source>
+        <translation>&amp;Gem definitionen…</translation>
+    </message>
+    <message>
+        <source>The file's &amp;columns and what each holds:</source>
+        <translation>Filens &amp;kolonner, og hvad hver indeholder:</translation>
+    </message>
+    <message>
+        <source>Key name</source>
+        <translation>Nøgle</translation>
+    </message>
+    <message>
+        <source>follows {0}</source>
+        <translation>uddyber {0}</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>Kolonne</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>Værdier</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Text column</source>
+        <translation>Tekstkolonne</translation>
+    </message>
+    <message>
+        <source>Scale / type</source>
+        <translation>Skala / type</translation>
+    </message>
+    <message>
+        <source>Bands</source>
+        <translation>Bånd</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Kontrol</translation>
+    </message>
+    <message>
+        <source>Respondent id</source>
+        <translation>Respondent-id</translation>
+    </message>
+    <message>
+        <source>Survey year</source>
+        <translation>Surveyår</translation>
+    </message>
+    <message>
+        <source>Follow-up text</source>
+        <translation>Uddybende tekst</translation>
+    </message>
+    <message>
+        <source>Open text</source>
+        <translation>Åben tekst</translation>
+    </message>
+    <message>
+        <source>Background variable</source>
+        <translation>Baggrundsvariabel</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>Ignorér</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Kategori</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Tal</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Egen</translation>
+    </message>
+    <message>
+        <source>Custom {0}–{1}</source>
+        <translation>Egen {0}–{1}</translation>
+    </message>
+    <message>
+        <source>Role of {0}</source>
+        <translation>Rolle for {0}</translation>
+    </message>
+    <message>
+        <source>Key of {0}</source>
+        <translation>Nøgle for {0}</translation>
+    </message>
+    <message>
+        <source>Text column of {0}</source>
+        <translation>Tekstkolonne for {0}</translation>
+    </message>
+    <message>
+        <source>Scale of {0}</source>
+        <translation>Skala for {0}</translation>
+    </message>
+    <message>
+        <source>Bands of {0}</source>
+        <translation>Bånd for {0}</translation>
+    </message>
+    <message>
+        <source>Don't-know codes of {0}</source>
+        <translation>Ved ikke-koder for {0}</translation>
+    </message>
+    <message>
+        <source>Guess: {0}</source>
+        <translation>Gæt: {0}</translation>
+    </message>
+    <message>
+        <source>from the year column</source>
+        <translation>fra årskolonnen</translation>
+    </message>
+    <message>
+        <source>Cannot read {0}: {1}</source>
+        <translation>Kan ikke læse {0}: {1}</translation>
+    </message>
+    <message>
+        <source>✖ A column needs attention (marked red).</source>
+        <translation>✖ En kolonne kræver opmærksomhed (markeret med rødt).</translation>
+    </message>
+    <message>
+        <source>Scores that mean “don't know”, outside the scale (such as 99)</source>
+        <translation>Scorer, der betyder “ved ikke”, uden for skalaen (fx 99)</translation>
+    </message>
+    <message>
+        <source>✖ {0} columns need attention (marked red).</source>
+        <translation>✖ {0} kolonner kræver opmærksomhed (markeret med rødt).</translation>
+    </message>
+    <message>
+        <source>✓ Ready: {0} respondents, {1} questions, {2} background variables.</source>
+        <translation>✓ Klar: {0} respondenter, {1} spørgsmål, {2} baggrundsvariable.</translation>
+    </message>
+    <message>
+        <source>Import failed: {0}</source>
+        <translation>Importen mislykkedes: {0}</translation>
+    </message>
+    <message>
+        <source>Save the survey definition</source>
+        <translation>Gem surveydefinitionen</translation>
+    </message>
+    <message>
+        <source>Save the survey definition as a YAML file? Next year's wave imports with it.</source>
+        <translation>Gem surveydefinitionen som YAML-fil? Næste års bølge importeres med den.</translation>
+    </message>
+    <message>
+        <source>Survey definition (*.yaml *.yml)</source>
+        <translation>Surveydefinition (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>Saved the survey definition to {0}</source>
+        <translation>Gemte surveydefinitionen i {0}</translation>
+    </message>
+    <message>
+        <source>Could not save {0}: {1}</source>
+        <translation>Kunne ikke gemme {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Survey files (*.csv *.xlsx *.sav);;All files (*)</source>
+        <translation>Surveyfiler (*.csv *.xlsx *.sav);;Alle filer (*)</translation>
     </message>
 </context>
 </TS>

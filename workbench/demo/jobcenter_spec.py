@@ -1,7 +1,8 @@
-"""The jobcentre citizen survey of survey.md as data: questions, scales, prompts, groups.
+"""The jobcentre survey's published figures, which the demo generator reproduces.
 
-New surveys of the same shape are described the same way; ``install_survey`` writes a
-spec into a project.
+The survey's shape (questions, scales, bands, groups) is its definition,
+``workbench/coding/definitions/jobcenter.yaml``; this module keeps what only the demo needs:
+the target groups' published sizes and the published answer distributions.
 """
 from __future__ import annotations
 

@@ -16,12 +16,13 @@ from workbench.errors import ConflictError, InputError  # noqa: F401  (ConflictE
 
 def _insert_ignoring_duplicates(s: Session, table, **values):
     """INSERT … ON CONFLICT DO NOTHING, in either dialect: of two clients doing the same first
-    action at the same moment, the second waits for the first and then inserts nothing."""
+    action at the same moment, the second waits for the first and then inserts nothing.
+    Returns the new row's (id,), or None when it inserted nothing."""
     if s.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return s.execute(insert(table).values(**values).on_conflict_do_nothing())
+    return s.execute(insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)).first()
 
 
 def _state(s: Session, answer_id: int, coder_id: int) -> AnswerState:
@@ -77,9 +78,9 @@ def apply_code_in(s: Session, store, coder: str, answer_id: int, code_id: int, s
     # the unique index (answer, coder, code, span) decides between two windows of one coder
     res = _insert_ignoring_duplicates(s, Coding.__table__, uid=cd.uid, answer_id=answer_id, coder_id=c.id,
                                       code_id=code_id, start=start, end=end, source=source, created_at=cd.created_at)
-    if res.rowcount == 0:  # the other window applied it first: the same coding, once
+    if res is None:  # the other window applied it first: the same coding, once
         return s.exec(same).one().id
-    cd = s.exec(same).one()
+    cd = s.get(Coding, res[0])
     st = _state(s, answer_id, c.id)
     st.coded = True
     _touch(s, st)

@@ -303,6 +303,8 @@ def test_no_forgery_in_the_log_the_cache_or_as_another_person(team_project):  # 
         _refused(conn, "INSERT INTO decision (answer_id, decided_by, basis, codes, note, decided_at, version, inputs)"
                        " VALUES (%s, %s, 'manual', '[]', '', now(), 1, '{}')", (aids[0], who[u["admin"]]))
         _refused(conn, event, (u["anna"], "{}"))
+        _refused(conn, event, (u["sup"], json.dumps({"coder": u["anna"]})))  # shown among Anna's own events
+        conn.execute(event, (u["sup"], json.dumps({"coder": "final"})))  # reconciling: the final coder
         conn.execute("INSERT INTO nlpcache (pipeline, text_hash, data) VALUES ('p', 'h', '{}')")  # staff may
         conn.commit()
     anna = _open_as(url, u["anna"])
@@ -310,6 +312,16 @@ def test_no_forgery_in_the_log_the_cache_or_as_another_person(team_project):  # 
         cid = codings.apply_code(anna, u["anna"], aids[0], ids["k0"])
     finally:
         anna.close()
+    # through the app, the server's refusal is one sentence, not SQL
+    from workbench.errors import PermissionRefused
+
+    sup = _open_as(url, u["sup"])
+    try:
+        with pytest.raises(PermissionRefused) as e:
+            codings.apply_code(sup, u["anna"], aids[1], ids["k1"])  # in Anna's name
+        assert "refused" in str(e.value) and "SQL" not in str(e.value) and "afviste" in e.value.text("da")
+    finally:
+        sup.close()
     with raw(url, u["sup"]) as conn:
         assert conn.execute("UPDATE coding SET code_id = %s WHERE id = %s", (ids["k1"], cid)).rowcount == 0
         assert conn.execute("DELETE FROM coding WHERE id = %s", (cid,)).rowcount == 0

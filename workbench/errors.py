@@ -54,6 +54,10 @@ class CommitUnknownError(SaveError):
             "gør det igen.")
 
 
+class PermissionRefused(SaveError):
+    """The server's grants or row-level security refused the change (a team server)."""
+
+
 class BusyError(SaveError):
     """The project is locked by another writer (an import) or a lock wait ran out."""
 

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine, select
 
 from workbench.errors import (BusyError, CommitUnknownError, ConflictError, ConnectionLostError, DiskFullError,
-                              InputError, SaveError, WorkbenchError)
+                              InputError, PermissionRefused, SaveError, WorkbenchError)
 from workbench.coding.models import AuditEvent, Code, Codebook, Coder, Project
 from workbench.coding.urls import hide_password, without_password
 
@@ -295,6 +295,12 @@ class Store:
                                      "connection refused", "could not connect", "consuming input failed",
                                      "the connection is lost", "ssl syscall error")):
             return ConnectionLostError()
+        if state == "42501":  # the server's grants or row-level security refused it
+            return PermissionRefused(
+                "The server refused this change: your login may not make it — nothing was saved. Ask a supervisor "
+                "or an admin.",
+                "Serveren afviste ændringen: dit login må ikke foretage den — intet er gemt. Spørg en supervisor "
+                "eller en administrator.")
         if state in ("55P03", "40P01", "40001", "57014") or "database is locked" in text_ or "database is busy" in text_:
             if state:
                 return BusyError("Someone else was changing the same thing and the server waited too long — the "

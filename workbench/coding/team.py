@@ -2,18 +2,22 @@
 
 Roles are enforced twice, because a coder's desktop app is not a security boundary:
 the functions here and in ``reconcile``/``assignments`` check the acting person's role,
-and the server refuses what the person's group role was not granted (a coder's login
-cannot write decisions, whatever client it uses). Optionally (``rls=True``, the default)
-row-level security keeps coders from reading other coders' codings, answer states and memos
-on answers of a blind round that has not been released (``_blind_policies``). Coders never
-read the audit log beyond their own events; live refresh gets what it needs from a narrow
-change feed (``_change_feed``). Every event a person writes names their login as the actor
-(``Store`` makes it so, and the server refuses an event in someone else's name).
+and the server refuses what the person's group role was not granted, whatever client
+they use (the threat model is in docs/team.md). Row-level security (``_row_policies``) is on
+every table that holds one person's work or reveals it (``PERSONAL_TABLES``; every other
+table is in ``SHARED_TABLES``, and setup refuses a table in neither): coders read other
+coders' codings, answer states, memos and the decisions on answers of a blind, unreleased
+round not at all, and write only their own rows; supervisors write only as themselves
+(and as ``final``, reconciling). Coders never read the audit log beyond their own events;
+live refresh gets what it needs from a narrow change feed (``_change_feed``). Every event a
+person writes names their login as the actor (``Store`` makes it so, and the server refuses
+an event in someone else's name). No workbench login holds CREATEROLE: admins add people
+through the ``workbench_add_user`` function (``_add_user_function``).
 
 Group roles are ``<prefix>_coder``, ``<prefix>_supervisor``, ``<prefix>_admin`` (prefix
 ``wb`` unless told otherwise; roles are cluster-wide, so tests use their own prefix). Each
 person gets a LOGIN role with the same name as their ``Coder`` row, so the policies can
-match ``current_user`` to the coder. Passwords are sent to the server only as a SCRAM hash
+match the login (``session_user``) to the coder. Passwords are sent to the server only as a SCRAM hash
 made by libpq on this machine; they are never written to the project or the audit log, and
 a URL with a password is shown or remembered only without it (``without_password``).
 """
@@ -250,14 +254,19 @@ def _row_policies(prefix: str, rls: bool) -> list:
     # The audit log holds supervisors' decisions, memo texts and everyone's work: a coder reads
     # only the events they performed. Live refresh does not need the log itself: it reads the
     # narrow change feed. Nobody in a group may write an event in someone else's name, and a
-    # coder's event may name no other person in its payload (it would show among their own).
+    # coder's or supervisor's event may name no other person in its payload (it would show
+    # among that coder's own events).
     actor_is_login = "(actor = session_user OR NOT EXISTS (SELECT 1 FROM coder c WHERE c.name = session_user))"
-    names_only_me = (f"{actor_is_login} AND coalesce(payload->>'coder', session_user) = session_user "
-                     f"AND (payload->>'coder_id' IS NULL OR (payload->>'coder_id') IN "
-                     f"(SELECT c.id::text FROM coder c WHERE c.name = session_user))")
+    def names_only(who: str) -> str:  # the payload names no coder but these (SQL list of names)
+        return (f"{actor_is_login} AND coalesce(payload->>'coder', session_user) IN ({who}) "
+                f"AND (payload->>'coder_id' IS NULL OR (payload->>'coder_id') IN "
+                f"(SELECT c.id::text FROM coder c WHERE c.name IN ({who})))")
+    names_only_me = names_only("session_user")
     staff = S("{}, {}").format(g["supervisor"], g["admin"])
     out += policy("auditevent", "staff_read", "SELECT", staff, using="true")
-    out += policy("auditevent", "staff_insert", "INSERT", staff, check=actor_is_login)
+    out += policy("auditevent", "admin_insert", "INSERT", g["admin"], check=actor_is_login)
+    out += policy("auditevent", "supervisor_insert", "INSERT", g["supervisor"],
+                  check=names_only("session_user, 'final'"))
     out += policy("auditevent", "coder_read", "SELECT", g["coder"], using=_own_event("session_user"))
     out += policy("auditevent", "coder_insert", "INSERT", g["coder"], check=names_only_me)
     return out

@@ -326,6 +326,22 @@ def test_no_forgery_in_the_log_the_cache_or_as_another_person(team_project):  # 
         assert conn.execute("UPDATE coding SET code_id = %s WHERE id = %s", (ids["k1"], cid)).rowcount == 0
         assert conn.execute("DELETE FROM coding WHERE id = %s", (cid,)).rowcount == 0
         conn.commit()
+    # a second supervisor may re-decide the first one's decision: in her own name
+    sup2 = f"sup2_{uuid.uuid4().hex[:6]}"
+    team.add_user(url, sup2, "supervisor")
+    try:
+        first, second = _open_as(url, u["sup"]), _open_as(url, sup2)
+        try:
+            decide(first, u["sup"], aids[2], ["k0"], basis="manual")
+            d = decide(second, sup2, aids[2], ["k1"], basis="manual")
+            assert d.version == 2 and d.codes == ["k1"]
+        finally:
+            first.close()
+            second.close()
+        with raw(url, sup2) as conn:
+            _refused(conn, "UPDATE decision SET decided_by = %s WHERE answer_id = %s", (who[u["sup"]], aids[2]))
+    finally:
+        team.drop_roles(url, [sup2])
     with raw(url, u["admin"]) as conn:  # nobody changes or empties the log, nor forges in it
         _refused(conn, "UPDATE auditevent SET actor = 'x'")
         _refused(conn, "TRUNCATE auditevent")

@@ -242,7 +242,11 @@ def _row_policies(prefix: str, rls: bool) -> list:
     out += writes("suggestionfeedback", "coder", own)
     out += writes("suggestionfeedback", "supervisor", own)
     out += policy("decision", "coder_read", "SELECT", g["coder"], using=f"NOT {_blind('decision.answer_id', rls)}")
-    out += writes("decision", "supervisor", f"decided_by IN {_ME}")
+    # any supervisor may re-decide or reopen an answer, but what they write is in their own name
+    out += policy("decision", "supervisor_insert", "INSERT", g["supervisor"], check=f"decided_by IN {_ME}")
+    out += policy("decision", "supervisor_update", "UPDATE", g["supervisor"], using="true",
+                  check=f"decided_by IN {_ME}")
+    out += policy("decision", "supervisor_delete", "DELETE", g["supervisor"], using="true")
     out += policy("quotestar", "coder_read", "SELECT", g["coder"],
                   using="EXISTS (SELECT 1 FROM coding c WHERE c.id = quotestar.coding_id)")  # the coding's own rule
     # a quote star belongs to the analysts: re-deciding an answer puts back stars others picked

@@ -297,3 +297,18 @@ def test_a_running_sqlite_import_makes_coding_say_busy_quickly(tmp_path):
     assert codings.apply_code(store, "A", aids[0], ids["k0"])  # the import is done: coding works
     importer.close()
     store.close()
+
+
+def test_the_window_shows_the_sentence_in_the_chosen_language():
+    from workbench.ui import i18n
+
+    e = ConnectionLostError()
+    before = i18n.current_language()
+    try:
+        i18n._current["lang"] = "da"
+        assert i18n.save_error_text(e) == "Forbindelsen til serveren blev afbrudt — ændringen er ikke gemt; prøv igen."
+        i18n._current["lang"] = "en"
+        assert i18n.save_error_text(e) == str(e)
+        assert i18n.save_error_text(ValueError("x")) == "The change was not saved: x"  # others are wrapped
+    finally:
+        i18n._current["lang"] = before

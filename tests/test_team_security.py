@@ -206,8 +206,15 @@ def test_a_coder_can_neither_read_nor_write_anything_of_anothers_unreleased_work
         codings.set_flag(bo, u["bo"], q1[0], True)
         suggest.reject(bo, u["bo"], q1[0], "k3")
         suggest.accept(bo, u["bo"], q1[1], "k0")
+        with _owner(url) as conn:
+            conn.execute("ANALYZE")
+            conn.commit()
         with raw(url, u["anna"]) as conn:
             assert _snapshot(conn, tables) == before  # not one row, not one column changed for her
+            # nor through the planner's statistics (most common values, histograms)
+            stats = {r[0] for r in conn.execute("SELECT DISTINCT tablename FROM pg_stats "
+                                                "WHERE schemaname = current_schema()")}
+            assert stats and not stats & set(team.PERSONAL_TABLES), stats
 
         # the supervisor reconciles before release (the app allows it): decision, final coding, a quote
         decide(sup, u["sup"], q1[0], basis=f"coder:{u['bo']}")

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import survey_rows, write_survey
 from tests.test_agreement import make_project
 from workbench.coding import codings
-from workbench.coding.models import AnswerState, AuditEvent, Coder, Coding, QuoteStar
+from workbench.coding.models import AnswerState, AuditEvent, Coder, Coding, QuoteStar, utcnow
 from workbench.coding.store import Store
 from workbench.errors import BusyError, CommitUnknownError, ConflictError, ConnectionLostError
 
@@ -107,10 +107,12 @@ def test_a_remaining_unique_collision_is_a_conflict_sentence(project):
         assert s.exec(select(func.count()).select_from(Coding)).scalars().one() == 1
 
 
-def test_migration_0005_repairs_duplicates(tmp_path):
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_migration_0005_repairs_duplicates(dialect, tmp_path, request):
     from tests.test_store import _downgrade
 
-    store, aids, ids = make_project(str(tmp_path / "p.db"), tmp_path)
+    target = str(tmp_path / "p.db") if dialect == "sqlite" else request.getfixturevalue("pg_url")
+    store, aids, ids = make_project(target, tmp_path)
     with store.transaction() as s:
         a = store.coder(s, "A").id
     _downgrade(store, "0003_drop_prefix_indexes")
@@ -118,12 +120,12 @@ def test_migration_0005_repairs_duplicates(tmp_path):
     with store.engine.begin() as conn:
         for i, (ans, code, st, en) in enumerate(rows):
             conn.execute(text('INSERT INTO coding (uid, answer_id, coder_id, code_id, start, "end", source, created_at) '
-                              "VALUES (:u, :a, :c, :k, :s, :e, 'manual', '2026-01-01')"),
-                         dict(u=f"u{i}", a=ans, c=a, k=code, s=st, e=en))
+                              "VALUES (:u, :a, :c, :k, :s, :e, 'manual', :t)"),
+                         dict(u=f"u{i}", a=ans, c=a, k=code, s=st, e=en, t=utcnow()))
         ids_by_uid = dict(conn.execute(text("SELECT uid, id FROM coding")).all())
-        conn.execute(text("INSERT INTO quotestar (coding_id, at) VALUES (:c, '2026-01-01')"), {"c": ids_by_uid["u2"]})
+        conn.execute(text("INSERT INTO quotestar (coding_id, at) VALUES (:c, :t)"), {"c": ids_by_uid["u2"], "t": utcnow()})
     store.close()
-    store = Store.open(tmp_path / "p.db")
+    store = Store.open(target)
     try:
         with store.session() as s:
             left = sorted(((c.answer_id, c.code_id, c.start, c.end, c.uid) for c in s.exec(select(Coding)).scalars()),

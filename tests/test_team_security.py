@@ -353,3 +353,46 @@ def test_no_forgery_in_the_log_the_cache_or_as_another_person(team_project):  # 
         _refused(conn, "UPDATE auditevent SET actor = 'x'")
         _refused(conn, "TRUNCATE auditevent")
         _refused(conn, event, (u["anna"], "{}"))
+
+
+def test_a_non_superuser_owner_sets_up_the_team_as_the_docs_say(pg_url, tmp_path):
+    """The recommended deployment: the database belongs to a role with CREATEROLE that is no
+    superuser; it runs init, import and setup, and its admin adds people without CREATEROLE."""
+    from tests.test_agreement import make_project
+
+    tag = uuid.uuid4().hex[:6]
+    owner, prefix = f"owner_{tag}", f"wbo{tag}"
+    users = {"admin": f"oadm_{tag}", "anna": f"oanna_{tag}"}
+    db = make_url(pg_url).database
+    with _owner(pg_url) as conn:
+        conn.execute(f'CREATE ROLE "{owner}" LOGIN CREATEROLE')
+        conn.execute(f'ALTER DATABASE "{db}" OWNER TO "{owner}"')
+        conn.execute(f'ALTER SCHEMA public OWNER TO "{owner}"')
+        conn.commit()
+    url = as_user(pg_url, owner)
+    try:
+        make_project(url, tmp_path, n_resp=2)[0].close()
+        r = team.setup(url, users["admin"], "pw-a", prefix=prefix)
+        assert not any("owner" in w for w in r["warnings"]), r["warnings"]
+        team.add_user(as_user(url, users["admin"]), users["anna"], "coder", "pw-b")
+        with _owner(pg_url) as conn:
+            fn_owner = conn.execute("SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = %s",
+                                    (team.ADD_USER_FUNCTION,)).fetchone()[0]
+            public_create = conn.execute("SELECT has_schema_privilege('public', 'public', 'CREATE')").fetchone()[0]
+            public_connect = conn.execute("SELECT has_database_privilege('public', %s, 'CONNECT')", (db,)).fetchone()[0]
+        assert fn_owner == owner and not public_create and not public_connect
+        with raw(url, users["admin"]) as conn:
+            _refused(conn, sql.SQL("CREATE ROLE {}").format(sql.Identifier(f"x_{tag}")))
+            _refused(conn, sql.SQL("ALTER ROLE {} PASSWORD 'x'").format(sql.Identifier(owner)))
+        with raw(url, users["anna"]) as conn:
+            assert conn.execute("SELECT count(*) FROM answer").fetchone()[0] > 0
+    finally:
+        team.drop_roles(pg_url, list(users.values()) + list(team.group_roles(prefix).values()))
+        with _owner(pg_url) as conn:
+            conn.execute(f'ALTER DATABASE "{db}" OWNER TO postgres')
+            conn.execute('ALTER SCHEMA public OWNER TO pg_database_owner')
+            conn.execute(f'REASSIGN OWNED BY "{owner}" TO postgres')
+            conn.execute(f'DROP OWNED BY "{owner}"')
+            conn.commit()
+            conn.execute(f'DROP ROLE "{owner}"')
+            conn.commit()

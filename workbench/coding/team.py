@@ -414,7 +414,7 @@ def _server_checks(cur, prefix: str, schema: str) -> tuple[list[str], list[str]]
     if not (sup or createrole):
         refuse.append(f"{_current(cur)} may not create roles (needs CREATEROLE or superuser): run `team setup` "
                       "as the database owner that the server's administrator gave CREATEROLE")
-    cur.execute("SELECT pg_get_userbyid(nspowner) = current_user OR %s FROM pg_namespace WHERE nspname = %s",
+    cur.execute("SELECT pg_has_role(current_user, nspowner, 'USAGE') OR %s FROM pg_namespace WHERE nspname = %s",
                 (sup, schema))
     if not cur.fetchone()[0]:
         warn.append(f"{_current(cur)} does not own the schema {schema}: others' rights on it were left as they are")
@@ -458,7 +458,7 @@ def _harden(cur, prefix: str, schema: str, database: str) -> list[str]:
     else:
         warn.append(f"not the owner of database {database}: PUBLIC's rights on it (connect, temporary tables) "
                     "were left as they are")
-    cur.execute("SELECT pg_get_userbyid(nspowner) = current_user OR (SELECT rolsuper FROM pg_roles "
+    cur.execute("SELECT pg_has_role(current_user, nspowner, 'USAGE') OR (SELECT rolsuper FROM pg_roles "
                 "WHERE rolname = current_user) FROM pg_namespace WHERE nspname = %s", (schema,))
     if cur.fetchone()[0]:
         cur.execute(sql.SQL("REVOKE CREATE ON SCHEMA {} FROM PUBLIC").format(sql.Identifier(schema)))

@@ -247,7 +247,7 @@ def test_change_feed_hides_other_coders_blind_work(team_work):
 def test_change_feed_functions_are_locked_down(team_project):  # noqa: F811
     url, u, aids, ids, prefix = team_project
     with _owner(url) as conn:
-        for fn in (team.FEED_FUNCTION, team.LAST_EVENT_FUNCTION):
+        for fn in (team.FEED_FUNCTION, team.LAST_EVENT_FUNCTION, team.ADD_USER_FUNCTION):
             secdef, config, owner = conn.execute(
                 "SELECT prosecdef, proconfig, pg_get_userbyid(proowner) FROM pg_proc WHERE proname = %s",
                 (fn,)).fetchone()
@@ -257,9 +257,16 @@ def test_change_feed_functions_are_locked_down(team_project):  # noqa: F811
         conn.execute(f'CREATE ROLE "{nobody}" LOGIN')
         conn.commit()
     try:
-        with raw(url, nobody) as conn:  # not in a group: may not call the feed
-            with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                conn.execute(f"SELECT {team.LAST_EVENT_FUNCTION}()")
+        with pytest.raises(psycopg.OperationalError, match="CONNECT"):  # not in a group: may not even connect
+            raw(url, nobody).close()
+        with _owner(url) as conn:
+            conn.execute(f'GRANT CONNECT ON DATABASE "{make_url(url).database}" TO "{nobody}"')
+        with raw(url, nobody) as conn:  # and connected, may not call the feed or add people
+            for call in (f"SELECT {team.LAST_EVENT_FUNCTION}()",
+                         f"SELECT {team.ADD_USER_FUNCTION}('x_{nobody}', 'admin', NULL)"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(call)
+                conn.rollback()
     finally:
         team.drop_roles(url, [nobody])
 
@@ -413,8 +420,13 @@ def test_a_coder_merges_only_her_own_offline_work(team_project, tmp_path):  # no
             rows = {(who[c.coder_id], c.answer_id, c.code_id) for c in s.exec(select(Coding))}
         assert (u["anna"], q1[1], ids["k0"]) in rows
         assert (u["bo"], q1[0], ids["k1"]) in rows and (u["bo"], q1[0], ids["k2"]) not in rows
-        # the supervisor merging the same copy merges everyone's
-        rep2 = merge_project(sup, copy)
+        # a supervisor, too, writes only as herself; an admin merging the same copy merges everyone's
+        assert merge_project(sup, copy)["not_yours"] >= 1
+        admin = _open_as(url, u["admin"])
+        try:
+            rep2 = merge_project(admin, copy)
+        finally:
+            admin.close()
         assert rep2["not_yours"] == 0
     finally:
         for st in (sup, anna, bo):

@@ -429,6 +429,8 @@ def cmd_team(a) -> int:
         r = team.setup(a.url, a.admin, _new_password(a.admin), prefix=a.prefix, rls=not a.no_rls)
         print(f"team project ready: groups {', '.join(r['groups'])}; admin {r['admin']}"
               f"{'; row-level security on' if r['rls'] else ''}")
+        for w in r.get("warnings", []):
+            print(f"warning: {w}", file=sys.stderr)
     else:
         team.add_user(a.url, a.name, a.role, _new_password(a.name))
         print(f"added {a.name} as {a.role}")

@@ -18,6 +18,55 @@ class DiskFullError(WorkbenchError):
     """The disk (or the database server's) is full: the action was rolled back whole."""
 
 
+class SaveError(WorkbenchError):
+    """A change that could not be saved, for a reason the person can act on, said in one
+    sentence in English (``str``) and Danish (``text("da")``). The technical detail (SQL,
+    driver messages) goes to the log, never into the sentence."""
+
+    def __init__(self, en: str, da: Optional[str] = None):
+        super().__init__(en)
+        self.en, self.da = en, da
+
+    def text(self, lang: str = "en") -> str:
+        return self.da if lang == "da" and self.da else self.en
+
+
+class ConnectionLostError(SaveError):
+    """The connection to the database server broke (network, restart, administrator): the
+    change was not saved."""
+
+    def __init__(self, en: str = "The connection to the server was lost — the change was not saved; try again.",
+                 da: str = "Forbindelsen til serveren blev afbrudt — ændringen er ikke gemt; prøv igen."):
+        super().__init__(en, da)
+
+
+class CommitUnknownError(SaveError):
+    """The connection broke while the server was committing, and it could not be asked
+    afterwards whether the change landed."""
+
+    def __init__(self):
+        super().__init__(
+            "The connection to the server was lost while the change was being saved, and the server cannot be "
+            "reached now: whether it was saved is unknown. Open the project again when the connection is back "
+            "and look before doing it again.",
+            "Forbindelsen til serveren blev afbrudt, mens ændringen blev gemt, og serveren kan ikke nås nu: det er "
+            "uvist, om ændringen blev gemt. Åbn projektet igen, når forbindelsen er tilbage, og se efter, før du "
+            "gør det igen.")
+
+
+class PermissionRefused(SaveError):
+    """The server's grants or row-level security refused the change (a team server)."""
+
+
+class BusyError(SaveError):
+    """The project is locked by another writer (an import) or a lock wait ran out."""
+
+
+class ConflictError(SaveError):
+    """Someone else changed the same thing since it was read (optimistic versioning), or did
+    the same thing at the same moment; the message says so in a sentence."""
+
+
 @dataclass
 class Problem:
     """One thing wrong with an input: where (file, row, column) and what."""

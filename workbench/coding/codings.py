@@ -11,27 +11,40 @@ from sqlalchemy import delete, select as sa_select
 from sqlmodel import Session, select
 
 from workbench.coding.models import Answer, AnswerState, Code, Coding, Memo, QuoteStar, utcnow
-from workbench.errors import InputError
+from workbench.errors import ConflictError, InputError  # noqa: F401  (ConflictError: here for older imports)
 
 
-class ConflictError(Exception):
-    """Someone else changed the same thing since it was read (optimistic versioning)."""
+def _insert_ignoring_duplicates(s: Session, table, **values):
+    """INSERT … ON CONFLICT DO NOTHING, in either dialect: of two clients doing the same first
+    action at the same moment, the second waits for the first and then inserts nothing.
+    Returns the new row's (id,), or None when it inserted nothing."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return s.execute(insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)).first()
 
 
 def _state(s: Session, answer_id: int, coder_id: int) -> AnswerState:
+    """The coder's state of the answer, locked for this transaction; created (version 0 until
+    ``_touch``) with INSERT … ON CONFLICT when missing, so two first actions on one answer
+    never collide on the unique key."""
     # FOR UPDATE (ignored by SQLite): two clients checking the same version serialise here,
     # so the second sees the first's version and gets a ConflictError, not a lost update.
-    st = s.exec(select(AnswerState).where(AnswerState.answer_id == answer_id, AnswerState.coder_id == coder_id)
-                .with_for_update()).first()
+    q = (select(AnswerState).where(AnswerState.answer_id == answer_id, AnswerState.coder_id == coder_id)
+         .with_for_update())
+    st = s.exec(q).first()
     if st is None:
-        st = AnswerState(answer_id=answer_id, coder_id=coder_id)
+        _insert_ignoring_duplicates(s, AnswerState.__table__, answer_id=answer_id, coder_id=coder_id, coded=False,
+                                    flagged=False, updated_at=utcnow(), version=0)
+        st = s.exec(q.execution_options(populate_existing=True)).one()
     return st
 
 
 def _touch(s: Session, st: AnswerState, expected_version: Optional[int] = None) -> None:
-    if expected_version is not None and st.id is not None and st.version != expected_version:
+    if expected_version is not None and st.version and st.version != expected_version:
         raise ConflictError(f"answer {st.answer_id} was changed by someone else (version {st.version}, you had {expected_version})")
-    st.version = (st.version or 0) + 1 if st.id is not None else 1
+    st.version = (st.version or 0) + 1
     st.updated_at = utcnow()
     s.add(st)
 
@@ -56,12 +69,18 @@ def apply_code_in(s: Session, store, coder: str, answer_id: int, code_id: int, s
     if start is not None or end is not None:
         if start is None or end is None or not (0 <= start < end <= len(ans.text)):
             raise InputError(f"span {start}–{end} is outside the answer (length {len(ans.text)})")
-    dup = s.exec(select(Coding).where(Coding.answer_id == answer_id, Coding.coder_id == c.id,
-                                      Coding.code_id == code_id, Coding.start == start, Coding.end == end)).first()
+    same = select(Coding).where(Coding.answer_id == answer_id, Coding.coder_id == c.id, Coding.code_id == code_id,
+                                Coding.start == start, Coding.end == end)
+    dup = s.exec(same).first()
     if dup is not None:
         return dup.id
     cd = Coding(answer_id=answer_id, coder_id=c.id, code_id=code_id, start=start, end=end, source=source)
-    s.add(cd)
+    # the unique index (answer, coder, code, span) decides between two windows of one coder
+    res = _insert_ignoring_duplicates(s, Coding.__table__, uid=cd.uid, answer_id=answer_id, coder_id=c.id,
+                                      code_id=code_id, start=start, end=end, source=source, created_at=cd.created_at)
+    if res is None:  # the other window applied it first: the same coding, once
+        return s.exec(same).one().id
+    cd = s.get(Coding, res[0])
     st = _state(s, answer_id, c.id)
     st.coded = True
     _touch(s, st)

@@ -112,13 +112,15 @@ def _only_own_work(store) -> Optional[str]:
     """On a team server a coder merges only their own work: other people's rows in the copy
     are not theirs to write (the server would refuse them and fail the whole merge), and
     may be hidden from them since the copy was taken (a new blind round), so they would
-    look new. Staff, and SQLite projects, merge everyone's."""
+    look new. Supervisors, too, write codings only as themselves on a team server (the
+    ``final`` coding is written by reconciliation). Admins, and SQLite projects, merge
+    everyone's."""
     login = getattr(store, "login", None)
     if store.is_sqlite or not login:
         return None
     with store.session() as s:
         role = s.exec(select(Coder.role).where(Coder.name == login)).scalars().first()
-    return login if role == "coder" else None
+    return login if role in ("coder", "supervisor") else None
 
 
 def merge_project(store, other_path: str | Path) -> dict:

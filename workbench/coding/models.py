@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from typing import Any, Optional
 
 import numpy as np
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text as sa_text
 from sqlmodel import Field, SQLModel
 
 
@@ -207,6 +207,10 @@ class Coding(SQLModel, table=True):
     __table_args__ = (
         Index("ix_coding_answer_coder", "answer_id", "coder_id"),
         Index("ix_coding_coder_code", "coder_id", "code_id"),
+        # one coding per answer, coder, code and span; a whole-answer coding (no span) counts
+        # as the span -1..-1, so that two of them collide (NULLs never would)
+        Index("uq_coding_span", "answer_id", "coder_id", "code_id", sa_text("coalesce(start, -1)"),
+              sa_text('coalesce("end", -1)'), unique=True),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     uid: str = Field(default_factory=new_uid, index=True, unique=True)

@@ -42,7 +42,7 @@ def _ensure_final(store, supervisor: str) -> None:
     try:
         with store.transaction() as s:
             store.coder(s, FINAL_CODER)
-    except IntegrityError:
+    except (IntegrityError, ConflictError):  # another supervisor created it at the same moment
         pass
 
 

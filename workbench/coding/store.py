@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import logging
 import os
 import threading
 from contextlib import contextmanager
@@ -22,10 +23,12 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine, select
 
-from workbench.errors import DiskFullError, InputError, WorkbenchError
+from workbench.errors import (BusyError, CommitUnknownError, ConflictError, ConnectionLostError, DiskFullError,
+                              InputError, PermissionRefused, SaveError, WorkbenchError)
 from workbench.coding.models import AuditEvent, Code, Codebook, Coder, Project
 from workbench.coding.urls import hide_password, without_password
 
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 _MIGRATE_LOCK = threading.Lock()
 FINAL_CODER = "final"
@@ -41,12 +44,25 @@ def resolve_url(project: str | os.PathLike) -> str:
     return "sqlite:///" + str(Path(s).expanduser().resolve())
 
 
+def _ms(name: str, default: int) -> int:
+    try:
+        return max(0, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+# How long an action waits for another writer before it is told the project is busy: an
+# action that cannot be saved says so within seconds instead of freezing the window.
+SQLITE_BUSY_MS = 2000
+PG_LOCK_TIMEOUT_MS = 10000
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={_ms('WORKBENCH_BUSY_TIMEOUT_MS', SQLITE_BUSY_MS)}")
     cur.close()
 
 
@@ -55,7 +71,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # a row another person holds locked is waited for at most this long (then: "busy, try again")
+    lock_ms = _ms("WORKBENCH_LOCK_TIMEOUT_MS", PG_LOCK_TIMEOUT_MS)
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={lock_ms}"})
 
 
 def _disk_full(e: BaseException) -> bool:
@@ -211,23 +229,108 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One user action: everything inside commits together or not at all."""
+        """One user action: everything inside commits together or not at all.
+
+        On SQLite it takes the write lock first (``BEGIN IMMEDIATE``), so two writers queue
+        instead of one failing half-way, and waits for it at most ``SQLITE_BUSY_MS``. Errors
+        a person can act on become one sentence (``SaveError`` and its kinds, ``DiskFullError``)
+        with the technical detail in the log: the connection was lost (nothing saved), the
+        project is busy, someone did the same at the same moment (``ConflictError``). When
+        the connection breaks during the commit itself, the server is asked afterwards whether
+        the action's audit event is there: if it is, the action was saved and the transaction
+        ends normally; if it is not, nothing was saved; if the server cannot be asked, the
+        person is told that it is unknown (``CommitUnknownError``)."""
         with self.session() as s:
+            committing = False
             try:
+                if self.is_sqlite:
+                    s.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 yield s
+                s.flush()
+                events = s.info.get("wb_events", [])  # their ids are known now
+                committing = True
                 s.commit()
             except BaseException as e:
-                s.rollback()
+                try:
+                    s.rollback()
+                except Exception:  # the connection is gone: nothing to roll back
+                    log.debug("rollback after a failed action failed", exc_info=True)
                 if _disk_full(e):
                     raise DiskFullError("the disk is full, so this change was not saved (nothing of it was "
                                         "written; everything saved before is intact). Free some space and "
                                         "do it again.") from e
-                raise
+                nice = self._save_error(e)
+                if nice is None:
+                    raise
+                if committing and isinstance(nice, ConnectionLostError):
+                    landed = self._landed([ev.id for ev in events if ev.id is not None])
+                    if landed:
+                        log.warning("the connection broke during a commit that landed", exc_info=e)
+                        return
+                    if landed is None:
+                        nice = CommitUnknownError()
+                log.warning("action not saved: %s", nice.en, exc_info=e)
+                raise nice from e
+
+    @staticmethod
+    def _save_error(e: BaseException) -> Optional[SaveError]:
+        """The sentence for a database error a person can act on, or None."""
+        from sqlalchemy import exc
+
+        if isinstance(e, SaveError):
+            return e
+        if not isinstance(e, exc.DBAPIError):
+            return None
+        orig = e.orig
+        state = getattr(orig, "sqlstate", None) or ""
+        text_ = str(orig).lower()
+        if isinstance(e, exc.IntegrityError):
+            return ConflictError(
+                "Someone else saved the same change at the same moment — yours was not saved; look at the answer "
+                "again and redo it if it is still needed.",
+                "En anden gemte den samme ændring i samme øjeblik — din er ikke gemt; se svaret igen, og gentag "
+                "den, hvis den stadig mangler.")
+        if e.connection_invalidated or state.startswith("08") or state in ("57P01", "57P02", "57P03") or any(
+                w in text_ for w in ("server closed the connection", "connection is closed", "terminating connection",
+                                     "connection refused", "could not connect", "consuming input failed",
+                                     "the connection is lost", "ssl syscall error")):
+            return ConnectionLostError()
+        if state == "42501":  # the server's grants or row-level security refused it
+            return PermissionRefused(
+                "The server refused this change: your login may not make it — nothing was saved. Ask a supervisor "
+                "or an admin.",
+                "Serveren afviste ændringen: dit login må ikke foretage den — intet er gemt. Spørg en supervisor "
+                "eller en administrator.")
+        if state in ("55P03", "40P01", "40001", "57014") or "database is locked" in text_ or "database is busy" in text_:
+            if state:
+                return BusyError("Someone else was changing the same thing and the server waited too long — the "
+                                 "change was not saved; try again.",
+                                 "En anden var i gang med at ændre det samme, og serveren ventede for længe — "
+                                 "ændringen er ikke gemt; prøv igen.")
+            return BusyError("The project is busy (an import or another program is writing to it) — the change "
+                             "was not saved; try again in a moment.",
+                             "Projektet er optaget (en import eller et andet program skriver i det) — ændringen er "
+                             "ikke gemt; prøv igen om lidt.")
+        return None
+
+    def _landed(self, event_ids: list[int]) -> Optional[bool]:
+        """After a commit whose answer was lost: is its audit event in the database? None when
+        the server cannot be asked (or the action wrote no event)."""
+        if not event_ids:
+            return None
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(select(AuditEvent.id).where(AuditEvent.id == event_ids[-1])).first() is not None
+        except Exception:  # noqa: BLE001 — still unreachable
+            log.debug("could not ask whether the commit landed", exc_info=True)
+            return None
 
     def log(self, s: Session, action: str, entity: str = "", entity_id: Any = None, **payload: Any) -> None:
         """Append to the audit log inside the caller's transaction."""
-        s.add(AuditEvent(actor=self.actor, action=action, entity=entity,
-                         entity_id=None if entity_id is None else str(entity_id), payload=payload))
+        ev = AuditEvent(actor=self.actor, action=action, entity=entity,
+                        entity_id=None if entity_id is None else str(entity_id), payload=payload)
+        s.add(ev)
+        s.info.setdefault("wb_events", []).append(ev)  # after a commit whose answer was lost: did it land?
 
     # -- common look-ups -------------------------------------------------------------
     def project_row(self) -> Optional[Project]:

@@ -2,18 +2,22 @@
 
 Roles are enforced twice, because a coder's desktop app is not a security boundary:
 the functions here and in ``reconcile``/``assignments`` check the acting person's role,
-and the server refuses what the person's group role was not granted (a coder's login
-cannot write decisions, whatever client it uses). Optionally (``rls=True``, the default)
-row-level security keeps coders from reading other coders' codings, answer states and memos
-on answers of a blind round that has not been released (``_blind_policies``). Coders never
-read the audit log beyond their own events; live refresh gets what it needs from a narrow
-change feed (``_change_feed``). Every event a person writes names their login as the actor
-(``Store`` makes it so, and the server refuses an event in someone else's name).
+and the server refuses what the person's group role was not granted, whatever client
+they use (the threat model is in docs/team.md). Row-level security (``_row_policies``) is on
+every table that holds one person's work or reveals it (``PERSONAL_TABLES``; every other
+table is in ``SHARED_TABLES``, and setup refuses a table in neither): coders read other
+coders' codings, answer states, memos and the decisions on answers of a blind, unreleased
+round not at all, and write only their own rows; supervisors write only as themselves
+(and as ``final``, reconciling). Coders never read the audit log beyond their own events;
+live refresh gets what it needs from a narrow change feed (``_change_feed``). Every event a
+person writes names their login as the actor (``Store`` makes it so, and the server refuses
+an event in someone else's name). No workbench login holds CREATEROLE: admins add people
+through the ``workbench_add_user`` function (``_add_user_function``).
 
 Group roles are ``<prefix>_coder``, ``<prefix>_supervisor``, ``<prefix>_admin`` (prefix
 ``wb`` unless told otherwise; roles are cluster-wide, so tests use their own prefix). Each
 person gets a LOGIN role with the same name as their ``Coder`` row, so the policies can
-match ``current_user`` to the coder. Passwords are sent to the server only as a SCRAM hash
+match the login (``session_user``) to the coder. Passwords are sent to the server only as a SCRAM hash
 made by libpq on this machine; they are never written to the project or the audit log, and
 a URL with a password is shown or remembered only without it (``without_password``).
 """
@@ -148,6 +152,18 @@ $feed$""").format(feed=feed, sch=sch, sees_all=sees_all, own=S(_own_event("sessi
     ]
 
 
+# -- who may read and write which rows -----------------------------------------------------
+#
+# Every table of the project's schema is in exactly one of these: the shared project (survey,
+# codebook, rounds, ...: everyone reads, staff write what their grants allow) or a table that
+# holds one person's work or reveals it, with row-level security (``_row_policies``). A table
+# added later that is in neither is refused by ``setup`` (and by the catalogue test), so it
+# cannot slip through unprotected.
+SHARED_TABLES = ("alembic_version", "project", "survey", "question", "respondent", "answer",
+                 "codebook", "code", "round", "assignment", "piifinding", "nlpcache")
+PERSONAL_TABLES = ("coder", "coding", "answerstate", "memo", "suggestionfeedback", "decision", "quotestar",
+                   "auditevent")
+
 # Per-coder tables a blind round hides: (table, the SQL of the answer a row is about, or
 # NULL when the row is about no answer and is never hidden). Memos on codes (codebook
 # notes) and on the project are not about an answer's coding, so everyone reads them.
@@ -157,37 +173,106 @@ BLIND_TABLES = (
     ("memo", "CASE WHEN memo.target_type = 'answer' THEN memo.target_id END"),
 )
 
+# The login of the person: ``session_user`` — ``SET ROLE`` (to one's own group, which
+# PostgreSQL < 16 always allows) changes ``current_user`` but not who logged in.
+_ME = "(SELECT c.id FROM coder c WHERE c.name = session_user)"
+_FINAL = "(SELECT c.id FROM coder c WHERE c.name = 'final')"
 
-def _blind_policies(prefix: str, g: dict, staff) -> list:
-    """Row-level security for blind rounds, the same rule on every table of ``BLIND_TABLES``:
-    staff read and write every row; a coder reads their own rows, and another person's only
-    when the row's answer is in no blind round that has not been released (as the change
-    feed hides their events); a coder writes only their own rows."""
+
+def _blind(answer_sql: str, rls: bool) -> str:
+    """SQL: the row's answer is in a blind round that has not been released (never, without rls)."""
+    if not rls:
+        return "false"
+    return ("EXISTS (SELECT 1 FROM assignment a JOIN round r ON r.id = a.round_id "
+            f"WHERE a.answer_id = ({answer_sql}) AND r.blind AND NOT r.released)")
+
+
+def _row_policies(prefix: str, rls: bool) -> list:
+    """Row-level security on every table that holds one person's work or reveals it.
+
+    * coders read their own rows; another person's codings, answer states and memos only
+      when the answer is in no blind, unreleased round; decisions (whose inputs and codes
+      are the coders' codings) likewise; quote stars only on codings they can read; never
+      another coder's suggestion verdicts. They write only rows of their own.
+    * supervisors read everything; they write codings, answer states, verdicts and memos
+      only as themselves, and the ``final`` coder's codings and states (reconciliation);
+      decisions only in their own name; of the people only the ``final`` coder.
+    * admins read and write every row (they are trusted with the project, not the server).
+    """
     from psycopg import sql
 
     S = sql.SQL
-    own = S("coder_id IN (SELECT id FROM coder WHERE name = current_user)")
+    g = {r: sql.Identifier(n) for r, n in group_roles(prefix).items()}
     out = []
-    for table, answer in BLIND_TABLES:
+
+    def policy(table, name, cmd, to, using=None, check=None):
+        t, p = sql.Identifier(table), sql.Identifier(f"{prefix}_{table}_{name}")
+        q = S("CREATE POLICY {} ON {} FOR {} TO {}").format(p, t, S(cmd), to)
+        if using is not None:
+            q = S("{} USING ({})").format(q, S(using))
+        if check is not None:
+            q = S("{} WITH CHECK ({})").format(q, S(check))
+        return [S("DROP POLICY IF EXISTS {} ON {}").format(p, t), q]
+
+    def writes(table, to, cond):
+        return (policy(table, f"{to}_insert", "INSERT", g[to], check=cond)
+                + policy(table, f"{to}_update", "UPDATE", g[to], using=cond, check=cond)
+                + policy(table, f"{to}_delete", "DELETE", g[to], using=cond))
+
+    for table in PERSONAL_TABLES:
         t = sql.Identifier(table)
-        pol = lambda n: sql.Identifier(f"{prefix}_{table}_{n}")  # noqa: E731  (coding: wb_coding_read, ...)
-        blind = S("EXISTS (SELECT 1 FROM assignment a JOIN round r ON r.id = a.round_id "
-                  "WHERE a.answer_id = ({}) AND r.blind AND NOT r.released)").format(S(answer))
-        out += [
-            S("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(t),
-            S("DROP POLICY IF EXISTS {} ON {}").format(pol("staff"), t),
-            S("CREATE POLICY {} ON {} TO {} USING (true) WITH CHECK (true)").format(pol("staff"), t, staff),
-            S("DROP POLICY IF EXISTS {} ON {}").format(pol("read"), t),
-            S("CREATE POLICY {} ON {} FOR SELECT TO {} USING ({} OR NOT {})").format(
-                pol("read"), t, g["coder"], own, blind),
-            S("DROP POLICY IF EXISTS {} ON {}").format(pol("insert"), t),
-            S("CREATE POLICY {} ON {} FOR INSERT TO {} WITH CHECK ({})").format(pol("insert"), t, g["coder"], own),
-            S("DROP POLICY IF EXISTS {} ON {}").format(pol("update"), t),
-            S("CREATE POLICY {} ON {} FOR UPDATE TO {} USING ({}) WITH CHECK ({})").format(
-                pol("update"), t, g["coder"], own, own),
-            S("DROP POLICY IF EXISTS {} ON {}").format(pol("delete"), t),
-            S("CREATE POLICY {} ON {} FOR DELETE TO {} USING ({})").format(pol("delete"), t, g["coder"], own),
-        ]
+        out += [S("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(t)]
+        # policies of older versions (wb_coding_staff, wb_coding_read, ...) go first
+        out += [S("""DO $drop$ DECLARE p text; BEGIN
+  FOR p IN SELECT policyname FROM pg_policies WHERE schemaname = current_schema() AND tablename = {}
+           AND policyname LIKE {} LOOP
+    EXECUTE format('DROP POLICY %I ON %I', p, {});
+  END LOOP; END $drop$""").format(sql.Literal(table), sql.Literal(f"{prefix}\\_%"), sql.Literal(table))]
+        if table != "auditevent":
+            out += policy(table, "admin_all", "ALL", g["admin"], using="true", check="true")
+            out += policy(table, "supervisor_read", "SELECT", g["supervisor"], using="true")
+
+    own = f"coder_id IN {_ME}"
+    own_or_final = f"(coder_id IN {_ME} OR coder_id IN {_FINAL})"
+    for table, answer in BLIND_TABLES:
+        out += policy(table, "coder_read", "SELECT", g["coder"], using=f"{own} OR NOT {_blind(answer, rls)}")
+        out += writes(table, "coder", own)
+        out += writes(table, "supervisor", own if table == "memo" else own_or_final)
+    out += policy("suggestionfeedback", "coder_read", "SELECT", g["coder"], using=own)
+    out += writes("suggestionfeedback", "coder", own)
+    out += writes("suggestionfeedback", "supervisor", own)
+    out += policy("decision", "coder_read", "SELECT", g["coder"], using=f"NOT {_blind('decision.answer_id', rls)}")
+    # any supervisor may re-decide or reopen an answer, but what they write is in their own name
+    out += policy("decision", "supervisor_insert", "INSERT", g["supervisor"], check=f"decided_by IN {_ME}")
+    out += policy("decision", "supervisor_update", "UPDATE", g["supervisor"], using="true",
+                  check=f"decided_by IN {_ME}")
+    out += policy("decision", "supervisor_delete", "DELETE", g["supervisor"], using="true")
+    out += policy("quotestar", "coder_read", "SELECT", g["coder"],
+                  using="EXISTS (SELECT 1 FROM coding c WHERE c.id = quotestar.coding_id)")  # the coding's own rule
+    # a quote star belongs to the analysts: re-deciding an answer puts back stars others picked
+    out += writes("quotestar", "supervisor", "true")
+    out += policy("coder", "read", "SELECT", S("{}, {}").format(g["coder"], g["supervisor"]), using="true")
+    out += policy("coder", "supervisor_insert", "INSERT", g["supervisor"],
+                  check="name = 'final' AND role = 'final'")
+
+    # The audit log holds supervisors' decisions, memo texts and everyone's work: a coder reads
+    # only the events they performed. Live refresh does not need the log itself: it reads the
+    # narrow change feed. Nobody in a group may write an event in someone else's name, and a
+    # coder's or supervisor's event may name no other person in its payload (it would show
+    # among that coder's own events).
+    actor_is_login = "(actor = session_user OR NOT EXISTS (SELECT 1 FROM coder c WHERE c.name = session_user))"
+    def names_only(who: str) -> str:  # the payload names no coder but these (SQL list of names)
+        return (f"{actor_is_login} AND coalesce(payload->>'coder', session_user) IN ({who}) "
+                f"AND (payload->>'coder_id' IS NULL OR (payload->>'coder_id') IN "
+                f"(SELECT c.id::text FROM coder c WHERE c.name IN ({who})))")
+    names_only_me = names_only("session_user")
+    staff = S("{}, {}").format(g["supervisor"], g["admin"])
+    out += policy("auditevent", "staff_read", "SELECT", staff, using="true")
+    out += policy("auditevent", "admin_insert", "INSERT", g["admin"], check=actor_is_login)
+    out += policy("auditevent", "supervisor_insert", "INSERT", g["supervisor"],
+                  check=names_only("session_user, 'final'"))
+    out += policy("auditevent", "coder_read", "SELECT", g["coder"], using=_own_event("session_user"))
+    out += policy("auditevent", "coder_insert", "INSERT", g["coder"], check=names_only_me)
     return out
 
 
@@ -200,50 +285,194 @@ def _grants(prefix: str, schema: str, rls: bool) -> list:
     S = sql.SQL
     out = [
         S("GRANT USAGE ON SCHEMA {} TO {}").format(sch, everyone),
+        S("REVOKE ALL ON ALL TABLES IN SCHEMA {} FROM {}").format(sch, everyone),  # what older versions gave
         S("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(sch, everyone),
         S("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(sch, everyone),
-        S("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT SELECT ON TABLES TO {}").format(sch, everyone),
+        # a table a later version adds is nobody's until `team setup` runs again and classifies it
+        S("ALTER DEFAULT PRIVILEGES IN SCHEMA {} REVOKE SELECT ON TABLES FROM {}").format(sch, everyone),
         S("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT USAGE, SELECT ON SEQUENCES TO {}").format(sch, everyone),
+        # admins: rows, not structure (no TRUNCATE, which ignores row-level security, no TRIGGER)
+        S("GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {} TO {}").format(sch, g["admin"]),
+        S("REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {}").format(g["admin"]),
+        S("REVOKE UPDATE, DELETE ON auditevent FROM {}").format(g["admin"]),  # append-only
         S("GRANT INSERT ON auditevent TO {}").format(everyone),
-        S("GRANT INSERT, UPDATE ON nlpcache TO {}").format(everyone),
-        S("GRANT ALL PRIVILEGES ON ALL TABLES IN SCHEMA {} TO {}").format(sch, g["admin"]),
-        S("REVOKE UPDATE, DELETE, TRUNCATE ON auditevent FROM {}").format(g["admin"]),  # append-only
-        S("GRANT INSERT, UPDATE ON coder TO {}").format(g["supervisor"]),
+        # the NLP cache feeds everyone's suggestions: staff write it, coders only read it
+        S("GRANT INSERT, UPDATE ON nlpcache TO {}, {}").format(g["supervisor"], g["admin"]),
+        S("GRANT INSERT ON coder TO {}").format(g["supervisor"]),  # the final coder (policy)
         S("GRANT UPDATE ON answer TO {}").format(g["supervisor"]),  # pseudonymising texts
     ]
     for t in CODER_WRITE:
         out.append(S("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(sql.Identifier(t), g["coder"]))
     for t in SUPERVISOR_WRITE:
         out.append(S("GRANT INSERT, UPDATE, DELETE ON {} TO {}").format(sql.Identifier(t), g["supervisor"]))
-    staff = S("{}, {}").format(g["supervisor"], g["admin"])
-    pol = lambda n: sql.Identifier(f"{prefix}_{n}")  # noqa: E731
-    if rls:
-        out += _blind_policies(prefix, g, staff)
-    # The audit log holds supervisors' decisions, memo texts and everyone's work: a coder reads
-    # only the events they performed (always, not just with ``rls``). Live refresh does not
-    # need the log itself: it reads the narrow change feed below. Nobody in a group may write
-    # an event in someone else's name: a person's events carry their login as the actor, as
-    # ``Store`` does (logins that are no person in the project, if any, are not checked).
-    actor_is_login = S("(actor = current_user OR NOT EXISTS (SELECT 1 FROM coder c WHERE c.name = current_user))")
-    out += [
-        S("ALTER TABLE auditevent ENABLE ROW LEVEL SECURITY"),
-        S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_staff")),
-        S("CREATE POLICY {} ON auditevent FOR SELECT TO {} USING (true)").format(pol("audit_staff"), staff),
-        S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_read")),
-        S("CREATE POLICY {} ON auditevent FOR SELECT TO {} USING ({})").format(
-            pol("audit_read"), g["coder"], S(_own_event("current_user"))),
-        S("DROP POLICY IF EXISTS {} ON auditevent").format(pol("audit_insert")),
-        S("CREATE POLICY {} ON auditevent FOR INSERT TO {} WITH CHECK {}").format(
-            pol("audit_insert"), everyone, actor_is_login),
-    ]
+    out += _row_policies(prefix, rls)
     out += _change_feed(prefix, schema)
+    out += _add_user_function(prefix, schema)
     return out
+
+
+ADD_USER_FUNCTION = "workbench_add_user"
+
+
+def _add_user_function(prefix: str, schema: str) -> list:
+    """The one way a workbench login adds people: ``workbench_add_user(name, role,
+    scram_hash)``, SECURITY DEFINER, owned by the role that runs setup (which holds
+    CREATEROLE or is a superuser), with a pinned search path; only the admin group (and the
+    owner) may call it. No workbench login holds CREATEROLE itself.
+
+    It creates a plain LOGIN role (no superuser, CREATEDB, CREATEROLE, REPLICATION or
+    BYPASSRLS; INHERIT, so the group's rights apply) in exactly one of this project's groups,
+    and its person row, and writes ``team.add_user`` to the audit log in the caller's name.
+    An existing role is touched only when it is such a plain login, member of no role outside
+    this project's groups and of no role at all; its password only when it is already one of
+    this project's people — so no admin can take over another project's or the server's roles.
+    Passwords arrive as SCRAM hashes only."""
+    from psycopg import sql
+
+    S = sql.SQL
+    g = group_roles(prefix)
+    fn = sql.Identifier(schema, ADD_USER_FUNCTION)
+    groups = S("ARRAY[{}, {}, {}]::text[]").format(*(sql.Literal(g[r]) for r in ROLES))
+    body = S(r"""CREATE OR REPLACE FUNCTION {fn}(p_name text, p_role text, p_password text)
+RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = {sch}, pg_catalog, pg_temp AS $add$
+DECLARE
+  groups text[] := {groups};
+  grp text := {prefix} || '_' || p_role;
+  r pg_roles%ROWTYPE;
+  in_project boolean := false;
+  gname text;
+  cid bigint;
+BEGIN
+  IF NOT (pg_has_role(session_user, {admin}, 'MEMBER') OR pg_has_role(session_user, current_user, 'MEMBER')) THEN
+    RAISE EXCEPTION 'only an admin of this project may add people' USING ERRCODE = '42501';
+  END IF;
+  IF p_name IS NULL OR p_name !~ '^[A-Za-z_][A-Za-z0-9_.\-]{{0,62}}$' OR lower(p_name) IN ('final', 'gold', 'public')
+     OR p_name ~* '^pg_' OR p_name = ANY (groups) THEN
+    RAISE EXCEPTION 'user name % is not allowed', quote_literal(coalesce(p_name, '')) USING ERRCODE = '22023';
+  END IF;
+  IF p_role IS NULL OR p_role NOT IN ('coder', 'supervisor', 'admin') THEN
+    RAISE EXCEPTION 'role must be coder, supervisor or admin' USING ERRCODE = '22023';
+  END IF;
+  IF p_password IS NOT NULL AND p_password !~ '^SCRAM-SHA-256\$' THEN
+    RAISE EXCEPTION 'the password must arrive as a SCRAM-SHA-256 hash' USING ERRCODE = '22023';
+  END IF;
+  SELECT * INTO r FROM pg_roles WHERE rolname = p_name;
+  IF FOUND THEN
+    IF r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls OR NOT r.rolcanlogin
+       OR EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles o ON o.oid = m.roleid
+                  WHERE m.member = r.oid AND o.rolname <> ALL (groups))
+       OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.roleid = r.oid)
+       OR EXISTS (SELECT 1 FROM pg_database d WHERE d.datdba = r.oid) THEN
+      RAISE EXCEPTION 'the role % exists and is not a plain login of this project; ask the server''s administrator',
+        p_name USING ERRCODE = '42501';
+    END IF;
+    in_project := EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles o ON o.oid = m.roleid
+                          WHERE m.member = r.oid AND o.rolname = ANY (groups));
+    IF p_password IS NOT NULL AND NOT in_project THEN
+      RAISE EXCEPTION 'the role % exists outside this project: its password is not the project''s to set', p_name
+        USING ERRCODE = '42501';
+    END IF;
+  ELSE
+    EXECUTE format('CREATE ROLE %I LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS',
+                   p_name);
+  END IF;
+  IF p_password IS NOT NULL THEN
+    EXECUTE format('ALTER ROLE %I PASSWORD %L', p_name, p_password);
+  END IF;
+  FOREACH gname IN ARRAY groups LOOP
+    IF gname <> grp THEN
+      EXECUTE format('REVOKE %I FROM %I', gname, p_name);
+    END IF;
+  END LOOP;
+  EXECUTE format('GRANT %I TO %I', grp, p_name);
+  INSERT INTO coder (uid, name, role, created_at) VALUES (gen_random_uuid()::text, p_name, p_role, now())
+    ON CONFLICT (name) DO UPDATE SET role = EXCLUDED.role RETURNING id INTO cid;
+  INSERT INTO auditevent (at, actor, action, entity, entity_id, payload)
+    VALUES (now(), session_user, 'team.add_user', 'coder', cid::text,
+            json_build_object('name', p_name, 'role', p_role));
+  RETURN cid;
+END
+$add$""").format(fn=fn, sch=sql.Identifier(schema), groups=groups, prefix=sql.Literal(prefix),
+                 admin=sql.Literal(g["admin"]))
+    return [body,
+            S("REVOKE ALL ON FUNCTION {}(text, text, text) FROM PUBLIC").format(fn),
+            S("GRANT EXECUTE ON FUNCTION {}(text, text, text) TO {}").format(fn, sql.Identifier(g["admin"]))]
+
+
+def _server_checks(cur, prefix: str, schema: str) -> tuple[list[str], list[str]]:
+    """(refusals, warnings) about the server and the role running setup."""
+    cur.execute("SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user")
+    sup, createrole = cur.fetchone()
+    cur.execute("SELECT current_setting('server_version_num')::int")
+    version = cur.fetchone()[0]
+    refuse, warn = [], []
+    cur.execute("SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+                "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = current_user AND r.rolname = ANY(%s)",
+                (list(group_roles(prefix).values()),))
+    if cur.fetchone() is not None:
+        refuse.append(f"{_current(cur)} is a workbench login; run `team setup` as the database owner")
+    if not (sup or createrole):
+        refuse.append(f"{_current(cur)} may not create roles (needs CREATEROLE or superuser): run `team setup` "
+                      "as the database owner that the server's administrator gave CREATEROLE")
+    cur.execute("SELECT pg_has_role(current_user, nspowner, 'USAGE') OR %s FROM pg_namespace WHERE nspname = %s",
+                (sup, schema))
+    if not cur.fetchone()[0]:
+        warn.append(f"{_current(cur)} does not own the schema {schema}: others' rights on it were left as they are")
+    if version < 160000:
+        warn.append("PostgreSQL before 16 lets a login SET ROLE to its own group; the workbench's policies "
+                    "match the login (session_user), so this gives nothing extra")
+    return refuse, warn
+
+
+def _current(cur) -> str:
+    cur.execute("SELECT current_user")
+    return cur.fetchone()[0]
+
+
+def _harden(cur, prefix: str, schema: str, database: str) -> list[str]:
+    """Take away what older setups (or the server's defaults) gave that the project does not
+    need; returns warnings for what could not be taken away."""
+    from psycopg import sql
+
+    warn = []
+    groups = list(group_roles(prefix).values())
+    # workbench logins of older versions held CREATEROLE and ADMIN OPTION on the groups
+    cur.execute("SELECT DISTINCT u.rolname, u.rolcreaterole FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+                "JOIN pg_roles u ON u.oid = m.member WHERE r.rolname = ANY(%s)", (groups,))
+    for name, createrole in cur.fetchall():
+        if createrole:
+            cur.execute(sql.SQL("ALTER ROLE {} NOCREATEROLE").format(sql.Identifier(name)))
+        for gname in groups:
+            cur.execute("SELECT m.admin_option FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+                        "JOIN pg_roles u ON u.oid = m.member WHERE r.rolname = %s AND u.rolname = %s", (gname, name))
+            row = cur.fetchone()
+            if row and row[0]:
+                cur.execute(sql.SQL("REVOKE ADMIN OPTION FOR {} FROM {}").format(sql.Identifier(gname),
+                                                                                 sql.Identifier(name)))
+    everyone = sql.SQL(", ").join(sql.Identifier(g) for g in groups)
+    cur.execute("SELECT pg_get_userbyid(datdba) = current_user OR (SELECT rolsuper FROM pg_roles "
+                "WHERE rolname = current_user) FROM pg_database WHERE datname = %s", (database,))
+    if cur.fetchone()[0]:
+        cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(database)))
+        cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), everyone))
+    else:
+        warn.append(f"not the owner of database {database}: PUBLIC's rights on it (connect, temporary tables) "
+                    "were left as they are")
+    cur.execute("SELECT pg_has_role(current_user, nspowner, 'USAGE') OR (SELECT rolsuper FROM pg_roles "
+                "WHERE rolname = current_user) FROM pg_namespace WHERE nspname = %s", (schema,))
+    if cur.fetchone()[0]:
+        cur.execute(sql.SQL("REVOKE CREATE ON SCHEMA {} FROM PUBLIC").format(sql.Identifier(schema)))
+    return warn
 
 
 def setup(url: str, admin: str, password: Optional[str] = None, prefix: str = "wb", rls: bool = True) -> dict:
     """Prepare a PostgreSQL project for a team: schema, group roles and grants, row-level
-    security, and the first admin. Run it as the database owner (or a superuser), and again
-    after upgrading the workbench (it is idempotent)."""
+    security, the add-user function, and the first admin. Run it as the database owner (with
+    CREATEROLE) or a superuser, and again after upgrading the workbench (it is idempotent;
+    it also takes away CREATEROLE and ADMIN OPTION that older versions gave admins).
+
+    Refuses (InputError) when the role running it cannot make the project safe; returns
+    ``warnings`` for what it could not tighten."""
     import psycopg
     from psycopg import sql
 
@@ -253,74 +482,73 @@ def setup(url: str, admin: str, password: Optional[str] = None, prefix: str = "w
     if not re.match(r"^[a-z_][a-z0-9_]{0,40}$", prefix):
         raise InputError(f"role prefix {prefix!r}: lower-case letters, digits and _")
     dsn = _dsn(url)
+    with psycopg.connect(dsn) as conn, conn.cursor() as cur:  # refuse before changing anything
+        cur.execute("SELECT current_schema()")
+        refuse, warnings = _server_checks(cur, prefix, cur.fetchone()[0])
+    if refuse:
+        raise InputError("; ".join(refuse), file=without_password(url))
     store = Store.open(url, create=True)
     try:
         store.update_settings(team={"role_prefix": prefix, "rls": rls})
     finally:
         store.close()
+    if not rls:
+        warnings.append("row-level security for blind rounds is off: coders can read each other's codings "
+                        "with any PostgreSQL client")
     created = []
     with psycopg.connect(dsn) as conn:
         with conn.cursor() as cur:
-            cur.execute("SELECT current_schema()")
-            schema = cur.fetchone()[0]
+            cur.execute("SELECT current_schema(), current_database()")
+            schema, database = cur.fetchone()
+            cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,))
+            unknown = sorted(t for t, in cur.fetchall() if t not in SHARED_TABLES + PERSONAL_TABLES)
+            if unknown:
+                raise InputError(f"tables {', '.join(unknown)} are neither shared nor protected by row-level "
+                                 "security in this version of the workbench (team.SHARED_TABLES)")
             for r, name in group_roles(prefix).items():
                 if not _role_exists(cur, name):
                     cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
                     created.append(name)
             for stmt in _grants(prefix, schema, rls):
                 cur.execute(stmt)
+            warnings += _harden(cur, prefix, schema, database)
         conn.commit()
     add_user(url, admin, "admin", password, prefix=prefix)
-    return {"groups": list(group_roles(prefix).values()), "created": created, "admin": admin, "rls": rls}
+    return {"groups": list(group_roles(prefix).values()), "created": created, "admin": admin, "rls": rls,
+            "warnings": warnings}
 
 
 def add_user(url: str, name: str, role: str, password: Optional[str] = None, prefix: Optional[str] = None) -> None:
-    """Create (or update) a person's LOGIN role in their group and their Coder row.
-
-    Admins may create further users (CREATEROLE and ADMIN OPTION on the groups)."""
+    """Create (or update) a person's LOGIN role in their group and their Coder row, through
+    the project's ``workbench_add_user`` function (an admin's login has no CREATEROLE)."""
     import psycopg
     from psycopg import sql
-
-    from workbench.coding.store import Store
 
     _check_name(name)
     if name in ("final", "gold"):
         raise InputError(f"{name!r} is reserved for reconciled and gold-standard codings")
     if role not in ROLES:
         raise InputError(f"role {role!r} must be one of {', '.join(ROLES)}", file="--role")
-    store = Store.open(url)
-    try:
-        prefix = prefix or _prefix(store)
-        groups = group_roles(prefix)
-        with psycopg.connect(_dsn(url)) as conn:
-            with conn.cursor() as cur:
-                for g in groups.values():
-                    if not _role_exists(cur, g):
-                        raise InputError(f"group role {g} is missing: run `workbench team setup` first")
-                ident = sql.Identifier(name)
-                opts = [sql.SQL("LOGIN"), sql.SQL("CREATEROLE" if role == "admin" else "NOCREATEROLE")]
-                if password:
-                    hashed = conn.pgconn.encrypt_password(password.encode(), name.encode()).decode()
-                    opts += [sql.SQL("PASSWORD {}").format(sql.Literal(hashed))]
-                verb = "ALTER" if _role_exists(cur, name) else "CREATE"
-                cur.execute(sql.SQL(verb + " ROLE {} " + " ".join(["{}"] * len(opts))).format(ident, *opts))
-                for r, g in groups.items():  # exactly one group (admins administer all three)
-                    if r != role and role != "admin":
-                        cur.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(g), ident))
-                if role == "admin":
-                    cur.execute(sql.SQL("GRANT {} TO {} WITH ADMIN OPTION").format(
-                        sql.SQL(", ").join(sql.Identifier(g) for g in groups.values()), ident))
-                else:
-                    cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(groups[role]), ident))
-            conn.commit()
-        with store.transaction() as s:
-            c = store.coder(s, name, role=role)
-            if c.role != role:
-                c.role = role
-                s.add(c)
-            store.log(s, "team.add_user", "coder", c.id, name=name, role=role)
-    finally:
-        store.close()
+    with psycopg.connect(_dsn(url)) as conn:
+        with conn.cursor() as cur:
+            cur.execute("SELECT current_schema()")
+            schema = cur.fetchone()[0]
+            cur.execute("SELECT to_regprocedure(%s) IS NOT NULL",
+                        (f"{schema}.{ADD_USER_FUNCTION}(text,text,text)",))
+            if not cur.fetchone()[0]:
+                raise InputError("this project has no add-user function yet: the database owner runs "
+                                 "`workbench team setup` (again) first", file=without_password(url))
+            hashed = None
+            if password:
+                hashed = conn.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256").decode()
+            try:
+                cur.execute(sql.SQL("SELECT {}(%s, %s, %s)").format(sql.Identifier(schema, ADD_USER_FUNCTION)),
+                            (name, role, hashed))
+            except psycopg.errors.InsufficientPrivilege as e:
+                raise PermissionDenied(f"cannot add {name}: {e.diag.message_primary}") from None
+            except psycopg.errors.InvalidParameterValue as e:
+                raise InputError(f"cannot add {name}: {e.diag.message_primary}") from None
+        conn.commit()
 
 
 def drop_roles(url: str, names: list[str]) -> None:

@@ -190,6 +190,8 @@ def _save_cached(store, pkey: str, new: dict[str, TextFeatures]) -> None:
     from workbench.coding.models import NlpCache
 
     rows = [{"pipeline": pkey, "text_hash": h, "data": f.to_json()} for h, f in new.items()]
+    if not _may_write_cache(store):  # a coder on a team server: the cache is the staff's to write
+        return
     try:
         with store.transaction() as s:
             conn = s.connection()
@@ -204,6 +206,24 @@ def _save_cached(store, pkey: str, new: dict[str, TextFeatures]) -> None:
     except Exception:  # noqa: BLE001 — a cache that cannot be written must not stop suggestions
         import logging
         logging.getLogger(__name__).warning("could not write the NLP cache", exc_info=True)
+
+
+def _may_write_cache(store) -> bool:
+    """Whether this login may write the shared NLP cache (on a team server only staff may: a
+    coder's rows would feed everyone's suggestions). Asked once per store."""
+    if getattr(store, "is_sqlite", True):
+        return True
+    known = getattr(store, "_nlpcache_writable", None)
+    if known is None:
+        from sqlalchemy import text
+
+        try:
+            with store.engine.connect() as conn:
+                known = bool(conn.execute(text("SELECT has_table_privilege('nlpcache', 'INSERT')")).scalar())
+        except Exception:  # noqa: BLE001 — then try, as before, and log if it fails
+            known = True
+        store._nlpcache_writable = known
+    return known
 
 
 def iter_words(f: TextFeatures) -> Iterable[tuple[int, str, str]]:

@@ -36,6 +36,17 @@ def trf(text: str, *args: Any) -> str:
     return tr(text).format(*args)
 
 
+def save_error_text(e: BaseException, wrapper: str = "The change was not saved: {0}") -> str:
+    """What a person is told when an action was not saved: a ``SaveError`` (connection lost,
+    busy project, conflict) is already one sentence in both languages; anything else is
+    wrapped."""
+    from workbench.errors import SaveError
+
+    if isinstance(e, SaveError) and e.da:
+        return e.text(current_language())
+    return trf(wrapper, e)
+
+
 class Texts:
     """Remembers which setter shows which source string, to re-apply after a language switch."""
 

@@ -28,7 +28,7 @@ from workbench.ui.answer_pane import AnswerPane, utf16_to_cp
 from workbench.ui.codebook_panel import CodebookPanel
 from workbench.ui.filter_bar import FilterBar
 from workbench.ui.import_wizard import import_and_reload as _import_and_reload
-from workbench.ui.i18n import Texts, number, tr, trf
+from workbench.ui.i18n import Texts, number, save_error_text, tr, trf
 from workbench.ui.memo_dialog import MemoDialog
 from workbench.ui.quick_pick import QuickPick
 from workbench.ui.workers import start_worker
@@ -708,7 +708,7 @@ class MainWindow(QMainWindow):
         self.lbl_saved.setText("⚠ " + tr("Could not save"))
         self.lbl_saved.setStyleSheet("color: #c0392b; font-weight: bold;")
         if self.interactive:
-            QMessageBox.critical(self, tr("Could not save"), trf("The change was not saved: {0}", e))
+            QMessageBox.critical(self, tr("Could not save"), save_error_text(e))
         else:
             print(f"workbench: {e}", file=sys.stderr)
 

@@ -25,7 +25,7 @@ from workbench.coding.reconcile import ReconcileUnit, auto_merge_agreed, decide,
 from workbench.coding.team import STAFF, PermissionDenied, require_role
 from workbench.ui.answer_model import BAND_NAMES
 from workbench.ui.answer_pane import _readable_on
-from workbench.ui.i18n import Texts, tr, trf
+from workbench.ui.i18n import Texts, save_error_text, tr, trf
 from workbench.ui.workers import start_worker
 
 STATUS_COLOURS = {"agreed": "#c4e6c9", "open": "#f4b39c", "decided": "#bcd4f0", "stale": "#f7d488"}
@@ -511,7 +511,7 @@ class ReconcileDialog(QDialog):
             return
         except Exception as e:  # role, unknown code…: nothing was saved
             self.last_error = e
-            self._warn(trf("The decision was not saved: {0}", e))
+            self._warn(save_error_text(e, "The decision was not saved: {0}"))
             return
         self.last_error = None
         self._reload_unit(u.answer_id, keep_note=True)

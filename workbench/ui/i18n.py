@@ -61,13 +61,48 @@ class CatalogueTranslator(QTranslator):
         super().__init__(parent)
         self.catalogue = catalogue
 
-    def translate(self, context: str, source: str, disambiguation: Optional[str] = None, n: int = -1) -> str:
+    def translate(self, context: str, source: str, disambiguation: Optional[str] = None,
+                  n: int = -1) -> Optional[str]:
+        # None (a null QString), not "": an empty string counts as a translation and would
+        # stop Qt from asking the next translator (Qt's own qtbase_da for its dialogs)
         if context != CONTEXT:
-            return ""
-        return self.catalogue.get(source, "")
+            return None
+        return self.catalogue.get(source)
 
     def isEmpty(self) -> bool:
         return not self.catalogue
+
+
+def qt_translator(app: QCoreApplication) -> Optional[QTranslator]:
+    """Qt's own Danish catalogue (``qtbase_da.qm``, shipped in PySide6's translations folder,
+    found through ``QLibraryInfo``), so QFileDialog, QMessageBox buttons etc. speak Danish;
+    None when this Qt has none."""
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_da", "qt_da"):
+        t = QTranslator(app)
+        if t.load(name, folder):
+            return t
+    return None
+
+
+# Qt's own strings that its Danish catalogue (qtbase_da.qm, written for older Qt) lacks: the
+# file dialog's labels gained mnemonics in Qt 6 and fell back to English. Served by
+# ``QtSupplement``, asked before qtbase_da.
+QT_DA: dict[tuple[str, str], str] = {
+    ("QFileDialog", "&Look in:"): "&Kig i:",
+    ("QFileDialog", "Files of &type:"): "Filer af &type:",
+    ("QFileSystemModel", "Type"): "Type",
+    ("QFileDialog", "Computer"): "Computer",
+}
+
+
+class QtSupplement(QTranslator):
+    def translate(self, context: str, source: str, disambiguation: Optional[str] = None,
+                  n: int = -1) -> Optional[str]:
+        return QT_DA.get((context, source))
+
+    def isEmpty(self) -> bool:
+        return False
 
 
 _installed: list[QTranslator] = []
@@ -89,10 +124,11 @@ def install(lang: str, app: Optional[QCoreApplication] = None) -> str:
         app.removeTranslator(t)
     _installed.clear()
     if lang == "da":
-        qt = QTranslator(app)  # Qt's own strings (dialog buttons) where Qt ships them
-        if qt.load(QLocale(QLocale.Language.Danish), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            app.installTranslator(qt)
-            _installed.append(qt)
+        qt = qt_translator(app)  # Qt's own dialogs (file dialog, buttons) in Danish
+        for t in (qt, QtSupplement(app)):
+            if t is not None:
+                app.installTranslator(t)
+                _installed.append(t)
         t = QTranslator(app)
         if not (QM_FILE.exists() and t.load(str(QM_FILE))):
             t = CatalogueTranslator(DA, app)

@@ -47,7 +47,7 @@ class AcceptSuggestion(undo._Command):
 
     def unapply(self) -> None:
         if self.coding_id is not None:
-            coding_core.remove_coding(self.ctx.store, self.coding_id)
+            coding_core.remove_coding(self.ctx.store, self.coding_id, keep_coded=self.was_coded)
         core.restore_feedback(self.ctx.store, self.ctx.coder, self.answer_id, self.code_id, self.previous)
         if not self.was_coded:
             coding_core.set_coded(self.ctx.store, self.ctx.coder, self.answer_id, False)

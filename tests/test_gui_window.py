@@ -3,6 +3,7 @@ trap the way a coder meets it (keys on the real main window, offscreen) and chec
 database and what the widgets show."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -87,3 +88,67 @@ def test_qt_dialogs_speak_danish(win, qtbot, monkeypatch):
     i18n.install("en")
     assert QCoreApplication.translate("QFileDialog", "Look in:") == "Look in:"
     i18n.install("da")
+
+
+def _open_memo(win, qtbot):
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    key(qtbot, win, "m")
+    dlg = win.memo_dialog
+    assert dlg is not None and dlg.isVisible()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dlg.edit)
+    return dlg
+
+
+def memos(store):
+    from sqlmodel import select
+
+    from workbench.coding.models import Memo
+    with store.session() as s:
+        return [(m.target_id, m.text) for m in s.exec(select(Memo).order_by(Memo.id))]
+
+
+def test_memo_keyboard_save_tab_and_escape_asks(win, qtbot, project):
+    from PySide6.QtWidgets import QMessageBox
+
+    aid = win.current_answer_id()
+    dlg = _open_memo(win, qtbot)
+    qtbot.keyClicks(dlg.edit, "Første note")
+    key(qtbot, win, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier, widget=dlg.edit)
+    assert not dlg.isVisible() and memos(project) == [(aid, "Første note")]
+    assert "Første note" in win.pane.memo.text()
+    # Ctrl+S saves too
+    dlg = _open_memo(win, qtbot)
+    assert dlg.edit.toPlainText() == "Første note"
+    qtbot.keyClicks(dlg.edit, ", anden")
+    key(qtbot, win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, widget=dlg.edit)
+    assert not dlg.isVisible() and memos(project) == [(aid, "Første note, anden")]
+    # Tab moves the focus to the buttons instead of typing a tab
+    dlg = _open_memo(win, qtbot)
+    key(qtbot, win, Qt.Key.Key_Tab, widget=dlg.edit)
+    assert "\t" not in dlg.edit.toPlainText() and QApplication.focusWidget() is not dlg.edit
+    assert dlg.buttons.isAncestorOf(QApplication.focusWidget())
+    # Escape with typed text asks; "Cancel" keeps the dialog and the text
+    dlg.edit.setFocus()
+    qtbot.keyClicks(dlg.edit, " tredje")
+    asked = []
+    dlg.ask_discard = lambda: asked.append(1) or QMessageBox.StandardButton.Cancel
+    key(qtbot, win, Qt.Key.Key_Escape, widget=dlg.edit)
+    assert asked and dlg.isVisible() and dlg.edit.toPlainText().endswith(" tredje")
+    assert memos(project) == [(aid, "Første note, anden")]
+    # "Save" from the question saves
+    dlg.ask_discard = lambda: QMessageBox.StandardButton.Save
+    key(qtbot, win, Qt.Key.Key_Escape, widget=dlg.edit)
+    assert not dlg.isVisible() and memos(project) == [(aid, "Første note, anden tredje")]
+    # "Discard" throws away only what was typed now
+    dlg = _open_memo(win, qtbot)
+    qtbot.keyClicks(dlg.edit, "xyz")
+    dlg.ask_discard = lambda: QMessageBox.StandardButton.Discard
+    key(qtbot, win, Qt.Key.Key_Escape, widget=dlg.edit)
+    assert not dlg.isVisible() and memos(project) == [(aid, "Første note, anden tredje")]
+    # nothing typed: Escape closes without asking
+    dlg = _open_memo(win, qtbot)
+    dlg.ask_discard = lambda: pytest.fail("asked although nothing was typed")
+    key(qtbot, win, Qt.Key.Key_Escape, widget=dlg.edit)
+    assert not dlg.isVisible()
+    assert win.current_answer_id() == aid and codings(project) == []

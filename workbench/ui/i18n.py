@@ -379,6 +379,10 @@ DA: dict[str, str] = {
     "{0} events": "{0} hændelser", "{0} of {1} events": "{0} af {1} hændelser",
     "the newest {0}; `workbench log --csv` writes them all": "de nyeste {0}; `workbench log --csv` skriver dem alle",
     "Exported {0} events to {1}": "Eksporterede {0} hændelser til {1}", "No answer is selected.": "Intet svar er valgt.",
+    # the window at every size, without traps (issue 14)
+    "Ctrl+Enter or Ctrl+S saves · Esc cancels": "Ctrl+Enter eller Ctrl+S gemmer · Esc annullerer",
+    "Unsaved memo": "Memoet er ikke gemt",
+    "The memo has changes that are not saved. Save them?": "Memoet har ændringer, der ikke er gemt. Gem dem?",
 }
 
 

@@ -1551,5 +1551,17 @@
         <source>No answer is selected.</source>
         <translation>Intet svar er valgt.</translation>
     </message>
+    <message>
+        <source>Ctrl+Enter or Ctrl+S saves · Esc cancels</source>
+        <translation>Ctrl+Enter eller Ctrl+S gemmer · Esc annullerer</translation>
+    </message>
+    <message>
+        <source>Unsaved memo</source>
+        <translation>Memoet er ikke gemt</translation>
+    </message>
+    <message>
+        <source>The memo has changes that are not saved. Save them?</source>
+        <translation>Memoet har ændringer, der ikke er gemt. Gem dem?</translation>
+    </message>
 </context>
 </TS>

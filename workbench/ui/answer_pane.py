@@ -144,7 +144,7 @@ class AnswerPane(QWidget):
         f = self.text.font()
         f.setPointSizeF(f.pointSizeF() * 1.3)
         self.text.setFont(f)
-        self.text.setMinimumHeight(90)
+        self.text.setMinimumHeight(64)
         self.chips_box = QWidget()
         self.chips = FlowLayout(self.chips_box)
         self.chips_hint = QLabel()
@@ -172,6 +172,26 @@ class AnswerPane(QWidget):
         lay.addWidget(self.chips_hint)
         lay.addWidget(self.memo)
         self.show_row(None)
+
+    # -- layout: nothing is drawn over anything -------------------------------------------------
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        self._fit_heights()
+
+    def _fit_heights(self) -> None:
+        """Wrapped lines (who, the question with its score badge, the prompt, the memo) and the
+        chips, which wrap below the text, claim the height they need at the pane's width, so
+        a narrow or low pane squeezes only the answer text (which scrolls) and a splitter
+        cannot push one widget over another."""
+        m = self.layout().contentsMargins()
+        w = max(50, self.width() - m.left() - m.right())
+        for lab in (self.who, self.question, self.prompt, self.flag, self.chips_hint, self.memo):
+            need = lab.heightForWidth(w) if lab.isVisibleTo(self) and lab.text() else 0
+            if lab.minimumHeight() != max(0, need):
+                lab.setMinimumHeight(max(0, need))
+        need = self.chips.heightForWidth(w) if self.chips.count() else 0
+        if self.chips_box.minimumHeight() != need:
+            self.chips_box.setMinimumHeight(need)
 
     # -- content -------------------------------------------------------------------------------
     def set_context(self, codes: dict, questions: dict, subgroup_labels: dict[str, str]) -> None:
@@ -248,6 +268,7 @@ class AnswerPane(QWidget):
         self.flag.setVisible(row.flagged)
         self.memo.setText(trf("Memo: {0}", self.memo_text) if self.memo_text else "")
         self.memo.setVisible(bool(self.memo_text))
+        self._fit_heights()
 
     def _render_codes(self) -> None:
         row = self.row
@@ -261,6 +282,7 @@ class AnswerPane(QWidget):
             self.chips_hint.setVisible(True)
         else:
             self.chips_hint.setVisible(False)
+        self._fit_heights()
         self._highlight()
 
     def _set_chips(self, items: list[tuple[int, list[Span]]]) -> None:
@@ -291,6 +313,7 @@ class AnswerPane(QWidget):
             self.chips.addWidget(b)
         self.chips_box.setVisible(bool(items))
         self.chips_box.updateGeometry()
+        self._fit_heights()
 
     def is_starred(self, code_id: int) -> bool:
         """Whether any of the code's codings on the answer is picked as a quote."""

@@ -383,6 +383,9 @@ DA: dict[str, str] = {
     "Ctrl+Enter or Ctrl+S saves · Esc cancels": "Ctrl+Enter eller Ctrl+S gemmer · Esc annullerer",
     "Unsaved memo": "Memoet er ikke gemt",
     "The memo has changes that are not saved. Save them?": "Memoet har ændringer, der ikke er gemt. Gem dem?",
+    "Compact": "Kompakt", "Compact view: every code and its key in a few lines":
+        "Kompakt visning: alle koder og deres taster på få linjer",
+    "Layout follows the window size": "Layoutet følger vinduets størrelse",
 }
 
 

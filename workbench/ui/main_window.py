@@ -11,9 +11,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QKeyCombination, QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import (QByteArray, QEvent, QItemSelectionModel, QKeyCombination, QRect, QSettings, QStandardPaths,
+                            Qt, QTimer, Signal)
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QFileDialog, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QDockWidget, QFileDialog,
+                               QHeaderView,
                                QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QPlainTextEdit, QSplitter,
                                QStyle, QTableView, QTextEdit, QToolBar, QVBoxLayout, QWidget)
 from sqlmodel import select
@@ -34,6 +36,7 @@ from workbench.ui.workers import start_worker
 
 NOT_CODERS = ("gold", "final")  # roles that are not people to code as
 RESERVED = set("npfmuzy0/")
+SMALL = (1500, 880)  # a window narrower or lower than this gets the compact layout
 MAX_RECENT = 8
 
 
@@ -165,10 +168,23 @@ class MainWindow(QMainWindow):
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("rightSplitter")
+        self.right.setChildrenCollapsible(False)
         self.right.addWidget(self.pane)
-        self.right.addWidget(self.panel)
-        self.right.setStretchFactor(0, 3)
-        self.right.setStretchFactor(1, 2)
+        # the codebook is a dock: beside the window on large screens, under it (compact) on laptops
+        self.codebook_dock = QDockWidget()
+        self.codebook_dock.setObjectName("codebookDock")
+        self.texts.bind(self.codebook_dock.setWindowTitle, "Codebook")
+        self.codebook_dock.setWidget(self.panel)
+        self.codebook_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+                                           | Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.codebook_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codebook_dock)
+        self.panel.compact_btn.toggled.connect(self._user_layout)
+        self.codebook_dock.dockLocationChanged.connect(self._dock_moved)
+        self._reflowing = False
+        self._size_class = ""
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("mainSplitter")
         self.split.addWidget(self.table)
@@ -229,6 +245,10 @@ class MainWindow(QMainWindow):
         self.act_keys = self._action("Keyboard shortcuts", self.show_keys, ["F1"], False)
         self.act_about = self._action("&About", self.show_about, (), False)
         self.act_reset = self._action("Reset layout", self.reset_layout, (), False)
+        self.act_auto_layout = QAction(self, checkable=True)
+        self.texts.bind(self.act_auto_layout.setText, "Layout follows the window size")
+        self.act_auto_layout.setChecked(self.auto_layout())
+        self.act_auto_layout.triggered.connect(self.set_auto_layout)
         self.code_actions: list[QAction] = []
 
     def _build_menus(self) -> None:
@@ -260,6 +280,8 @@ class MainWindow(QMainWindow):
             self.lang_group.addAction(a)
             self.m_lang.addAction(a)
             self.lang_actions[code] = a
+        self.m_view.addAction(self.codebook_dock.toggleViewAction())
+        self.m_view.addAction(self.act_auto_layout)
         self.m_view.addAction(self.act_reset)
         self.m_coding = mb.addMenu("")
         self.texts.bind(self.m_coding.setTitle, "&Coding")
@@ -309,11 +331,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         else:
             self.resize(1400, 900)
+        self.ensure_on_screen()
         state = s.value("window/state")
         if isinstance(state, (QByteArray, bytes)) and state:
             self.restoreState(state)
-        for key, sp, default in (("window/split_main", self.split, [900, 500]),
-                                 ("window/split_right", self.right, [380, 440])):
+        for key, sp, default in (("window/split_main", self.split, [900, 500]),):
             v = s.value(key)
             if not (isinstance(v, (QByteArray, bytes)) and v and sp.restoreState(v)):
                 sp.setSizes(default)
@@ -326,13 +348,104 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/split_main", self.split.saveState())
-        s.setValue("window/split_right", self.right.saveState())
         s.sync()
 
     def reset_layout(self) -> None:
-        self.split.setSizes([int(self.width() * 0.6), int(self.width() * 0.4)])
-        self.right.setSizes([int(self.height() * 0.55), int(self.height() * 0.45)])
+        self.settings.setValue("layout/auto", True)
+        self.act_auto_layout.setChecked(True)
         self.toolbar.setVisible(True)
+        self.codebook_dock.setVisible(self.grid is not None)
+        self.reflow(force=True)
+
+    # ================================================================ layout at every size
+    def size_class(self) -> str:
+        """"small" (laptops up to 1366×768 and anything below SMALL) or "large"."""
+        return "small" if self.width() < SMALL[0] or self.height() < SMALL[1] else "large"
+
+    def auto_layout(self) -> bool:
+        return str(self.settings.value("layout/auto", "true")).lower() not in ("false", "0")
+
+    def set_auto_layout(self, on: bool) -> None:
+        self.settings.setValue("layout/auto", bool(on))
+        self.act_auto_layout.setChecked(bool(on))
+        if on:
+            self.reflow(force=True)
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        if self.auto_layout():
+            self.reflow()
+
+    def reflow(self, force: bool = False) -> None:
+        """Lay the window out for its size: on small windows the codebook docks under the
+        answers in compact mode (every code and key in a few lines), on large ones it stands
+        beside them as the full tree."""
+        cls = self.size_class()
+        if cls != self._size_class or force:
+            self._size_class = cls
+            small = cls == "small"
+            dock = self.codebook_dock
+            self._reflowing = True
+            try:
+                if dock.isFloating():
+                    dock.setFloating(False)
+                area = Qt.DockWidgetArea.BottomDockWidgetArea if small else Qt.DockWidgetArea.RightDockWidgetArea
+                if self.dockWidgetArea(dock) != area:
+                    visible = not dock.isHidden()
+                    self.addDockWidget(area, dock)
+                    dock.setVisible(visible)
+                self.panel.set_compact(small)
+            finally:
+                self._reflowing = False
+            if small:
+                self.split.setSizes([int(self.width() * 0.52), int(self.width() * 0.48)])
+            else:
+                self.split.setSizes([int(self.width() * 0.45), int(self.width() * 0.33)])
+                self.resizeDocks([self.codebook_dock], [max(300, int(self.width() * 0.22))], Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, self._fit_codebook_dock)
+
+    def _fit_codebook_dock(self) -> None:
+        """A compact codebook under the answers is exactly as tall as its codes need."""
+        dock = self.codebook_dock
+        if self.panel.is_compact() and self.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea \
+                and not dock.isFloating():
+            self.panel._fit_keys()
+            self.resizeDocks([dock], [dock.minimumSizeHint().height()], Qt.Orientation.Vertical)
+
+    def _user_layout(self, *_a) -> None:
+        """The coder arranged the codebook by hand: keep it, stop adapting to the size."""
+        if not self._reflowing and self.auto_layout():
+            self.set_auto_layout(False)
+
+    def _dock_moved(self, area) -> None:
+        if self._reflowing:
+            return
+        self._user_layout()
+        if area in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea):
+            self.panel.set_compact(True)
+        QTimer.singleShot(0, self._fit_codebook_dock)
+
+    def ensure_on_screen(self, avail: Optional[QRect] = None) -> None:
+        """Fit the window into the available area of its screen (or ``avail``): a window
+        restored from a larger or since disconnected display is shrunk and moved fully on-screen."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        if avail is None:
+            scr = QApplication.screenAt(self.frameGeometry().center()) or QApplication.primaryScreen()
+            if scr is None:
+                return
+            avail = scr.availableGeometry()
+        frame, geo = self.frameGeometry(), self.geometry()
+        extra_w, extra_h = frame.width() - geo.width(), frame.height() - geo.height()
+        w = min(geo.width(), avail.width() - extra_w)
+        h = min(geo.height(), avail.height() - extra_h)
+        if (w, h) != (geo.width(), geo.height()):
+            self.resize(w, h)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), avail.x()), avail.x() + avail.width() - frame.width())
+        y = min(max(frame.y(), avail.y()), avail.y() + avail.height() - frame.height())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
 
     def closeEvent(self, e) -> None:
         if self.interactive:  # a screenshot run must not overwrite the user's layout
@@ -892,6 +1005,9 @@ class MainWindow(QMainWindow):
                   self.act_star, self.act_nocode, self.act_pick, self.act_import, self.act_coder, self.act_find, self.act_clear):
             a.setEnabled(have)
         self.split.setVisible(have)
+        if have != getattr(self, "_had_project", None):
+            self._had_project = have
+            self.codebook_dock.setVisible(have)
         self.filter_bar.setVisible(have)
         self.hint.setVisible(not have)
         self.hint.setText(tr("Open a project (Ctrl+O) or the demo project to start coding."))

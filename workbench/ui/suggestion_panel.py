@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (QDoubleSpinBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
-                               QLabel, QProgressBar, QSplitter, QToolButton, QVBoxLayout, QWidget)
+                               QLabel, QProgressBar, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.coding import codings as coding_core
 from workbench.nlp import suggest as core
@@ -354,7 +354,13 @@ class SuggestionController(QObject):
         self.split.setChildrenCollapsible(False)
         win.right.replaceWidget(idx, self.split)
         self.split.addWidget(win.pane)
-        self.split.addWidget(self.panel)
+        self.scroll = QScrollArea()  # on a low window the suggestions scroll; the answer keeps its room
+        self.scroll.setObjectName("suggestionScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.panel)
+        self.scroll.setMinimumHeight(60)
+        self.split.addWidget(self.scroll)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         v = win.settings.value("window/split_suggest")

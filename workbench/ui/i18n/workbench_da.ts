@@ -1563,5 +1563,17 @@
         <source>The memo has changes that are not saved. Save them?</source>
         <translation>Memoet har ændringer, der ikke er gemt. Gem dem?</translation>
     </message>
+    <message>
+        <source>Compact</source>
+        <translation>Kompakt</translation>
+    </message>
+    <message>
+        <source>Compact view: every code and its key in a few lines</source>
+        <translation>Kompakt visning: alle koder og deres taster på få linjer</translation>
+    </message>
+    <message>
+        <source>Layout follows the window size</source>
+        <translation>Layoutet følger vinduets størrelse</translation>
+    </message>
 </context>
 </TS>

@@ -152,3 +152,145 @@ def test_memo_keyboard_save_tab_and_escape_asks(win, qtbot, project):
     key(qtbot, win, Qt.Key.Key_Escape, widget=dlg.edit)
     assert not dlg.isVisible()
     assert win.current_answer_id() == aid and codings(project) == []
+
+
+# ------------------------------------------------------------------ layout at every size
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from workbench.demo.generate import create_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    create_demo(str(path), seed=2020)
+    return path
+
+
+@pytest.fixture
+def demo_win(qtbot, demo_db, tmp_path, monkeypatch, request):
+    import shutil
+
+    from tests.conftest import open_main_window
+
+    monkeypatch.setenv("WORKBENCH_SETTINGS", str(tmp_path / "settings.ini"))
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_db, db)
+    w = open_main_window(qtbot, db, size=request.param)
+    qtbot.waitUntil(lambda: w.panel.is_compact() == (w.size_class() == "small"))
+    QApplication.processEvents()
+    yield w
+    w.store.close()
+
+
+def _settle(qtbot):
+    for _ in range(3):
+        qtbot.wait(20)
+        QApplication.processEvents()
+
+
+def _in(win, widget):
+    """The widget's rectangle in window coordinates."""
+    from PySide6.QtCore import QPoint, QRect
+    return QRect(widget.mapTo(win, QPoint(0, 0)), widget.size())
+
+
+def assert_pane_intact(win):
+    """Nothing in the answer pane overlaps anything else, and each line has the height it needs."""
+    pane = win.pane
+    parts = [w for w in (pane.who, pane.question, pane.prompt, pane.text, pane.flag, pane.chips_box,
+                         pane.chips_hint, pane.memo) if w.isVisible()]
+    rects = [_in(win, w) for w in parts]
+    for a, b, ra, rb in zip(parts, parts[1:], rects, rects[1:]):
+        assert ra.bottom() < rb.top(), f"{a.objectName() or type(a).__name__} runs into {b.objectName() or type(b).__name__}"
+    for lab in (pane.who, pane.question, pane.prompt, pane.chips_hint):
+        if lab.isVisible():
+            assert lab.height() >= lab.heightForWidth(lab.width()), lab.text()
+    if pane.chips_box.isVisible():
+        assert pane.chips_box.height() >= pane.chips.heightForWidth(pane.chips_box.width())
+        for i in range(pane.chips.count()):  # every chip inside its box: below the text, not over it
+            chip = pane.chips.itemAt(i).widget()
+            assert pane.chips_box.rect().contains(chip.geometry())
+    assert pane.text.height() >= 60 and pane.text.viewport().height() > 30
+    assert "Score" in pane.question.text()  # the score badge is on the question's last line
+    pane_rect = _in(win, pane)
+    assert all(pane_rect.contains(r) for r in rects)
+
+
+@pytest.mark.parametrize("demo_win", [(1280, 720), (1366, 768)], indirect=True)
+def test_laptop_screens_show_every_code_key(demo_win, qtbot):
+    win = demo_win
+    from PySide6.QtCore import Qt as _Qt
+    assert win.size_class() == "small" and win.panel.is_compact()
+    assert win.dockWidgetArea(win.codebook_dock) == _Qt.DockWidgetArea.BottomDockWidgetArea
+    _settle(qtbot)
+    keys = win.panel.keys
+    view = keys.viewport().rect()
+    shortcuts = [c for c in win.codes if c.shortcut and not c.retired]
+    assert len(shortcuts) >= 25  # the demo codebook
+    for c in shortcuts:
+        win.panel.select_code(c.id)
+        idx = keys.currentIndex()
+        assert idx.isValid() and idx.data(0x0101) == c.id
+        r = keys.visualRect(idx)
+        assert view.contains(r), f"code key {c.shortcut} ({c.label}) is not visible in the codebook"
+        assert idx.data().split()[0] == c.shortcut
+    assert keys.verticalScrollBar().maximum() == 0 or not keys.verticalScrollBar().isVisible()
+    # the answer text is on screen beside all that, with room to read
+    assert _in(win, win.pane.text).bottom() < _in(win, win.codebook_dock).top()
+    assert win.pane.text.height() >= 80
+    assert_pane_intact(win)
+    # many codes: the chips wrap below the text and push nothing over it
+    for c in shortcuts[:9]:
+        key(qtbot, win, c.shortcut)
+    _settle(qtbot)
+    assert win.pane.chips.count() == 9
+    assert_pane_intact(win)
+    # dragging things around cannot make widgets overlap: the codebook made tall, the pane narrow
+    win.resizeDocks([win.codebook_dock], [win.height()], Qt.Orientation.Vertical)
+    win.split.setSizes([win.width(), 10])
+    win.suggestions.split.setSizes([10, win.height()])
+    _settle(qtbot)
+    assert_pane_intact(win)
+    # a key still codes from the compact view's shortcut
+    assert len(codings(win.store, win.current_answer_id())) == 9
+
+
+@pytest.mark.parametrize("demo_win", [(1920, 1080)], indirect=True)
+def test_large_screen_has_the_codebook_tree_beside(demo_win, qtbot):
+    win = demo_win
+    assert win.size_class() == "large" and not win.panel.is_compact()
+    assert win.dockWidgetArea(win.codebook_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    _settle(qtbot)
+    assert_pane_intact(win)
+    # the same window made small reflows, and large again
+    win.resize(1280, 720)
+    _settle(qtbot)
+    assert win.panel.is_compact() and win.dockWidgetArea(win.codebook_dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    win.resize(1920, 1080)
+    _settle(qtbot)
+    assert not win.panel.is_compact()
+    # the coder's own arrangement wins over the automatic one, until "reset layout"
+    win.panel.compact_btn.click()
+    assert win.panel.is_compact() and not win.auto_layout() and not win.act_auto_layout.isChecked()
+    win.resize(1900, 1070)
+    _settle(qtbot)
+    assert win.panel.is_compact()
+    win.reset_layout()
+    _settle(qtbot)
+    assert win.auto_layout() and not win.panel.is_compact()
+
+
+def test_window_from_a_larger_display_is_moved_on_screen(win, qtbot):
+    from PySide6.QtCore import QRect
+
+    screen = QRect(0, 0, 1280, 720)
+    win.showNormal()
+    win.setGeometry(2400, 1300, 1900, 1000)  # where it was on a 4K monitor
+    win.ensure_on_screen(screen)
+    assert screen.contains(win.frameGeometry()), win.frameGeometry()
+    # and through the saved settings: the next start on this machine's screen
+    win.setGeometry(3000, 2000, 1900, 1000)
+    win.save_settings()
+    from workbench.ui.main_window import MainWindow
+    w2 = MainWindow(win.settings, coder="anne", interactive=False)
+    qtbot.addWidget(w2)
+    avail = QApplication.primaryScreen().availableGeometry()
+    assert avail.contains(w2.frameGeometry()), (w2.frameGeometry(), avail)

@@ -11,11 +11,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import (QByteArray, QEvent, QItemSelectionModel, QKeyCombination, QRect, QSettings, QStandardPaths,
+from PySide6.QtCore import (QByteArray, QEvent, QItemSelectionModel, QKeyCombination, QRect, QSettings, QSize, QStandardPaths,
                             Qt, QTimer, Signal)
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QDockWidget, QFileDialog,
-                               QHeaderView,
+                               QFrame, QHeaderView, QScrollArea,
                                QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QPlainTextEdit, QSplitter,
                                QStyle, QTableView, QTextEdit, QToolBar, QVBoxLayout, QWidget)
 from sqlmodel import select
@@ -169,7 +169,14 @@ class MainWindow(QMainWindow):
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("rightSplitter")
         self.right.setChildrenCollapsible(False)
-        self.right.addWidget(self.pane)
+        # the pane scrolls as a whole when a window is too low for all it shows: never overlaps
+        self.pane_scroll = QScrollArea()
+        self.pane_scroll.setObjectName("answerScroll")
+        self.pane_scroll.setWidgetResizable(True)
+        self.pane_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.pane_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pane_scroll.setWidget(self.pane)
+        self.right.addWidget(self.pane_scroll)
         # the codebook is a dock: beside the window on large screens, under it (compact) on laptops
         self.codebook_dock = QDockWidget()
         self.codebook_dock.setObjectName("codebookDock")
@@ -183,6 +190,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codebook_dock)
         self.panel.compact_btn.toggled.connect(self._user_layout)
         self.codebook_dock.dockLocationChanged.connect(self._dock_moved)
+        for combo in getattr(self.filter_bar, "combos", []):  # the filter bar fits a 1280-px laptop
+            combo.setMinimumContentsLength(min(combo.minimumContentsLength(), 6))
+        self.filter_bar.search.setMinimumWidth(min(self.filter_bar.search.minimumWidth(), 150))
         self._reflowing = False
         self._size_class = ""
         self.split = QSplitter(Qt.Orientation.Horizontal)
@@ -358,9 +368,10 @@ class MainWindow(QMainWindow):
         self.reflow(force=True)
 
     # ================================================================ layout at every size
-    def size_class(self) -> str:
+    def size_class(self, size=None) -> str:
         """"small" (laptops up to 1366×768 and anything below SMALL) or "large"."""
-        return "small" if self.width() < SMALL[0] or self.height() < SMALL[1] else "large"
+        w, h = (size.width(), size.height()) if size is not None else (self.width(), self.height())
+        return "small" if w < SMALL[0] or h < SMALL[1] else "large"
 
     def auto_layout(self) -> bool:
         return str(self.settings.value("layout/auto", "true")).lower() not in ("false", "0")
@@ -376,11 +387,11 @@ class MainWindow(QMainWindow):
         if self.auto_layout():
             self.reflow()
 
-    def reflow(self, force: bool = False) -> None:
-        """Lay the window out for its size: on small windows the codebook docks under the
-        answers in compact mode (every code and key in a few lines), on large ones it stands
-        beside them as the full tree."""
-        cls = self.size_class()
+    def reflow(self, force: bool = False, size=None) -> None:
+        """Lay the window out for its size (or the ``size`` it is about to get): on small
+        windows the codebook docks under the answers in compact mode (every code and key in a
+        few lines), on large ones it stands beside them as the full tree."""
+        cls = self.size_class(size)
         if cls != self._size_class or force:
             self._size_class = cls
             small = cls == "small"
@@ -440,6 +451,8 @@ class MainWindow(QMainWindow):
         w = min(geo.width(), avail.width() - extra_w)
         h = min(geo.height(), avail.height() - extra_h)
         if (w, h) != (geo.width(), geo.height()):
+            if self.auto_layout():  # first the layout for that size, so that the window can shrink to it
+                self.reflow(size=QSize(w, h))
             self.resize(w, h)
         frame = self.frameGeometry()
         x = min(max(frame.x(), avail.x()), avail.x() + avail.width() - frame.width())

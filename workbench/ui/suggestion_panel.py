@@ -348,12 +348,13 @@ class SuggestionController(QObject):
         """Put the panel under the answer pane, in a splitter of its own, so the window's
         saved layout (two panes on the right) still applies."""
         win = self.win
-        idx = win.right.indexOf(win.pane)
+        pane = getattr(win, "pane_scroll", win.pane)  # the answer pane (in its scroll area)
+        idx = win.right.indexOf(pane)
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setObjectName("suggestSplitter")
         self.split.setChildrenCollapsible(False)
         win.right.replaceWidget(idx, self.split)
-        self.split.addWidget(win.pane)
+        self.split.addWidget(pane)
         self.scroll = QScrollArea()  # on a low window the suggestions scroll; the answer keeps its room
         self.scroll.setObjectName("suggestionScroll")
         self.scroll.setWidgetResizable(True)

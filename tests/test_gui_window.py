@@ -294,3 +294,72 @@ def test_window_from_a_larger_display_is_moved_on_screen(win, qtbot):
     qtbot.addWidget(w2)
     avail = QApplication.primaryScreen().availableGeometry()
     assert avail.contains(w2.frameGeometry()), (w2.frameGeometry(), avail)
+
+
+# ------------------------------------------------------------------ undo, where am I, resume
+def test_undo_goes_to_the_answer_and_says_what_it_undid(win, qtbot, project):
+    aid = win.current_answer_id()
+    row = win.current_row()
+    key(qtbot, win, "1")
+    for _ in range(5):
+        key(qtbot, win, "n")
+    assert win.current_answer_id() != aid
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert codings(project, aid) == [] and not state(project, aid).coded
+    assert win.current_answer_id() == aid  # the grid went to the answer that changed
+    msg = win.statusBar().currentMessage()
+    assert msg.startswith("Fortrød anvend kode Lytter og forstår") and f"{row.respondent_key} {row.question_key}" in msg
+    key(qtbot, win, "n")
+    key(qtbot, win, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert len(codings(project, aid)) == 1 and win.current_answer_id() == aid
+    assert win.statusBar().currentMessage().startswith("Gentog anvend kode")
+    # an answer the filter hides: undone all the same, and the message says where it is
+    win.filter_bar.status.setCurrentIndex(win.filter_bar.status.findData("uncoded"))
+    assert win.model.position_of(aid) < 0
+    key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert codings(project, aid) == []
+    assert "ikke i det aktuelle filter" in win.statusBar().currentMessage()
+
+
+def test_where_am_i_and_the_end_of_the_list(win, qtbot, project):
+    assert win.lbl_where.text() == "Svar 1 af 210"
+    key(qtbot, win, "n")
+    assert win.lbl_where.text() == "Svar 2 af 210"
+    fb = win.filter_bar
+    fb.band.setCurrentIndex(fb.band.findData("negativ"))
+    n = win.model.rowCount()
+    assert 0 < n < 210 and win.lbl_where.text() == f"Svar 1 af {n}"
+    key(qtbot, win, "1")
+    assert win.lbl_progress.text() == f"1 af {n} kodet ({round(100 / n)} %)"
+    win.select_position(n - 1)
+    assert win.lbl_where.text() == f"Svar {n} af {n}"
+    key(qtbot, win, "n")  # nothing after the last: said, and shown
+    assert win.current_position() == n - 1
+    assert "sidste svar i filteret" in win.statusBar().currentMessage()
+    assert "background" in win.lbl_where.styleSheet()
+    key(qtbot, win, Qt.Key.Key_Return)  # Enter on the last one: coded, and the same sign
+    assert "sidste svar i filteret" in win.statusBar().currentMessage()
+    fb.clear()
+    assert win.lbl_progress.text().endswith("kodet (1 %)") and "af" not in win.lbl_progress.text()
+
+
+def test_reopening_resumes_answer_and_filter(qtbot, project, tmp_path):
+    from tests.conftest import open_main_window
+
+    w = open_main_window(qtbot, project.path)
+    fb = w.filter_bar
+    fb.band.setCurrentIndex(fb.band.findData("negativ"))
+    key(qtbot, w, "n")
+    key(qtbot, w, "n")
+    aid, n = w.current_answer_id(), w.model.rowCount()
+    w.settings.sync()
+    w.store.close()
+    w.close()
+    w2 = open_main_window(qtbot, project.path)
+    try:
+        assert w2.filter_bar.band.currentData() == "negativ" and w2.model.rowCount() == n
+        assert w2.current_answer_id() == aid and w2.pane.row.answer_id == aid
+        assert w2.lbl_where.text() == f"Svar 3 af {n}"
+        assert "Tilbage hvor du slap" in w2.statusBar().currentMessage()
+    finally:
+        w2.store.close()

@@ -386,6 +386,14 @@ DA: dict[str, str] = {
     "Compact": "Kompakt", "Compact view: every code and its key in a few lines":
         "Kompakt visning: alle koder og deres taster på få linjer",
     "Layout follows the window size": "Layoutet følger vinduets størrelse",
+    " — answer {0} {1}": " — svar {0} {1}", "(not in the current filter)": "(ikke i det aktuelle filter)",
+    "Redid {0}": "Gentog {0}",
+    "End of the list: this is the last answer in the filter.": "Slut på listen: dette er det sidste svar i filteret.",
+    "Start of the list: this is the first answer in the filter.":
+        "Start på listen: dette er det første svar i filteret.",
+    "Every answer in the filter is coded.": "Alle svar i filteret er kodet.",
+    "Answer {0} of {1}": "Svar {0} af {1}", "{0} of {1} coded ({2} %)": "{0} af {1} kodet ({2} %)",
+    "Back where you stopped.": "Tilbage hvor du slap.",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from PySide6.QtCore import (QByteArray, QEvent, QItemSelectionModel, QKeyCombination, QRect, QSettings, QSize, QStandardPaths,
                             Qt, QTimer, Signal)
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QDockWidget, QFileDialog,
                                QFrame, QHeaderView, QScrollArea,
                                QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QPlainTextEdit, QSplitter,
@@ -109,6 +109,15 @@ class MainWindow(QMainWindow):
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(250)
         self._counts_timer.timeout.connect(self._update_code_counts)
+        self._sync_timer = QTimer(self)  # the resume position reaches the disk soon after a move
+        self._sync_timer.setSingleShot(True)
+        self._sync_timer.setInterval(2000)
+        self._sync_timer.timeout.connect(self._sync_settings)
+        self.project_loaded.connect(self._resume)
+        self._flash_timer = QTimer(self)  # the end-of-list sign fades after a moment
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.setInterval(1500)
+        self._flash_timer.timeout.connect(lambda: self.lbl_where.setStyleSheet(""))
         from workbench.ui import suggestion_panel  # code suggestions under the answer (Ctrl+1..5)
         self.suggestions = suggestion_panel.attach(self)
         self._update_enabled()
@@ -195,6 +204,8 @@ class MainWindow(QMainWindow):
         self.filter_bar.search.setMinimumWidth(min(self.filter_bar.search.minimumWidth(), 150))
         self._reflowing = False
         self._size_class = ""
+        self._resuming = False
+        self._resume_pending = False
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("mainSplitter")
         self.split.addWidget(self.table)
@@ -329,7 +340,9 @@ class MainWindow(QMainWindow):
         self.lbl_saved = QLabel()
         self.lbl_saved.setObjectName("savedIndicator")
         self.lbl_saved.setStyleSheet("color: #1b7f3b;")
-        for w in (self.lbl_coder, self.lbl_progress, self.lbl_count, self.lbl_saved):
+        self.lbl_where = QLabel()  # where am I: answer n of m in the filter
+        self.lbl_where.setObjectName("whereAmI")
+        for w in (self.lbl_where, self.lbl_coder, self.lbl_progress, self.lbl_count, self.lbl_saved):
             w.setContentsMargins(8, 0, 8, 0)
             sb.addPermanentWidget(w)
 
@@ -359,6 +372,13 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("window/split_main", self.split.saveState())
         s.sync()
+
+    def _sync_settings(self) -> None:
+        """Position, filter and (for a real session) the layout on disk now, not only at quit."""
+        if self.interactive:
+            self.save_settings()
+        else:
+            self.settings.sync()
 
     def reset_layout(self) -> None:
         self.settings.setValue("layout/auto", True)
@@ -541,6 +561,7 @@ class MainWindow(QMainWindow):
     def open_project(self, project: str) -> None:
         """Open a project in the background; ``project_loaded`` says when it is on screen."""
         coder = self.fixed_coder or self.coder or None
+        self._resume_pending = True
         shown = without_password(project)
         self.statusBar().showMessage(trf("Opening {0}…", shown))
         start_worker(_open_and_load, str(project), coder, parent=self, label=trf("Opening {0}…", shown),
@@ -747,9 +768,22 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(idx)
 
     def step(self, delta: int) -> None:
-        pos = Grid.step(self.model.visible, self.current_position(), delta)
-        if pos >= 0:
+        cur = self.current_position()
+        pos = Grid.step(self.model.visible, cur, delta)
+        if pos >= 0 and pos != cur:
             self.select_position(pos)
+        elif self.model.rowCount():
+            self.end_of_list(delta > 0)
+
+    def end_of_list(self, at_end: bool) -> None:
+        """A visible sign that N (or Enter) found no further answer in the filter: a message
+        and a flash of the answer's row (and a beep, for those who look at the text)."""
+        msg = (tr("End of the list: this is the last answer in the filter.") if at_end
+               else tr("Start of the list: this is the first answer in the filter."))
+        self.statusBar().showMessage("⏹ " + msg, 6000)
+        self.lbl_where.setStyleSheet("color: white; background: #c0392b; font-weight: bold;")
+        self._flash_timer.start()
+        QApplication.beep()
 
     def next_uncoded(self) -> None:
         if self.grid is None:
@@ -758,7 +792,7 @@ class MainWindow(QMainWindow):
         if pos >= 0:
             self.select_position(pos)
         else:
-            self.statusBar().showMessage(tr("No answer selected"), 3000)
+            self.statusBar().showMessage("✔ " + tr("Every answer in the filter is coded."), 6000)
 
     def focus_grid(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -770,6 +804,65 @@ class MainWindow(QMainWindow):
         finally:
             self._filtering = False
         self._counts_timer.start()
+        self._remember_position()
+
+    # ================================================================ resume where the coder stopped
+    def _resume_key(self) -> Optional[str]:
+        """Settings group of this project and coder (the project without its password)."""
+        if not self.project or not self.coder:
+            return None
+        import hashlib
+
+        ident = f"{without_password(str(self.project))}|{self.coder}"
+        return "resume/" + hashlib.sha1(ident.encode("utf-8")).hexdigest()[:20]
+
+    def _remember_position(self) -> None:
+        """The answer and the filter, kept per project and coder as the coder moves (synced to
+        disk within two seconds, so a crash loses at most that)."""
+        key = self._resume_key()
+        if key is None or self.grid is None or self._resuming or self._resume_pending:
+            return
+        import dataclasses
+        import json
+
+        aid = self.current_answer_id()
+        if aid is not None:
+            self.settings.setValue(key + "/answer", int(aid))
+        self.settings.setValue(key + "/filter", json.dumps(dataclasses.asdict(self.model.filter), ensure_ascii=False))
+        self._sync_timer.start()
+
+    def _resume(self, ok: bool) -> None:
+        """After opening a project: back to the filter and the answer where the coder stopped."""
+        if not ok or not self._resume_pending or self.grid is None:
+            return
+        self._resume_pending = False
+        key = self._resume_key()
+        if key is None:
+            return
+        import dataclasses
+        import json
+
+        self._resuming = True
+        try:
+            try:
+                saved = json.loads(str(self.settings.value(key + "/filter", "") or "{}"))
+                names = {f.name for f in dataclasses.fields(GridFilter)}
+                f = GridFilter(**{k: v for k, v in saved.items() if k in names})
+            except (ValueError, TypeError):
+                f = GridFilter()
+            if not f.is_empty():
+                self.filter_bar.set_current(f)
+            try:
+                aid = int(self.settings.value(key + "/answer", -1))
+            except (TypeError, ValueError):
+                aid = -1
+            pos = self.model.position_of(aid) if aid >= 0 else -1
+        finally:
+            self._resuming = False
+        if pos >= 0:
+            self.select_position(pos)
+            self.statusBar().showMessage(tr("Back where you stopped."), 5000)
+        self._update_status()
 
     def _remember_current(self) -> None:
         self._aid_before_reset = self.current_answer_id()
@@ -781,6 +874,8 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _current_changed(self, *_a) -> None:
+        self._update_status()
+        self._remember_position()
         if self._filtering and self.pane.row is not None and self.pane.row.answer_id == self.current_answer_id():
             return  # a filter kept the answer: nothing the pane shows has changed (no requery)
         self._show_current()
@@ -851,7 +946,29 @@ class MainWindow(QMainWindow):
             return
         self.last_error = None
         undo.set_error_sink(self.action_failed)
+        st = self.undo_stack
+        redo = fn == st.redo
+        cmd = st.command(st.index() if redo else st.index() - 1)
         fn()
+        if cmd is not None and self.last_error is None:
+            self._show_undone(cmd, redo)
+
+    def _show_undone(self, cmd, redo: bool) -> None:
+        """Undo and redo say what they did, and go to the answer they changed: a Ctrl+Z
+        never changes an answer out of sight."""
+        where = ""
+        aid = getattr(cmd, "answer_id", None)
+        if aid and self.grid is not None and aid in self.grid.row_of:
+            row = self.grid.row(self.grid.row_of[aid])
+            where = trf(" — answer {0} {1}", row.respondent_key, row.question_key)
+            pos = self.model.position_of(aid)
+            if pos < 0:
+                where += " " + tr("(not in the current filter)")
+            elif pos != self.current_position():
+                self.select_position(pos)
+        what = QUndoCommand.text(cmd)  # (a Memo command keeps its memo in .text)
+        text = trf("Redid {0}", what) if redo else trf("Undid {0}", what)
+        self.statusBar().showMessage(text + where, 10000)
 
     def after_action(self, answer_id: Optional[int]) -> None:
         """Called by every command after its commit: refresh that row, the pane, the counts."""
@@ -1027,15 +1144,22 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         if self.grid is None:
-            for w in (self.lbl_coder, self.lbl_progress, self.lbl_count):
+            for w in (self.lbl_where, self.lbl_coder, self.lbl_progress, self.lbl_count):
                 w.setText("")
             return
         total = len(self.grid)
-        coded = int(self.grid.coded.sum())
-        pct = round(100 * coded / total) if total else 0
+        shown = self.model.rowCount()
+        filtered = shown != total or not self.model.filter.is_empty()
+        # the coded share of what the coder is working through: the filter's answers
+        coded = int(self.grid.coded[self.model.visible].sum()) if filtered else int(self.grid.coded.sum())
+        base = shown if filtered else total
+        pct = round(100 * coded / base) if base else 0
+        pos = self.current_position()
+        self.lbl_where.setText(trf("Answer {0} of {1}", number(pos + 1), number(shown)) if pos >= 0 else "")
         self.lbl_coder.setText(trf("Coder: {0}", self.coder))
-        self.lbl_progress.setText(trf("{0} coded ({1} %)", number(coded), pct))
-        self.lbl_count.setText(trf("{0} of {1} answers", number(self.model.rowCount()), number(total)))
+        self.lbl_progress.setText(trf("{0} of {1} coded ({2} %)", number(coded), number(base), pct) if filtered
+                                  else trf("{0} coded ({1} %)", number(coded), pct))
+        self.lbl_count.setText(trf("{0} of {1} answers", number(shown), number(total)))
 
     def _update_code_counts(self) -> None:
         if self.grid is not None:

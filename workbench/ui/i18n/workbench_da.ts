@@ -1575,5 +1575,41 @@
         <source>Layout follows the window size</source>
         <translation>Layoutet følger vinduets størrelse</translation>
     </message>
+    <message>
+        <source> — answer {0} {1}</source>
+        <translation> — svar {0} {1}</translation>
+    </message>
+    <message>
+        <source>(not in the current filter)</source>
+        <translation>(ikke i det aktuelle filter)</translation>
+    </message>
+    <message>
+        <source>Redid {0}</source>
+        <translation>Gentog {0}</translation>
+    </message>
+    <message>
+        <source>End of the list: this is the last answer in the filter.</source>
+        <translation>Slut på listen: dette er det sidste svar i filteret.</translation>
+    </message>
+    <message>
+        <source>Start of the list: this is the first answer in the filter.</source>
+        <translation>Start på listen: dette er det første svar i filteret.</translation>
+    </message>
+    <message>
+        <source>Every answer in the filter is coded.</source>
+        <translation>Alle svar i filteret er kodet.</translation>
+    </message>
+    <message>
+        <source>Answer {0} of {1}</source>
+        <translation>Svar {0} af {1}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} coded ({2} %)</source>
+        <translation>{0} af {1} kodet ({2} %)</translation>
+    </message>
+    <message>
+        <source>Back where you stopped.</source>
+        <translation>Tilbage hvor du slap.</translation>
+    </message>
 </context>
 </TS>

@@ -394,6 +394,15 @@ DA: dict[str, str] = {
     "Every answer in the filter is coded.": "Alle svar i filteret er kodet.",
     "Answer {0} of {1}": "Svar {0} af {1}", "{0} of {1} coded ({2} %)": "{0} af {1} kodet ({2} %)",
     "Back where you stopped.": "Tilbage hvor du slap.",
+    "Search codes — Enter ticks the code found, Ctrl+Enter confirms":
+        "Søg i koderne — Enter sætter flueben ved koden, Ctrl+Enter bekræfter",
+    "{0} codes ticked": "{0} koder valgt", "None ticked: no code applies": "Ingen valgt: ingen kode passer",
+    "Show all answers": "Vis alle svar", "Show answers needing a verdict": "Vis svar, der mangler en afgørelse",
+    "Show decisions made (by hand)": "Vis trufne afgørelser (manuelle)", "Show agreed answers": "Vis svar med enighed",
+    "the other coder did not give this code": "den anden koder gav ikke denne kode",
+    "agreed, merged": "enige, flettet",
+    "Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.":
+        "Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.",
 }
 
 

@@ -1611,5 +1611,45 @@
         <source>Back where you stopped.</source>
         <translation>Tilbage hvor du slap.</translation>
     </message>
+    <message>
+        <source>Search codes — Enter ticks the code found, Ctrl+Enter confirms</source>
+        <translation>Søg i koderne — Enter sætter flueben ved koden, Ctrl+Enter bekræfter</translation>
+    </message>
+    <message>
+        <source>{0} codes ticked</source>
+        <translation>{0} koder valgt</translation>
+    </message>
+    <message>
+        <source>None ticked: no code applies</source>
+        <translation>Ingen valgt: ingen kode passer</translation>
+    </message>
+    <message>
+        <source>Show all answers</source>
+        <translation>Vis alle svar</translation>
+    </message>
+    <message>
+        <source>Show answers needing a verdict</source>
+        <translation>Vis svar, der mangler en afgørelse</translation>
+    </message>
+    <message>
+        <source>Show decisions made (by hand)</source>
+        <translation>Vis trufne afgørelser (manuelle)</translation>
+    </message>
+    <message>
+        <source>Show agreed answers</source>
+        <translation>Vis svar med enighed</translation>
+    </message>
+    <message>
+        <source>the other coder did not give this code</source>
+        <translation>den anden koder gav ikke denne kode</translation>
+    </message>
+    <message>
+        <source>agreed, merged</source>
+        <translation>enige, flettet</translation>
+    </message>
+    <message>
+        <source>Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.</source>
+        <translation>Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.</translation>
+    </message>
 </context>
 </TS>

@@ -294,3 +294,24 @@ def test_reconcile_note_checklist_legend_and_earlier_decisions(qtbot, project):
     merged_row = dlg.model.position_of(a1)
     assert dlg.model.data(dlg.model.index(merged_row, 3)) == "enige, flettet" and dlg.table.isRowHidden(merged_row)
     dlg.close()
+
+
+def test_agreement_defaults_to_the_cores_pair_not_everyone(qtbot, project):
+    """A new coder with two answers in common is not ticked: the report compares the pair that
+    coded the most answers in common, as ``workbench agreement`` does without --coders."""
+    store, (a1, a2, *_rest) = project
+    ensure_person(store, "carl", "coder")
+    apply_code(store, "carl", a1, code_id(store, "lytter"))
+    apply_code(store, "carl", a2, code_id(store, "helbred"))
+    from workbench.coding.agreement import default_coders
+    assert default_coders(store) == ["anne", "bo"]
+    win = open_window(qtbot, store, "sup")
+    win.act_agreement.trigger()
+    dlg = win.agreement_dialog
+    assert dlg.selected_coders() == ["anne", "bo"]
+    all_names = [dlg.coders.item(i).text() for i in range(dlg.coders.count())]
+    assert "carl" in all_names  # offered, just not ticked
+    qtbot.waitUntil(lambda: dlg.report is not None, timeout=20000)
+    assert dlg.report["units"] == 6 and dlg.report["coders"] == ["anne", "bo"]
+    assert dlg.summary.text().startswith("anne, bo: 6 svar")
+    win.store.close()

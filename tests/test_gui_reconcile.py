@@ -214,7 +214,7 @@ def test_live_refresh_shows_other_peoples_codings(qtbot, project):
     assert [sp.code_id for sp in row.codings] == [code_id(store, "helbred")]
     assert "Helbred" in win.model.data(win.model.index(2, 6))
     assert win.current_answer_id() == here  # the coder's place is kept
-    assert win.statusBar().currentMessage() == "Opdateret: 1 ændringer fra andre"
+    assert win.statusBar().currentMessage() == "Opdateret: 1 ændring fra andre"  # singular for one
     # our own change is not "from others"; an unchanged file costs no query
     win.toggle_code(code_id(store, "lytter"))
     ch = win.live_refresh.poll()

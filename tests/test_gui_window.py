@@ -363,3 +363,29 @@ def test_reopening_resumes_answer_and_filter(qtbot, project, tmp_path):
         assert "Tilbage hvor du slap" in w2.statusBar().currentMessage()
     finally:
         w2.store.close()
+
+
+# ------------------------------------------------------------------ text
+def test_history_speaks_in_words_and_counts_right(win, qtbot, project):
+    key(qtbot, win, "1")
+    key(qtbot, win, "h", Qt.KeyboardModifier.ControlModifier)
+    dlg = win.history_dialog
+    m = dlg.model
+    col = m.columns.index("action")
+    assert m.rowCount() == 1 and m.index(0, col).data() == "Kode sat på"
+    assert m.index(0, col).data(Qt.ItemDataRole.ToolTipRole) == "coding.apply"
+    assert dlg.status.text() == "1 hændelse"
+    assert all("." not in m.index(r, col).data() for r in range(m.rowCount()))
+    dlg.close()
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    key(qtbot, win, "1")  # removed again: the sentence says the answer is not coded any more
+    key(qtbot, win, "h", Qt.KeyboardModifier.ControlModifier)
+    dlg = win.history_dialog
+    m = dlg.model
+    assert dlg.status.text() == "2 hændelser"
+    assert m.index(0, col).data() == "Kode fjernet"
+    assert "ikke kodet længere" in m.index(0, m.columnCount() - 1).data()
+    qtbot.keyClicks(dlg.filter, "sat på")  # the filter finds the words shown
+    assert m.rowCount() == 1 and dlg.status.text() == "1 af 2 hændelser"
+    dlg.close()

@@ -36,6 +36,12 @@ def trf(text: str, *args: Any) -> str:
     return tr(text).format(*args)
 
 
+def trn(one: str, many: str, n: int, *args: Any) -> str:
+    """Translate the singular (``n`` == 1) or plural source string, then fill it: "1 hændelse",
+    "2 hændelser". ``args`` default to ``n`` alone."""
+    return trf(one if n == 1 else many, *(args or (n,)))
+
+
 class Texts:
     """Remembers which setter shows which source string, to re-apply after a language switch."""
 
@@ -401,6 +407,8 @@ DA: dict[str, str] = {
     "Show decisions made (by hand)": "Vis trufne afgørelser (manuelle)", "Show agreed answers": "Vis svar med enighed",
     "the other coder did not give this code": "den anden koder gav ikke denne kode",
     "agreed, merged": "enige, flettet",
+    "{0} event": "{0} hændelse", "{0} of {1} event": "{0} af {1} hændelse",
+    "Updated: {0} change from others": "Opdateret: {0} ændring fra andre",
     "Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.":
         "Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.",
 }

@@ -465,8 +465,7 @@ class ReconcileDialog(QDialog):
         self.summary.setText(trf("Coders: {0} — {1} answers: {2} disagreed, {3} stale, {4} decided, {5} agreed",
                                  ", ".join(coders) or "–", len(self.model.units), counts["open"], counts["stale"],
                                  counts["decided"], counts["agreed"]))
-        self.summary.setToolTip(tr("Decisions made earlier are listed after the answers needing a verdict; "
-                                   "“Show decisions made” lists only them."))
+        self.summary.setToolTip(tr("Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them."))  # noqa: E501
 
     def _build_coder_columns(self, coders: list[str]) -> None:
         if [g.property("coder") for g in self.coder_groups] == coders:

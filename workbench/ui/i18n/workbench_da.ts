@@ -1648,6 +1648,18 @@
         <translation>enige, flettet</translation>
     </message>
     <message>
+        <source>{0} event</source>
+        <translation>{0} hændelse</translation>
+    </message>
+    <message>
+        <source>{0} of {1} event</source>
+        <translation>{0} af {1} hændelse</translation>
+    </message>
+    <message>
+        <source>Updated: {0} change from others</source>
+        <translation>Opdateret: {0} ændring fra andre</translation>
+    </message>
+    <message>
         <source>Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.</source>
         <translation>Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.</translation>
     </message>

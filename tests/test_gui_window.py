@@ -389,3 +389,40 @@ def test_history_speaks_in_words_and_counts_right(win, qtbot, project):
     qtbot.keyClicks(dlg.filter, "sat på")  # the filter finds the words shown
     assert m.rowCount() == 1 and dlg.status.text() == "1 af 2 hændelser"
     dlg.close()
+
+
+def test_quick_pick_and_export_preview_show_labels(win, qtbot, project):
+    import pandas as pd
+
+    key(qtbot, win, "1")
+
+    key(qtbot, win, "k", Qt.KeyboardModifier.ControlModifier)
+    qp = win.quick_pick
+    texts = [qp.model.item(r).text() for r in range(qp.model.rowCount())]
+    assert "Lytter og forstår   [1]" in texts and not any("lytter" in t.split() for t in texts)
+    assert all("·" not in t and "_" not in t for t in texts)  # klar_plan, sagsbehandlerskift … are ids
+    qtbot.keyClicks(qp.edit, "klar_plan")  # the id still finds it
+    assert qp.proxy.rowCount() == 1 and qp.list.currentIndex().data() == "Klar plan   [k]"
+    qp.reject()
+    from workbench.ui.export_dialog import open_export_dialog
+    dlg = open_export_dialog(win)
+    try:
+        with qtbot.waitSignal(dlg.preview_ready, timeout=60000):
+            dlg.set_kind("frequencies")
+            dlg.refresh_preview()
+        qtbot.wait(400)
+        qtbot.waitUntil(lambda: "code" in dlg.model.df.columns and len(dlg.model.df) > 0, timeout=30000)
+        m = dlg.model
+        col = list(m.df.columns).index("code")
+        labels = {c.label for c in win.codes}
+        shown = {m.data(m.index(r, col)) for r in range(m.rowCount())}
+        assert shown and shown <= labels, shown - labels
+        ids = set(m.df["code"])
+        assert not shown & ids  # no internal id on screen…
+        assert m.data(m.index(0, col), Qt.ItemDataRole.ToolTipRole) == f"I filen: {m.df['code'].iloc[0]}"  # …but said
+        df = pd.DataFrame({"question": ["q1"], "lytter": [1]})  # the answers export: one column per code id
+        m.set_frame(df)
+        assert m.headerData(1, Qt.Orientation.Horizontal) == "Lytter og forstår"
+        assert m.headerData(0, Qt.Orientation.Horizontal) == "question"
+    finally:
+        dlg.close()

@@ -409,6 +409,7 @@ DA: dict[str, str] = {
     "agreed, merged": "enige, flettet",
     "{0} event": "{0} hændelse", "{0} of {1} event": "{0} af {1} hændelse",
     "Updated: {0} change from others": "Opdateret: {0} ændring fra andre",
+    "In the file: {0}": "I filen: {0}",
     "Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.":
         "Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.",
 }

@@ -335,6 +335,7 @@ class SuggestionController(QObject):
         win.statusBar().addPermanentWidget(self.status)
         win.project_loaded.connect(self._project_loaded)
         win.table.selectionModel().currentRowChanged.connect(lambda *_a: self.schedule())
+        win.model.modelReset.connect(lambda: self.schedule())  # a filter that leaves no answer: no suggestions
         win.undo_stack.indexChanged.connect(self._after_change)
         win.model.reorder = self._queue_order
         self.panel.accept_requested.connect(self.accept)
@@ -487,6 +488,7 @@ class SuggestionController(QObject):
         aid = self._current_id()
         if aid is None or self.session is None:
             self.panel.show_none()
+            self._shown_for = None
             return
         if aid in self._results:
             self._show_current()

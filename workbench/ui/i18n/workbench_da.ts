@@ -1660,6 +1660,10 @@
         <translation>Opdateret: {0} ændring fra andre</translation>
     </message>
     <message>
+        <source>In the file: {0}</source>
+        <translation>I filen: {0}</translation>
+    </message>
+    <message>
         <source>Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.</source>
         <translation>Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.</translation>
     </message>

@@ -426,3 +426,30 @@ def test_quick_pick_and_export_preview_show_labels(win, qtbot, project):
         assert m.headerData(0, Qt.Orientation.Horizontal) == "question"
     finally:
         dlg.close()
+
+
+def test_f1_lists_the_readme_key_table(win, qtbot):
+    import re
+    from pathlib import Path
+
+    from workbench.ui.main_window import KEYS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| key | action |"):].split("\n\n")[0].splitlines()[2:]
+    rows = [tuple(c.strip() for c in re.match(r"^\|(.*)\|(.*)\|$", line).groups()) for line in table]
+    assert rows == list(KEYS)
+    key(qtbot, win, Qt.Key.Key_F1)
+    box = win.keys_dialog
+    assert box.isVisible()
+    text = box.text()
+    for k, v in KEYS:
+        assert k.replace("&", "&amp;") in text.replace("&#x27;", "'").replace("&#39;", "'")
+        assert i18n.DA.get(v), f"no Danish for {v!r}"
+        import html as _html
+        assert _html.escape(i18n.DA[v]) in text
+    # every shortcut the table names is a real one of the window
+    shortcuts = {s.toString() for a in win.actions() for s in a.shortcuts()}
+    for k in ("Ctrl+K", "/", "Ctrl+D", "Ctrl+H", "Ctrl+Z", "Ctrl+Y", "Ctrl+Shift+F", "Ctrl+E", "Ctrl+Shift+R", "F1",
+              "U", "N", "P", "F", "M", "0", "Ctrl+0", "Alt+Down", "Ctrl+1", "Alt+1", "Ctrl+Shift+1"):
+        assert k in shortcuts, k
+    box.close()

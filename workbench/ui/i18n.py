@@ -410,6 +410,27 @@ DA: dict[str, str] = {
     "{0} event": "{0} hændelse", "{0} of {1} event": "{0} af {1} hændelse",
     "Updated: {0} change from others": "Opdateret: {0} ændring fra andre",
     "In the file: {0}": "I filen: {0}",
+    "toggle that code on the answer, or on the selected text (span); removing the last code leaves the answer uncoded":
+        "sæt koden på svaret eller på den markerede tekst (udsnit) – eller fjern den; fjernes den sidste kode, "
+        "er svaret ukodet igen",
+    "mark coded, go to the next answer": "markér som kodet, gå til næste svar",
+    "next / previous answer (the status bar says when the filtered list ends)":
+        "næste / forrige svar (statuslinjen siger, når den filtrerede liste slutter)",
+    "flag the answer": "sæt flag ved svaret",
+    "memo on the answer: Ctrl+Enter or Ctrl+S saves, Tab moves on, Esc asks before discarding":
+        "memo om svaret: Ctrl+Enter eller Ctrl+S gemmer, Tab går videre, Esc spørger før noget kasseres",
+    "quick-pick a code by typing": "hurtigvalg af en kode ved at skrive",
+    "star the coded passage under the selection or cursor as a quote for the report (★ on its chip; right-click a chip for all of a code's passages)":
+        "markér det kodede udsnit under markeringen eller markøren som citat til rapporten (★ på dens mærke; højreklik et mærke for alle kodens udsnit)",
+    "accept / reject suggestion N": "acceptér / afvis forslag N",
+    "the answer's history: who coded, decided or changed what, when (Fil → Projektlog for the whole project)":
+        "svarets historik: hvem kodede, afgjorde eller ændrede hvad og hvornår (Fil → Projektlog for hele projektet)",
+    "undo / redo of every coding action, quote star and codebook edit: goes to the answer and says what was undone":
+        "fortryd / gentag af alle kodninger, citatmarkeringer og kodebogsændringer: går til svaret og siger, hvad der blev fortrudt",
+    "search / clear filters": "søg / ryd filtre", "export": "eksportér",
+    "reconcile codings (supervisors): 1–9 take a coder's codes, U union, 0 none, E edit, N next":
+        "afstem kodninger (supervisorer): 1–9 tag en koders koder, U foreningsmængde, 0 ingen, E redigér, N næste",
+    "all shortcuts": "alle genveje",
     "Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.":
         "Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.",
 }

@@ -1167,18 +1167,14 @@ class MainWindow(QMainWindow):
 
     # ================================================================ help
     def show_keys(self) -> None:
-        rows = [("1–9, a–z", tr("code's key: toggle the code on the answer, or on the selected text")),
-                ("Enter / Ctrl+Enter", tr("mark coded and go to the next answer")),
-                ("N / P, Alt+↓ / Alt+↑", tr("next / previous answer")), ("U", tr("next uncoded answer")),
-                ("F", tr("flag the answer")), ("M", tr("memo on the answer")),
-                ("Ctrl+D", tr("mark the coded passage as a quote (or unmark it)")),
-                ("Ctrl+1…5", tr("accept suggestion N")), ("Alt+1…5, Ctrl+Shift+1…5", tr("reject suggestion N")),
-                ("Ctrl+H", tr("history of the answer: who did what, when")),
-                ("0 / Ctrl+0", tr("no code applies (mark coded without codes)")),
-                ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", tr("undo / redo")), ("Ctrl+K, /", tr("quick pick a code")),
-                ("Ctrl+F", tr("filter and search"))]
-        body = "".join(f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
-        QMessageBox.information(self, tr("Keyboard shortcuts"), f"<table>{body}</table>")
+        """F1: every shortcut, the same list as the README's key table (a test keeps them equal)."""
+        body = "".join(f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(tr(v))}</td></tr>"
+                       for k, v in KEYS)
+        box = QMessageBox(QMessageBox.Icon.Information, tr("Keyboard shortcuts"), f"<table>{body}</table>",
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("keysDialog")
+        self.keys_dialog = box
+        box.open() if self.interactive else box.show()
 
     def about_text(self) -> str:
         import PySide6
@@ -1207,6 +1203,27 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(self, tr("About Workbench"), self.about_text())
+
+
+# The shortcuts F1 lists, in the README's words (README.md "| key | action |" is this table).
+KEYS: tuple[tuple[str, str], ...] = (
+    ("a code's key (1–9, letters)", "toggle that code on the answer, or on the selected text (span); removing the last code leaves the answer uncoded"),  # noqa: E501
+    ("Enter / Ctrl+Enter", "mark coded, go to the next answer"),
+    ("N / P, Alt+↓ / Alt+↑", "next / previous answer (the status bar says when the filtered list ends)"),
+    ("U", "next uncoded answer"),
+    ("0 / Ctrl+0", "no code applies"),
+    ("F", "flag the answer"),
+    ("M", "memo on the answer: Ctrl+Enter or Ctrl+S saves, Tab moves on, Esc asks before discarding"),
+    ("Ctrl+K or /", "quick-pick a code by typing"),
+    ("Ctrl+D", "star the coded passage under the selection or cursor as a quote for the report (★ on its chip; right-click a chip for all of a code's passages)"),
+    ("Ctrl+1…5 / Alt+1…5 (or Ctrl+Shift+1…5)", "accept / reject suggestion N"),
+    ("Ctrl+H", "the answer's history: who coded, decided or changed what, when (Fil → Projektlog for the whole project)"),
+    ("Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y", "undo / redo of every coding action, quote star and codebook edit: goes to the answer and says what was undone"),
+    ("Ctrl+F / Ctrl+Shift+F", "search / clear filters"),
+    ("Ctrl+E", "export"),
+    ("Ctrl+Shift+R", "reconcile codings (supervisors): 1–9 take a coder's codes, U union, 0 none, E edit, N next"),
+    ("F1", "all shortcuts"),
+)
 
 
 def category_labels(codebook_key: str) -> dict[str, str]:

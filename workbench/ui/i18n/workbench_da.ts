@@ -781,7 +781,7 @@
     </message>
     <message>
         <source>flag the answer</source>
-        <translation>flag svaret</translation>
+        <translation>sæt flag ved svaret</translation>
     </message>
     <message>
         <source>memo on the answer</source>
@@ -1662,6 +1662,58 @@
     <message>
         <source>In the file: {0}</source>
         <translation>I filen: {0}</translation>
+    </message>
+    <message>
+        <source>toggle that code on the answer, or on the selected text (span); removing the last code leaves the answer uncoded</source>
+        <translation>sæt koden på svaret eller på den markerede tekst (udsnit) – eller fjern den; fjernes den sidste kode, er svaret ukodet igen</translation>
+    </message>
+    <message>
+        <source>mark coded, go to the next answer</source>
+        <translation>markér som kodet, gå til næste svar</translation>
+    </message>
+    <message>
+        <source>next / previous answer (the status bar says when the filtered list ends)</source>
+        <translation>næste / forrige svar (statuslinjen siger, når den filtrerede liste slutter)</translation>
+    </message>
+    <message>
+        <source>memo on the answer: Ctrl+Enter or Ctrl+S saves, Tab moves on, Esc asks before discarding</source>
+        <translation>memo om svaret: Ctrl+Enter eller Ctrl+S gemmer, Tab går videre, Esc spørger før noget kasseres</translation>
+    </message>
+    <message>
+        <source>quick-pick a code by typing</source>
+        <translation>hurtigvalg af en kode ved at skrive</translation>
+    </message>
+    <message>
+        <source>star the coded passage under the selection or cursor as a quote for the report (★ on its chip; right-click a chip for all of a code's passages)</source>
+        <translation>markér det kodede udsnit under markeringen eller markøren som citat til rapporten (★ på dens mærke; højreklik et mærke for alle kodens udsnit)</translation>
+    </message>
+    <message>
+        <source>accept / reject suggestion N</source>
+        <translation>acceptér / afvis forslag N</translation>
+    </message>
+    <message>
+        <source>the answer's history: who coded, decided or changed what, when (Fil → Projektlog for the whole project)</source>
+        <translation>svarets historik: hvem kodede, afgjorde eller ændrede hvad og hvornår (Fil → Projektlog for hele projektet)</translation>
+    </message>
+    <message>
+        <source>undo / redo of every coding action, quote star and codebook edit: goes to the answer and says what was undone</source>
+        <translation>fortryd / gentag af alle kodninger, citatmarkeringer og kodebogsændringer: går til svaret og siger, hvad der blev fortrudt</translation>
+    </message>
+    <message>
+        <source>search / clear filters</source>
+        <translation>søg / ryd filtre</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>eksportér</translation>
+    </message>
+    <message>
+        <source>reconcile codings (supervisors): 1–9 take a coder's codes, U union, 0 none, E edit, N next</source>
+        <translation>afstem kodninger (supervisorer): 1–9 tag en koders koder, U foreningsmængde, 0 ingen, E redigér, N næste</translation>
+    </message>
+    <message>
+        <source>all shortcuts</source>
+        <translation>alle genveje</translation>
     </message>
     <message>
         <source>Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.</source>

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QFrame, QLabel, QLayout, QMenu, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
@@ -73,6 +73,11 @@ class FlowLayout(QLayout):
     def hasHeightForWidth(self) -> bool:
         return True
 
+    def eventFilter(self, obj, e) -> bool:
+        if obj is self.chips_box and e.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._fit_heights()
+        return super().eventFilter(obj, e)
+
     def heightForWidth(self, width: int) -> int:
         return self._do_layout(QRect(0, 0, width, 0), True)
 
@@ -114,6 +119,7 @@ class AnswerPane(QWidget):
 
     remove_code = Signal(int)
     star_code = Signal(int)
+    needs_height = Signal(int)  # the height everything but extra answer-text lines needs now
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -147,6 +153,7 @@ class AnswerPane(QWidget):
         self.text.setMinimumHeight(64)
         self.chips_box = QWidget()
         self.chips = FlowLayout(self.chips_box)
+        self.chips_box.installEventFilter(self)  # a new width: the chips may need more rows
         self.chips_hint = QLabel()
         self.chips_hint.setWordWrap(True)
         self.chips_hint.setStyleSheet("color: #666;")
@@ -157,8 +164,8 @@ class AnswerPane(QWidget):
         self.flag.setStyleSheet("color: #c0392b; font-weight: bold;")
 
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(8, 6, 8, 6)
-        lay.setSpacing(6)
+        lay.setContentsMargins(8, 4, 8, 4)
+        lay.setSpacing(4)
         lay.addWidget(self.who)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -178,6 +185,16 @@ class AnswerPane(QWidget):
         super().resizeEvent(e)
         self._fit_heights()
 
+    def eventFilter(self, obj, e) -> bool:
+        if obj is self.chips_box and e.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._fit_heights()
+        return super().eventFilter(obj, e)
+
+    def heightForWidth(self, width: int) -> int:
+        """What the pane needs (its scroll area asks): the wrapped lines and chips in full and
+        the answer text at its minimum, not at its preferred size (the text box scrolls)."""
+        return self.minimumSizeHint().height()
+
     def _fit_heights(self) -> None:
         """Wrapped lines (who, the question with its score badge, the prompt, the memo) and the
         chips, which wrap below the text, claim the height they need at the pane's width, so
@@ -189,9 +206,15 @@ class AnswerPane(QWidget):
             need = lab.heightForWidth(w) if lab.isVisibleTo(self) and lab.text() else 0
             if lab.minimumHeight() != max(0, need):
                 lab.setMinimumHeight(max(0, need))
+        if self.chips_box.isVisibleTo(self) and self.chips_box.width() > 0:
+            w = min(w, self.chips_box.width())
         need = self.chips.heightForWidth(w) if self.chips.count() else 0
         if self.chips_box.minimumHeight() != need:
             self.chips_box.setMinimumHeight(need)
+        h = self.minimumSizeHint().height()
+        if h != getattr(self, "_needs", None):
+            self._needs = h
+            self.needs_height.emit(h)
 
     # -- content -------------------------------------------------------------------------------
     def set_context(self, codes: dict, questions: dict, subgroup_labels: dict[str, str]) -> None:
@@ -253,10 +276,11 @@ class AnswerPane(QWidget):
             lab = labels[idx] if 0 <= idx < len(labels) else ""
             score = trf("Score {0}: {1}", row.score, lab)
         band = tr(BAND_NAMES.get(row.band or "", "Missing"))
-        chip = (f"<span style='background:{band_col}; color:#202020'>&nbsp;{score} · {band}&nbsp;</span>")
+        chip = (f"<span style='background:{band_col}; color:#202020; white-space:nowrap'>&nbsp;{score} · {band}&nbsp;"
+                f"</span>")
         if q is not None:
-            self.question.setText(f"<b>{row.question_key}</b> <span style='color:#666'>{q.topic}</span><br>"
-                                  f"{q.text}<br>{chip}")
+            self.question.setText(f"<b>{row.question_key}</b> <span style='color:#666'>{q.topic}</span>"
+                                  f"&nbsp;&nbsp;{chip}<br>{q.text}")  # the score badge on the first line
             prompt = q.prompt_negative if row.score in (1, 2) else q.prompt_positive
             self.prompt.setText("<i>" + trf("Follow-up: {0}", prompt) + "</i>")
         else:

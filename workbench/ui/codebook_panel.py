@@ -183,7 +183,7 @@ class CodebookPanel(QWidget):
         vw = max(1, self.keys.viewport().width())
         n = max(1, -(-vw // KEY_CELL))
         h = self.keys.fontMetrics().height() + 6
-        size = QSize(max(60, vw // n), h)
+        size = QSize(max(60, (vw - 2 * n - 2) // n), h)  # a little slack: the last column must fit too
         if self.keys.gridSize() != size:
             self.keys.setGridSize(size)
             cell = QSize(size.width() - 4, size.height() - 2)

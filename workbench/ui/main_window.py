@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.pane_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.pane_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pane_scroll.setWidget(self.pane)
+        self.pane.needs_height.connect(self._pane_needs)
         self.right.addWidget(self.pane_scroll)
         # the codebook is a dock: beside the window on large screens, under it (compact) on laptops
         self.codebook_dock = QDockWidget()
@@ -407,6 +408,13 @@ class MainWindow(QMainWindow):
         if self.auto_layout():
             self.reflow()
 
+    def showEvent(self, e) -> None:
+        super().showEvent(e)
+        if not getattr(self, "_fitted_on_show", False) and self.interactive:
+            # the window manager's frame (title bar) is known only once shown: fit again with it
+            self._fitted_on_show = True
+            QTimer.singleShot(300, self.ensure_on_screen)
+
     def reflow(self, force: bool = False, size=None) -> None:
         """Lay the window out for its size (or the ``size`` it is about to get): on small
         windows the codebook docks under the answers in compact mode (every code and key in a
@@ -428,8 +436,10 @@ class MainWindow(QMainWindow):
                 self.panel.set_compact(small)
             finally:
                 self._reflowing = False
+            icon = self.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarIconSize)
+            self.toolbar.setIconSize(QSize(16, 16) if small else QSize(icon, icon))  # a lower toolbar on laptops
             if small:
-                self.split.setSizes([int(self.width() * 0.52), int(self.width() * 0.48)])
+                self.split.setSizes([int(self.width() * 0.44), int(self.width() * 0.56)])
             else:
                 self.split.setSizes([int(self.width() * 0.45), int(self.width() * 0.33)])
                 self.resizeDocks([self.codebook_dock], [max(300, int(self.width() * 0.22))], Qt.Orientation.Horizontal)
@@ -442,6 +452,12 @@ class MainWindow(QMainWindow):
                 and not dock.isFloating():
             self.panel._fit_keys()
             self.resizeDocks([dock], [dock.minimumSizeHint().height()], Qt.Orientation.Vertical)
+
+    def _pane_needs(self, h: int) -> None:
+        """The answer pane keeps the height its header, text and chips need (the suggestions
+        below give way and scroll); it scrolls itself only when the window is too low for it."""
+        cap = max(120, int(self.height() * 0.6))
+        self.pane_scroll.setMinimumHeight(min(h + 2, cap))
 
     def _user_layout(self, *_a) -> None:
         """The coder arranged the codebook by hand: keep it, stop adapting to the size."""

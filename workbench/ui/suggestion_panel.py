@@ -359,6 +359,7 @@ class SuggestionController(QObject):
         self.scroll = QScrollArea()  # on a low window the suggestions scroll; the answer keeps its room
         self.scroll.setObjectName("suggestionScroll")
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(self.panel)
         self.scroll.setMinimumHeight(60)

@@ -431,6 +431,8 @@ DA: dict[str, str] = {
     "reconcile codings (supervisors): 1–9 take a coder's codes, U union, 0 none, E edit, N next":
         "afstem kodninger (supervisorer): 1–9 tag en koders koder, U foreningsmængde, 0 ingen, E redigér, N næste",
     "all shortcuts": "alle genveje",
+    "a code's key (1–9, letters)": "en kodes tast (1–9, bogstaver)", "Ctrl+K or /": "Ctrl+K eller /",
+    "Ctrl+1…5 / Alt+1…5 (or Ctrl+Shift+1…5)": "Ctrl+1…5 / Alt+1…5 (eller Ctrl+Shift+1…5)",
     "Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.":
         "Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.",
 }

@@ -358,7 +358,11 @@ class MainWindow(QMainWindow):
         self.ensure_on_screen()
         state = s.value("window/state")
         if isinstance(state, (QByteArray, bytes)) and state:
-            self.restoreState(state)
+            self._reflowing = True  # the dock moving back where it was is not the coder arranging it
+            try:
+                self.restoreState(state)
+            finally:
+                self._reflowing = False
         for key, sp, default in (("window/split_main", self.split, [900, 500]),):
             v = s.value(key)
             if not (isinstance(v, (QByteArray, bytes)) and v and sp.restoreState(v)):
@@ -796,7 +800,7 @@ class MainWindow(QMainWindow):
         and a flash of the answer's row (and a beep, for those who look at the text)."""
         msg = (tr("End of the list: this is the last answer in the filter.") if at_end
                else tr("Start of the list: this is the first answer in the filter."))
-        self.statusBar().showMessage("⏹ " + msg, 6000)
+        self.statusBar().showMessage("■ " + msg, 6000)
         self.lbl_where.setStyleSheet("color: white; background: #c0392b; font-weight: bold;")
         self._flash_timer.start()
         QApplication.beep()
@@ -1184,7 +1188,7 @@ class MainWindow(QMainWindow):
     # ================================================================ help
     def show_keys(self) -> None:
         """F1: every shortcut, the same list as the README's key table (a test keeps them equal)."""
-        body = "".join(f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(tr(v))}</td></tr>"
+        body = "".join(f"<tr><td><b>{html.escape(tr(k))}</b>&nbsp;&nbsp;</td><td>{html.escape(tr(v))}</td></tr>"
                        for k, v in KEYS)
         box = QMessageBox(QMessageBox.Icon.Information, tr("Keyboard shortcuts"), f"<table>{body}</table>",
                           QMessageBox.StandardButton.Close, self)

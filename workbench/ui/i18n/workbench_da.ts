@@ -1716,6 +1716,18 @@
         <translation>alle genveje</translation>
     </message>
     <message>
+        <source>a code's key (1–9, letters)</source>
+        <translation>en kodes tast (1–9, bogstaver)</translation>
+    </message>
+    <message>
+        <source>Ctrl+K or /</source>
+        <translation>Ctrl+K eller /</translation>
+    </message>
+    <message>
+        <source>Ctrl+1…5 / Alt+1…5 (or Ctrl+Shift+1…5)</source>
+        <translation>Ctrl+1…5 / Alt+1…5 (eller Ctrl+Shift+1…5)</translation>
+    </message>
+    <message>
         <source>Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.</source>
         <translation>Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.</translation>
     </message>

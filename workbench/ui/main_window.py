@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
             icon = self.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarIconSize)
             self.toolbar.setIconSize(QSize(16, 16) if small else QSize(icon, icon))  # a lower toolbar on laptops
             if small:
-                self.split.setSizes([int(self.width() * 0.44), int(self.width() * 0.56)])
+                self.split.setSizes([int(self.width() * 0.6), int(self.width() * 0.4)])
             else:
                 self.split.setSizes([int(self.width() * 0.45), int(self.width() * 0.33)])
                 self.resizeDocks([self.codebook_dock], [max(300, int(self.width() * 0.22))], Qt.Orientation.Horizontal)
@@ -785,7 +785,7 @@ class MainWindow(QMainWindow):
         idx = self.model.index(pos, COL["text"])
         self.table.selectionModel().setCurrentIndex(
             idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(idx)
+        self.table.scrollTo(self.model.index(pos, 0))  # down to the row; never sideways off the respondent
 
     def step(self, delta: int) -> None:
         cur = self.current_position()

@@ -13,7 +13,7 @@ from typing import Optional
 from PySide6.QtCore import QObject, QTimer
 
 from workbench.coding.changes import Changes, changes_since, latest_event_id
-from workbench.ui.i18n import trf, trn
+from workbench.ui.i18n import trn
 
 INTERVAL_MS = 5000
 

@@ -214,10 +214,104 @@ def test_live_refresh_shows_other_peoples_codings(qtbot, project):
     assert [sp.code_id for sp in row.codings] == [code_id(store, "helbred")]
     assert "Helbred" in win.model.data(win.model.index(2, 6))
     assert win.current_answer_id() == here  # the coder's place is kept
-    assert win.statusBar().currentMessage() == "Opdateret: 1 ændringer fra andre"
+    assert win.statusBar().currentMessage() == "Opdateret: 1 ændring fra andre"  # singular for one
     # our own change is not "from others"; an unchanged file costs no query
     win.toggle_code(code_id(store, "lytter"))
     ch = win.live_refresh.poll()
     assert ch is not None and ch.count == 0
     assert win.live_refresh.poll() is None
+    win.store.close()
+
+
+def _open_reconcile(qtbot, win):
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
+    win.focus_grid()
+    key(qtbot, win.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dlg = win.reconcile_dialog
+    qtbot.waitUntil(lambda: dlg.model.rowCount() == 6, timeout=20000)
+    dlg.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg, timeout=5000)
+    return dlg
+
+
+def test_reconcile_note_checklist_legend_and_earlier_decisions(qtbot, project):
+    """Tab into the note keeps its text; the checklist is big enough, searchable and keyboard-
+    confirmable; the ◆ has a legend; decisions made earlier are listed when the view reopens."""
+    store, (a1, a2, a3, a4, a5, a6) = project
+    win = open_window(qtbot, store, "sup")
+    dlg = _open_reconcile(qtbot, win)
+    assert dlg.current_answer_id() == a2
+    assert "◆" in dlg.legend.text() and "den anden koder gav ikke denne kode" in dlg.legend.text()
+    assert "◆" in dlg.coder_views[1].toHtml()  # bo's extra code is marked
+    # Tab from the list into the note: the note is not selected, so a key typed adds to it
+    dlg.note.setText("begrundelse")
+    dlg.table.setFocus()
+    key(qtbot, dlg.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dlg.note
+    assert not dlg.note.hasSelectedText() and dlg.note.cursorPosition() == len("begrundelse")
+    key(qtbot, dlg.note, Qt.Key.Key_1)
+    assert dlg.note.text() == "begrundelse1" and decision(store, a2)[0] is None
+    key(qtbot, dlg.note, Qt.Key.Key_Escape)
+    key(qtbot, dlg.table, Qt.Key.Key_1)
+    d2, _ = decision(store, a2)
+    assert (d2.basis, d2.note) == ("coder:anne", "begrundelse1")
+    # E: the final codes, sized for its labels, found by typing, confirmed with Ctrl+Enter
+    dlg.select(dlg.model.position_of(a5))
+    key(qtbot, dlg.table, Qt.Key.Key_E)
+    ed = dlg.edit_dialog
+    qtbot.waitUntil(lambda: ed.isVisible())
+    assert ed.width() >= 420 and ed.height() >= 360
+    fm = ed.list.fontMetrics()
+    for i in range(ed.list.count()):  # no clipped label
+        it = ed.list.item(i)
+        assert ed.list.visualItemRect(it).width() >= fm.horizontalAdvance(it.text())
+    assert QApplication.focusWidget() is ed.search
+    qtbot.keyClicks(ed.search, "klar pl")
+    assert [ed.list.item(i).text() for i in range(ed.list.count()) if not ed.list.item(i).isHidden()] == [
+        "Klar plan   [k]"]
+    key(qtbot, ed.search, Qt.Key.Key_Return)
+    assert ed.isVisible() and ed.search.text() == "" and set(ed.checked()) == {"lytter", "sagsbehandlerskift", "klar_plan"}
+    qtbot.keyClicks(ed.search, "skift")
+    key(qtbot, ed.search, Qt.Key.Key_Return)  # ticked before: unticked now
+    assert set(ed.checked()) == {"lytter", "klar_plan"} and "2 koder valgt" == ed.count.text()
+    key(qtbot, ed.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    d5, _ = decision(store, a5)
+    assert (d5.basis, d5.codes) == ("manual", ["klar_plan", "lytter"])
+    dlg.close()
+    QApplication.processEvents()
+    # reopened: the decisions made earlier come right after the open answers, and one choice lists them
+    dlg = _open_reconcile(qtbot, win)
+    statuses = [(u.answer_id, u.status) for u in dlg.model.units]
+    assert statuses == [(a3, "open"), (a4, "open"), (a6, "open"), (a2, "decided"), (a5, "decided"),
+                        (a1, "decided")]
+    dlg.show_box.setCurrentIndex(dlg.show_box.findData("decided"))
+    shown = [dlg.model.units[r].answer_id for r in range(dlg.model.rowCount()) if not dlg.table.isRowHidden(r)]
+    assert shown == [a2, a5]
+    assert [dlg.model.data(dlg.model.index(dlg.model.position_of(a), 4)) for a in shown] == ["sup", "sup"]
+    assert dlg.current_answer_id() in shown and "begrundelse1" in dlg.model.units[dlg.model.position_of(a2)].decision.note
+    merged_row = dlg.model.position_of(a1)
+    assert dlg.model.data(dlg.model.index(merged_row, 3)) == "enige, flettet" and dlg.table.isRowHidden(merged_row)
+    dlg.close()
+
+
+def test_agreement_defaults_to_the_cores_pair_not_everyone(qtbot, project):
+    """A new coder with two answers in common is not ticked: the report compares the pair that
+    coded the most answers in common, as ``workbench agreement`` does without --coders."""
+    store, (a1, a2, *_rest) = project
+    ensure_person(store, "carl", "coder")
+    apply_code(store, "carl", a1, code_id(store, "lytter"))
+    apply_code(store, "carl", a2, code_id(store, "helbred"))
+    from workbench.coding.agreement import default_coders
+    assert default_coders(store) == ["anne", "bo"]
+    win = open_window(qtbot, store, "sup")
+    win.act_agreement.trigger()
+    dlg = win.agreement_dialog
+    assert dlg.selected_coders() == ["anne", "bo"]
+    all_names = [dlg.coders.item(i).text() for i in range(dlg.coders.count())]
+    assert "carl" in all_names  # offered, just not ticked
+    qtbot.waitUntil(lambda: dlg.report is not None, timeout=20000)
+    assert dlg.report["units"] == 6 and dlg.report["coders"] == ["anne", "bo"]
+    assert dlg.summary.text().startswith("anne, bo: 6 svar")
     win.store.close()

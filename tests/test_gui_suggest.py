@@ -208,3 +208,34 @@ def test_session_refit_policy(project):
     assert s.refit_due(25) is False             # quick refit
     s.refits = 3
     assert s.refit_due(30) is True              # every 4th refit calibrates
+
+
+def test_a_new_coders_first_suggestions_and_an_empty_search(qtbot, project):
+    """A coder the project has not met yet gets cold-start suggestions, not "no coder named";
+    a search that finds nothing leaves no suggestions of the previous answer on screen."""
+    from tests.conftest import open_main_window
+
+    w = open_main_window(qtbot, project.path, coder="carl")
+    try:
+        settle(qtbot, w, 60000)
+        qtbot.waitUntil(lambda: not any(w.suggestions._busy.values()), timeout=60000)
+        assert w.last_error is None, w.last_error
+        assert "no coder" not in w.statusBar().currentMessage()
+        assert "mislykkedes" not in w.suggestions.panel.note.text()
+        panel = w.suggestions.panel
+        assert panel.current is not None and panel.current.items  # suggestions from the codebook
+        assert panel.rows_box.isVisible() or not panel.rows_box.isHidden()
+        with project.session() as s:  # opening did not write carl into the project
+            from workbench.coding.models import Coder
+            assert s.exec(select(Coder).where(Coder.name == "carl")).first() is None
+        # a search without hits: the list is empty, and so is the suggestion panel
+        qtbot.keyClicks(w.filter_bar.search, "zzqqxx")
+        qtbot.waitUntil(lambda: w.model.rowCount() == 0, timeout=5000)
+        settle(qtbot, w)
+        assert w.pane.row is None and panel.current is None and panel.rows_box.isHidden()
+        w.filter_bar.search.clear()
+        qtbot.waitUntil(lambda: w.model.rowCount() > 0, timeout=5000)
+        settle(qtbot, w)
+        assert panel.current is not None and panel.current.answer_id == w.current_answer_id()
+    finally:
+        w.store.close()

@@ -139,8 +139,24 @@ def star_quote(store, who: str, coding_id: int, starred: bool = True) -> bool:
         return before
 
 
-def remove_coding(store, coding_id: int) -> None:
-    """Remove one coding. The answer stays marked coded (possibly with no code applying)."""
+def _after_removal(s: Session, answer_id: int, coder_id: int, keep_coded: bool = False) -> bool:
+    """Bump the answer's version after codings were removed (a removal is a change: staleness,
+    merge). Removing a code decides nothing: when none of the coder's codings is left, the
+    answer is not coded any more — "coded with no code" is the decision "no code applies",
+    which only ``set_coded`` makes. ``keep_coded`` keeps the coded mark (undoing a code
+    applied to an answer that was already decided). Returns whether the answer was uncoded."""
+    st = _state(s, answer_id, coder_id)
+    uncoded = False
+    if st.coded and not keep_coded and s.exec(select(Coding.id).where(
+            Coding.answer_id == answer_id, Coding.coder_id == coder_id)).first() is None:
+        st.coded, uncoded = False, True
+    _touch(s, st)
+    return uncoded
+
+
+def remove_coding(store, coding_id: int, keep_coded: bool = False) -> None:
+    """Remove one coding. If it was the coder's last on the answer, the answer is not coded any
+    more (unless ``keep_coded``): removing a code does not decide "no code applies"."""
     with store.transaction() as s:
         cd = s.get(Coding, coding_id)
         if cd is None:
@@ -150,12 +166,15 @@ def remove_coding(store, coding_id: int) -> None:
         stars = delete_codings(s, Coding.id == coding_id)
         if stars:
             payload["unstarred"] = True
-        _touch(s, _state(s, cd.answer_id, cd.coder_id))  # a removal is a change: bump version/updated_at
+        s.flush()
+        if _after_removal(s, cd.answer_id, cd.coder_id, keep_coded):
+            payload["uncoded"] = True
         store.log(s, "coding.remove", "coding", coding_id, **payload)
 
 
 def remove_code(store, coder: str, answer_id: int, code_id: int) -> int:
-    """Remove every coding of ``code_id`` the coder applied to the answer; returns how many."""
+    """Remove every coding of ``code_id`` the coder applied to the answer; returns how many.
+    Like ``remove_coding``, removing the last code leaves the answer not coded."""
     with store.transaction() as s:
         c = store.coder(s, coder)
         rows = list(s.exec(select(Coding).where(Coding.answer_id == answer_id, Coding.coder_id == c.id,
@@ -165,8 +184,8 @@ def remove_code(store, coder: str, answer_id: int, code_id: int) -> int:
                       start=cd.start, end=cd.end, uid=cd.uid)
         if rows:
             delete_codings(s, Coding.id.in_([cd.id for cd in rows]))
-        if rows:  # a removal is a change: bump version/updated_at (staleness, merge)
-            _touch(s, _state(s, answer_id, c.id))
+            s.flush()
+            _after_removal(s, answer_id, c.id)
         return len(rows)
 
 

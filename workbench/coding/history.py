@@ -319,8 +319,12 @@ def _apply(c: _Ctx) -> str:
 
 
 def _remove(c: _Ctx) -> str:
-    return c.t("{who} fjernede koden {code} fra svaret{span}", "{who} removed the code {code} from the answer{span}",
+    text = c.t("{who} fjernede koden {code} fra svaret{span}", "{who} removed the code {code} from the answer{span}",
                code=c.code(), span=c.span())
+    if c.p.get("uncoded"):
+        text += c.t(" (ingen kode tilbage: svaret er ikke kodet længere)",
+                    " (no code left: the answer is not coded any more)")
+    return text
 
 
 def _memo_save(c: _Ctx) -> str:
@@ -394,6 +398,49 @@ def _p(key: str, default: Any = "?") -> Callable[[_Ctx], Any]:
 
 def _n(key: str) -> Callable[[_Ctx], Any]:
     return lambda c: c.count(c.p.get(key))
+
+
+# What the history's "action" column says: the kind of event in words (the log's own name,
+# e.g. ``coding.apply``, is for ``workbench log --action``).
+ACTION_NAMES: dict[str, tuple[str, str]] = {
+    "coding.apply": ("Kode sat på", "Code applied"), "coding.remove": ("Kode fjernet", "Code removed"),
+    "codings.import": ("Kodninger importeret", "Codings imported"),
+    "answer.coded": ("Markeret kodet", "Marked coded"), "answer.uncoded": ("Markeret ikke kodet", "Marked not coded"),
+    "answer.flag": ("Flag sat", "Flagged"), "answer.unflag": ("Flag fjernet", "Unflagged"),
+    "memo.save": ("Notat skrevet", "Memo written"), "memo.delete": ("Notat slettet", "Memo deleted"),
+    "suggestion.accepted": ("Forslag accepteret", "Suggestion accepted"),
+    "suggestion.rejected": ("Forslag afvist", "Suggestion rejected"),
+    "suggestion.skipped": ("Forslag sprunget over", "Suggestion skipped"),
+    "suggestion.undo": ("Vurdering fortrudt", "Verdict undone"),
+    "quote.star": ("Citat valgt", "Quote picked"), "quote.unstar": ("Citat fravalgt", "Quote unpicked"),
+    "reconcile.decide": ("Afgørelse", "Decision"), "reconcile.reopen": ("Afgørelse genåbnet", "Decision reopened"),
+    "reconcile.auto_merge": ("Enige svar flettet", "Agreed answers merged"),
+    "code.create": ("Kode oprettet", "Code created"), "code.rename": ("Kode omdøbt", "Code renamed"),
+    "code.recolour": ("Ny farve", "Recoloured"), "code.shortcut": ("Ny genvej", "New shortcut"),
+    "code.move": ("Kode flyttet", "Code moved"), "code.retire": ("Kode udfaset", "Code retired"),
+    "code.unretire": ("Kode i brug igen", "Code back in use"), "code.delete": ("Kode slettet", "Code deleted"),
+    "code.merge": ("Koder flettet", "Codes merged"), "code.unmerge": ("Fletning fortrudt", "Merge undone"),
+    "code.restore": ("Kode genskabt", "Code restored"), "codebook.import": ("Kodebog importeret", "Codebook imported"),
+    "codebook.install": ("Kodebog installeret", "Codebook installed"), "coder.create": ("Ny koder", "New coder"),
+    "demo.create": ("Demoprojekt oprettet", "Demo project created"),
+    "pii.allow": ("Personoplysning tilladt", "Personal data allowed"),
+    "pii.pseudonymise": ("Pseudonymiseret", "Pseudonymised"), "pii.scan": ("Personoplysninger søgt", "Personal data scan"),
+    "project.create": ("Projekt oprettet", "Project created"), "project.merge": ("Projekt flettet", "Project merged"),
+    "project.offline_copy": ("Offlinekopi", "Offline copy"), "project.settings": ("Indstillinger", "Settings"),
+    "project.upgrade": ("Projekt opgraderet", "Project upgraded"), "refi.import": ("REFI-QDA importeret", "REFI-QDA imported"),
+    "round.create": ("Kodningsrunde oprettet", "Coding round created"),
+    "round.release": ("Kodningsrunde frigivet", "Coding round released"),
+    "survey.create": ("Survey oprettet", "Survey created"), "survey.import": ("Survey importeret", "Survey imported"),
+    "team.add_user": ("Bruger tilføjet", "User added"),
+}
+
+
+def action_name(action: str, lang: str = "da") -> str:
+    """An audit action in words ("Kode sat på" for ``coding.apply``); an unknown one as itself."""
+    names = ACTION_NAMES.get(action)
+    if names is None:
+        return action
+    return names[0 if lang == "da" else 1]
 
 
 _DESCRIBE: dict[str, Callable[[_Ctx], str]] = {

@@ -507,7 +507,7 @@ def load_items(store, answer_ids: Optional[Iterable[int]] = None) -> list[Answer
     return [AnswerItem(t, b, qk, a) for a, t, b, qk in rows if t.strip()]
 
 
-def _coder_ids(s, store, coder: Optional[str], include_gold: bool) -> list[int]:
+def _coder_ids(s, store, coder: Optional[str], include_gold: bool, missing_ok: bool = False) -> list[int]:
     from workbench.coding.models import Coder
 
     if coder is None:
@@ -515,6 +515,8 @@ def _coder_ids(s, store, coder: Optional[str], include_gold: bool) -> list[int]:
         return list(s.exec(select(Coder.id).where(Coder.role.in_(roles))))
     c = s.exec(select(Coder).where(Coder.name == coder)).first()
     if c is None:
+        if missing_ok:  # a coder new to the project: nothing coded yet, nothing to learn from
+            return []
         raise InputError(f"no coder named {coder!r} in the project")
     if c.role == GOLD_ROLE and not include_gold:
         raise InputError(f"coder {coder!r} holds the answer key (role gold); it is not training data "
@@ -523,13 +525,15 @@ def _coder_ids(s, store, coder: Optional[str], include_gold: bool) -> list[int]:
 
 
 def training_data(store, coder: Optional[str] = None, include_gold: bool = False,
-                  answer_ids: Optional[Iterable[int]] = None) -> tuple[list[AnswerItem], list[set[str]]]:
+                  answer_ids: Optional[Iterable[int]] = None,
+                  missing_ok: bool = False) -> tuple[list[AnswerItem], list[set[str]]]:
     """The coder's coded answers (``AnswerState.coded``) and the codes applied to each; with
-    ``coder=None`` every human coder's, one example per coder and answer."""
+    ``coder=None`` every human coder's, one example per coder and answer. A coder the project
+    does not know is an error, unless ``missing_ok`` (a coder who has just started: no data)."""
     from workbench.coding.models import AnswerState, Code, Coding
 
     with store.session() as s:
-        cids = _coder_ids(s, store, coder, include_gold)
+        cids = _coder_ids(s, store, coder, include_gold, missing_ok)
         if not cids:
             return [], []
         active = {c.id: c.key for c in store.codes(s, include_retired=False)}

@@ -131,7 +131,7 @@ class SuggestionSession:
         old = self.suggester
         new = Suggester(old.codebook, nlp=old.nlp, config=old.config, blend_k=old.blend_k, definition=old.definition)
         new._matcher = old.matcher
-        items, labels = core.training_data(self.store, self.coder)
+        items, labels = core.training_data(self.store, self.coder, missing_ok=True)  # a new coder: cold start
         with self._lock:
             new._match_cache = dict(old._match_cache)
             if items:

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QHeaderView, QLa
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 from sqlmodel import select
 
-from workbench.coding.agreement import HUMAN_ROLES, agreement_report
-from workbench.coding.models import AnswerState, Code, Coder, Question
+from workbench.coding.agreement import HUMAN_ROLES, agreement_report, default_coders
+from workbench.coding.models import Code, Coder, Question
 from workbench.ui.answer_model import BAND_NAMES
 from workbench.ui.i18n import Texts, number, tr, trf
 from workbench.ui.workers import start_worker
@@ -71,18 +71,19 @@ class AgreementDialog(QDialog):
         self.resize(760, 640)
         with store.session() as s:
             coders = [c.name for c in s.exec(select(Coder).order_by(Coder.id)) if c.role in HUMAN_ROLES]
-            have_coded = set(s.exec(select(Coder.name).join(AnswerState, AnswerState.coder_id == Coder.id)
-                                    .where(AnswerState.coded == True).distinct()))  # noqa: E712
             questions = list(dict.fromkeys(q.key for q in s.exec(select(Question).order_by(Question.position,
                                                                                           Question.id))))
             self.labels = {c.key: c.label for c in s.exec(select(Code).order_by(Code.id))}
             self.labels.update({c.key: c.label for c in store.codes(s)})
+        # the coders the CLI compares without --coders: the newest round's, or the two who coded the
+        # most answers in common (ticking everyone would let a newcomer's two answers be "all")
+        chosen = set(default_coders(store))
         self.coders = QListWidget()
         self.coders.setObjectName("agreementCoders")
         for n in coders:
             it = QListWidgetItem(n)
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            it.setCheckState(Qt.CheckState.Checked if n in have_coded else Qt.CheckState.Unchecked)  # who coded
+            it.setCheckState(Qt.CheckState.Checked if n in chosen else Qt.CheckState.Unchecked)
             self.coders.addItem(it)
         # as tall as its rows (at most five), so the table below gets the room
         rows = max(1, min(5, self.coders.count()))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import Optional
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QFrame, QLabel, QLayout, QMenu, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
@@ -76,6 +76,11 @@ class FlowLayout(QLayout):
     def hasHeightForWidth(self) -> bool:
         return True
 
+    def eventFilter(self, obj, e) -> bool:
+        if obj is self.chips_box and e.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._fit_heights()
+        return super().eventFilter(obj, e)
+
     def heightForWidth(self, width: int) -> int:
         return self._do_layout(QRect(0, 0, width, 0), True)
 
@@ -117,6 +122,7 @@ class AnswerPane(QWidget):
 
     remove_code = Signal(int)
     star_code = Signal(int)
+    needs_height = Signal(int)  # the height everything but extra answer-text lines needs now
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -148,9 +154,10 @@ class AnswerPane(QWidget):
         f = self.text.font()
         f.setPointSizeF(f.pointSizeF() * 1.3)
         self.text.setFont(f)
-        self.text.setMinimumHeight(90)
+        self.text.setMinimumHeight(64)
         self.chips_box = QWidget()
         self.chips = FlowLayout(self.chips_box)
+        self.chips_box.installEventFilter(self)  # a new width: the chips may need more rows
         self.chips_hint = QLabel()
         self.chips_hint.setWordWrap(True)
         self.chips_hint.setStyleSheet("color: #666;")
@@ -161,8 +168,8 @@ class AnswerPane(QWidget):
         self.flag.setStyleSheet("color: #c0392b; font-weight: bold;")
 
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(8, 6, 8, 6)
-        lay.setSpacing(6)
+        lay.setContentsMargins(8, 4, 8, 4)
+        lay.setSpacing(4)
         lay.addWidget(self.who)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -176,6 +183,42 @@ class AnswerPane(QWidget):
         lay.addWidget(self.chips_hint)
         lay.addWidget(self.memo)
         self.show_row(None)
+
+    # -- layout: nothing is drawn over anything -------------------------------------------------
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        self._fit_heights()
+
+    def eventFilter(self, obj, e) -> bool:
+        if obj is self.chips_box and e.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._fit_heights()
+        return super().eventFilter(obj, e)
+
+    def heightForWidth(self, width: int) -> int:
+        """What the pane needs (its scroll area asks): the wrapped lines and chips in full and
+        the answer text at its minimum, not at its preferred size (the text box scrolls)."""
+        return self.minimumSizeHint().height()
+
+    def _fit_heights(self) -> None:
+        """Wrapped lines (who, the question with its score badge, the prompt, the memo) and the
+        chips, which wrap below the text, claim the height they need at the pane's width, so
+        a narrow or low pane squeezes only the answer text (which scrolls) and a splitter
+        cannot push one widget over another."""
+        m = self.layout().contentsMargins()
+        w = max(50, self.width() - m.left() - m.right())
+        for lab in (self.who, self.question, self.prompt, self.flag, self.chips_hint, self.memo):
+            need = lab.heightForWidth(w) if lab.isVisibleTo(self) and lab.text() else 0
+            if lab.minimumHeight() != max(0, need):
+                lab.setMinimumHeight(max(0, need))
+        if self.chips_box.isVisibleTo(self) and self.chips_box.width() > 0:
+            w = min(w, self.chips_box.width())
+        need = self.chips.heightForWidth(w) if self.chips.count() else 0
+        if self.chips_box.minimumHeight() != need:
+            self.chips_box.setMinimumHeight(need)
+        h = self.minimumSizeHint().height()
+        if h != getattr(self, "_needs", None):
+            self._needs = h
+            self.needs_height.emit(h)
 
     # -- content -------------------------------------------------------------------------------
     def set_context(self, codes: dict, questions: dict, definition=None, grid=None) -> None:
@@ -238,15 +281,16 @@ class AnswerPane(QWidget):
             if qd is not None and qd.scale:
                 score += f" ({qd.scale[0]}–{qd.scale[1]})"
         band = band_name(row.band, defn.band_label(row.band) if defn is not None else "") if row.band else tr("Missing")
-        chip = (f"<span style='background:{band_col}; color:#202020'>&nbsp;{esc(score)} · {esc(band)}&nbsp;</span>"
-                if (qd is None or qd.scored or row.score is not None) else "")
+        chip = (f"<span style='background:{band_col}; color:#202020; white-space:nowrap'>&nbsp;{esc(score)} · "
+                f"{esc(band)}&nbsp;</span>" if (qd is None or qd.scored or row.score is not None) else "")
         title = qd.title if qd is not None else (getattr(q, "topic", "") or "")
         wording = (qd.question if qd is not None else "") or getattr(q, "text", "") or ""
         head = f"<b>{esc(row.question_key)}</b>"
         if title and title != row.question_key and title != wording:
             head += f" <span style='color:#666'>{esc(title)}</span>"
-        lines = [head] + ([esc(wording)] if wording else []) + ([chip] if chip else [])
-        self.question.setText("<br>".join(lines))
+        if chip:  # the score badge on the first line, where a narrow pane still shows it
+            head += f"&nbsp;&nbsp;{chip}"
+        self.question.setText("<br>".join([head] + ([esc(wording)] if wording else [])))
         prompt = qd.prompt(row.band) if qd is not None else ""
         self.prompt.setText("<i>" + esc(trf("Follow-up: {0}", prompt)) + "</i>" if prompt else "")
         self.question.setVisible(True)
@@ -255,6 +299,7 @@ class AnswerPane(QWidget):
         self.flag.setVisible(row.flagged)
         self.memo.setText(trf("Memo: {0}", self.memo_text) if self.memo_text else "")
         self.memo.setVisible(bool(self.memo_text))
+        self._fit_heights()
 
     def _render_codes(self) -> None:
         row = self.row
@@ -268,6 +313,7 @@ class AnswerPane(QWidget):
             self.chips_hint.setVisible(True)
         else:
             self.chips_hint.setVisible(False)
+        self._fit_heights()
         self._highlight()
 
     def _set_chips(self, items: list[tuple[int, list[Span]]]) -> None:
@@ -298,6 +344,7 @@ class AnswerPane(QWidget):
             self.chips.addWidget(b)
         self.chips_box.setVisible(bool(items))
         self.chips_box.updateGeometry()
+        self._fit_heights()
 
     def is_starred(self, code_id: int) -> bool:
         """Whether any of the code's codings on the answer is picked as a quote."""

@@ -9,10 +9,11 @@ from __future__ import annotations
 import html
 from typing import Optional
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QCheckBox, QColorDialog, QHBoxLayout, QHeaderView, QInputDialog, QLineEdit, QMenu,
-                               QMessageBox, QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QColorDialog, QHBoxLayout, QHeaderView, QInputDialog,
+                               QLineEdit, QListView, QMenu, QMessageBox, QStackedWidget, QToolButton, QTreeView,
+                               QVBoxLayout, QWidget)
 
 from workbench.coding import codes as codes_mod
 from workbench.coding.grid import fold
@@ -62,7 +63,14 @@ def code_tooltip(c) -> str:
     return "<p style='white-space:pre-wrap; max-width:420px'>" + "</p><p>".join(parts) + "</p>"
 
 
+KEY_CELL = 200  # the compact view's column width at most (px): "k  Label" in one line
+
+
 class CodebookPanel(QWidget):
+    """The codebook as a tree (categories → codes → sub-codes, with keys and counts) or, in
+    compact mode, as a wrapped grid of "key  label" cells that shows every code of a
+    35-code codebook in a few lines (for laptop screens, docked under the answer)."""
+
     apply_requested = Signal(int)     # code id
     memo_requested = Signal(int)      # code id
     codebook_changed = Signal(str)    # what happened (a message for the status bar)
@@ -92,13 +100,38 @@ class CodebookPanel(QWidget):
         self.tree.doubleClicked.connect(self._double)
         self.tree.setObjectName("codebookTree")
         self.search.textChanged.connect(self._search)
+        # compact mode: every code as one "key  label" cell, wrapped left to right
+        self.flat = QStandardItemModel(self)
+        self.flat_proxy = CodeSearch(self, recursive=False)
+        self.flat_proxy.setSourceModel(self.flat)
+        self.keys = QListView()
+        self.keys.setObjectName("codebookKeys")
+        self.keys.setModel(self.flat_proxy)
+        self.keys.setViewMode(QListView.ViewMode.ListMode)
+        self.keys.setFlow(QListView.Flow.LeftToRight)
+        self.keys.setWrapping(True)
+        self.keys.setResizeMode(QListView.ResizeMode.Adjust)
+        self.keys.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.keys.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.keys.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.keys.customContextMenuRequested.connect(self._menu)
+        self.keys.doubleClicked.connect(self._double)
+        self.keys.viewport().installEventFilter(self)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tree)
+        self.stack.addWidget(self.keys)
+        self.compact_btn = QToolButton()
+        self.compact_btn.setObjectName("compactCodebook")
+        self.compact_btn.setCheckable(True)
+        self.compact_btn.toggled.connect(self.set_compact)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.compact_btn)
         top.addWidget(self.show_retired)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
-        lay.addWidget(self.tree, 1)
+        lay.addWidget(self.stack, 1)
 
         def act(source: str, slot, shortcut: Optional[str] = None) -> QAction:
             a = QAction(self)
@@ -120,7 +153,53 @@ class CodebookPanel(QWidget):
         self.act_memo = act("Memo on code…", lambda: self._with_code(self.memo_requested.emit))
         self.texts.bind(self.search.setPlaceholderText, "Search codes")
         self.texts.bind(self.show_retired.setText, "Show retired codes")
+        self.texts.bind(self.compact_btn.setText, "Compact")
+        self.texts.bind(self.compact_btn.setToolTip, "Compact view: every code and its key in a few lines")
         self.retranslate()
+
+    # -- compact mode ------------------------------------------------------------------------
+    def is_compact(self) -> bool:
+        return self.stack.currentWidget() is self.keys
+
+    def set_compact(self, on: bool) -> None:
+        """Show the codes as a wrapped grid of "key  label" cells (on) or as the tree (off)."""
+        cur = self.current_code()
+        self.stack.setCurrentWidget(self.keys if on else self.tree)
+        if self.compact_btn.isChecked() != on:
+            self.compact_btn.blockSignals(True)
+            self.compact_btn.setChecked(on)
+            self.compact_btn.blockSignals(False)
+        self._fit_keys()
+        if cur is not None:
+            self.select_code(cur)
+
+    def eventFilter(self, obj, e) -> bool:
+        if obj is self.keys.viewport() and e.type() == QEvent.Type.Resize:
+            self._fit_keys()
+        return super().eventFilter(obj, e)
+
+    def _fit_keys(self) -> None:
+        """Columns as wide as the panel allows (at most ``KEY_CELL``), filling the width."""
+        vw = max(1, self.keys.viewport().width())
+        n = max(1, -(-vw // KEY_CELL))
+        h = self.keys.fontMetrics().height() + 6
+        size = QSize(max(60, (vw - 2 * n - 2) // n), h)  # a little slack: the last column must fit too
+        if self.keys.gridSize() != size:
+            self.keys.setGridSize(size)
+            cell = QSize(size.width() - 4, size.height() - 2)
+            for r in range(self.flat.rowCount()):  # the label fills its cell, elided at its end
+                self.flat.item(r).setSizeHint(cell)
+        need = self.keys_height(vw) if self.is_compact() else 0
+        if self.keys.minimumHeight() != need:  # every code visible: the grid does not scroll
+            self.keys.setMinimumHeight(need)
+
+    def keys_height(self, width: int) -> int:
+        """The height the compact grid needs to show every code at ``width`` (no scrolling)."""
+        n = max(1, -(-max(1, width) // KEY_CELL))
+        if width // n < 60:
+            n = max(1, width // 60)
+        rows = -(-self.flat_proxy.rowCount() // n)
+        return rows * (self.keys.fontMetrics().height() + 6) + 2 * self.keys.frameWidth() + 2
 
     # -- content -------------------------------------------------------------------------------
     def set_codes(self, store, codes, categories: Optional[dict[str, str]] = None) -> None:
@@ -200,6 +279,21 @@ class CodebookPanel(QWidget):
             if not pending:
                 break
         self._items = code_items
+        self.flat.clear()
+        self._flat_items: dict[int, QStandardItem] = {}
+        for c in visible:
+            it = QStandardItem(swatch(c.colour, 14), f"{c.shortcut or ' '}   {c.label}"
+                               + (" " + tr("(retired)") if c.retired else ""))
+            it.setData(c.id, ROLE_ID)
+            it.setData(fold(" ".join([c.label, c.key, c.description or "", *list(c.keywords or [])])), ROLE_HAY)
+            it.setToolTip(code_tooltip(c))
+            it.setEditable(False)
+            if c.retired:
+                it.setForeground(Qt.GlobalColor.gray)
+            self.flat.appendRow(it)
+            self._flat_items[c.id] = it
+        self.keys.setGridSize(QSize())
+        self._fit_keys()
         if expanded:
             self.tree.expandAll()
         h = self.tree.header()
@@ -215,10 +309,14 @@ class CodebookPanel(QWidget):
 
     def _search(self, text: str) -> None:
         self.proxy.set_query(text)
+        self.flat_proxy.set_query(text)
         self.tree.expandAll()
 
     # -- selection -----------------------------------------------------------------------------
     def current_code(self) -> Optional[int]:
+        if self.is_compact():
+            idx = self.keys.currentIndex()
+            return idx.data(ROLE_ID) if idx.isValid() else None
         idx = self.tree.currentIndex()
         if not idx.isValid():
             return None
@@ -226,10 +324,13 @@ class CodebookPanel(QWidget):
 
     def select_code(self, code_id: int) -> bool:
         item = getattr(self, "_items", {}).get(code_id)
+        flat = getattr(self, "_flat_items", {}).get(code_id)
         if item is None:
             return False
         idx = self.proxy.mapFromSource(item.index())
         self.tree.setCurrentIndex(idx)
+        if flat is not None:
+            self.keys.setCurrentIndex(self.flat_proxy.mapFromSource(flat.index()))
         return idx.isValid()
 
     def _with_code(self, fn) -> None:
@@ -238,7 +339,8 @@ class CodebookPanel(QWidget):
             fn(int(cid))
 
     def _double(self, idx) -> None:
-        cid = self.proxy.index(idx.row(), 0, idx.parent()).data(ROLE_ID)
+        cid = idx.data(ROLE_ID) if idx.model() is self.flat_proxy else \
+            self.proxy.index(idx.row(), 0, idx.parent()).data(ROLE_ID)
         if cid is not None:
             self.apply_requested.emit(int(cid))
 
@@ -252,7 +354,8 @@ class CodebookPanel(QWidget):
             else:
                 a.setEnabled(has or a is self.act_new)
                 m.addAction(a)
-        m.exec(self.tree.viewport().mapToGlobal(pos))
+        view = self.keys if self.is_compact() else self.tree
+        m.exec(view.viewport().mapToGlobal(pos))
 
     # -- asking (separate methods so tests can answer them) -----------------------------------
     def ask_text(self, title: str, label: str, default: str = "") -> Optional[str]:

@@ -30,11 +30,14 @@ FILTERS = {".xlsx": "Excel workbook (*.xlsx)", ".csv": "CSV file (*.csv)", ".doc
 
 
 class FrameModel(QAbstractTableModel):
-    """A read-only pandas DataFrame for a QTableView (the preview)."""
+    """A read-only pandas DataFrame for a QTableView (the preview). Code ids (a ``code``
+    column's values, the answers export's per-code columns) are shown as the codes' labels;
+    the id the file holds is in the tooltip."""
 
-    def __init__(self, df: Optional[pd.DataFrame] = None, parent=None):
+    def __init__(self, df: Optional[pd.DataFrame] = None, parent=None, labels: Optional[dict[str, str]] = None):
         super().__init__(parent)
         self.df = df if df is not None else pd.DataFrame()
+        self.labels = labels or {}
 
     def set_frame(self, df: pd.DataFrame) -> None:
         self.beginResetModel()
@@ -47,10 +50,20 @@ class FrameModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.df.columns)
 
+    def _code_column(self, section: int) -> bool:
+        return str(self.df.columns[section]) == "code"
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and self._code_column(index.column()):
+            v = self.df.iat[index.row(), index.column()]
+            return trf("In the file: {0}", v) if isinstance(v, str) and v in self.labels else None
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         v = self.df.iat[index.row(), index.column()]
+        if isinstance(v, str) and self._code_column(index.column()):
+            return self.labels.get(v, v)
         if v is None or (not isinstance(v, str) and pd.isna(v)):
             return ""
         if isinstance(v, float):
@@ -58,10 +71,15 @@ class FrameModel(QAbstractTableModel):
         return str(v)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and section < len(self.df.columns):
+            name = str(self.df.columns[section])
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.labels.get(name, name)
+            if role == Qt.ItemDataRole.ToolTipRole and name in self.labels:
+                return trf("In the file: {0}", name)
+            return None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Horizontal:
-            return str(self.df.columns[section]) if section < len(self.df.columns) else None
         return str(section + 1)
 
 
@@ -203,7 +221,9 @@ class ExportDialog(QDialog):
 
         self.table = QTableView()
         self.table.setObjectName("exportPreviewTable")
-        self.model = FrameModel(parent=self)
+        with store.session() as s:  # code labels for the preview (the file keeps the ids)
+            labels = {c.key: c.label for c in store.codes(s)}
+        self.model = FrameModel(parent=self, labels=labels)
         self.table.setModel(self.model)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)

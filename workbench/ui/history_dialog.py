@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHB
 from workbench.coding import history
 from workbench.export.history import export_history_csv
 from workbench.ui import i18n
-from workbench.ui.i18n import number, tr, trf
+from workbench.ui.i18n import number, tr, trf, trn
 from workbench.ui.workers import start_worker
 
 PROJECT_LIMIT = 50_000  # newest events the project log shows; `workbench log --csv` writes them all
@@ -56,7 +56,8 @@ class HistoryModel(QAbstractTableModel):
         t = self.filter_text
         if not t:
             return list(self.entries)
-        return [e for e in self.entries if t in e.actor.lower() or t in e.who.lower() or t in e.action.lower()]
+        return [e for e in self.entries if t in e.actor.lower() or t in e.who.lower() or t in e.action.lower()
+                or t in history.action_name(e.action, self.lang).lower()]
 
     def description(self, e: history.HistoryEntry) -> str:
         d = self._described.get(e.id)
@@ -95,9 +96,11 @@ class HistoryModel(QAbstractTableModel):
             if col == "answer":
                 return e.answer_ref
             if col == "action":
-                return e.action
+                return history.action_name(e.action, self.lang)
             return self.description(e)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == "action":
+                return e.action  # the log's own name, for `workbench log --action`
             if col == "description":
                 return self.description(e)
             if col == "person" and e.who != e.actor:
@@ -199,8 +202,8 @@ class HistoryDialog(QDialog):
 
     def _update_status(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.entries)
-        text = trf("{0} events", number(total)) if shown == total else \
-            trf("{0} of {1} events", number(shown), number(total))
+        text = trn("{0} event", "{0} events", total, number(total)) if shown == total else \
+            trn("{0} of {1} event", "{0} of {1} events", total, number(shown), number(total))
         if self.truncated:
             text += " — " + trf("the newest {0}; `workbench log --csv` writes them all", number(PROJECT_LIMIT))
         self.status.setText(text)

@@ -47,6 +47,12 @@ def save_error_text(e: BaseException, wrapper: str = "The change was not saved: 
     return trf(wrapper, e)
 
 
+def trn(one: str, many: str, n: int, *args: Any) -> str:
+    """Translate the singular (``n`` == 1) or plural source string, then fill it: "1 hændelse",
+    "2 hændelser". ``args`` default to ``n`` alone."""
+    return trf(one if n == 1 else many, *(args or (n,)))
+
+
 class Texts:
     """Remembers which setter shows which source string, to re-apply after a language switch."""
 
@@ -72,13 +78,48 @@ class CatalogueTranslator(QTranslator):
         super().__init__(parent)
         self.catalogue = catalogue
 
-    def translate(self, context: str, source: str, disambiguation: Optional[str] = None, n: int = -1) -> str:
+    def translate(self, context: str, source: str, disambiguation: Optional[str] = None,
+                  n: int = -1) -> Optional[str]:
+        # None (a null QString), not "": an empty string counts as a translation and would
+        # stop Qt from asking the next translator (Qt's own qtbase_da for its dialogs)
         if context != CONTEXT:
-            return ""
-        return self.catalogue.get(source, "")
+            return None
+        return self.catalogue.get(source)
 
     def isEmpty(self) -> bool:
         return not self.catalogue
+
+
+def qt_translator(app: QCoreApplication) -> Optional[QTranslator]:
+    """Qt's own Danish catalogue (``qtbase_da.qm``, shipped in PySide6's translations folder,
+    found through ``QLibraryInfo``), so QFileDialog, QMessageBox buttons etc. speak Danish;
+    None when this Qt has none."""
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_da", "qt_da"):
+        t = QTranslator(app)
+        if t.load(name, folder):
+            return t
+    return None
+
+
+# Qt's own strings that its Danish catalogue (qtbase_da.qm, written for older Qt) lacks: the
+# file dialog's labels gained mnemonics in Qt 6 and fell back to English. Served by
+# ``QtSupplement``, asked before qtbase_da.
+QT_DA: dict[tuple[str, str], str] = {
+    ("QFileDialog", "&Look in:"): "&Kig i:",
+    ("QFileDialog", "Files of &type:"): "Filer af &type:",
+    ("QFileSystemModel", "Type"): "Type",
+    ("QFileDialog", "Computer"): "Computer",
+}
+
+
+class QtSupplement(QTranslator):
+    def translate(self, context: str, source: str, disambiguation: Optional[str] = None,
+                  n: int = -1) -> Optional[str]:
+        return QT_DA.get((context, source))
+
+    def isEmpty(self) -> bool:
+        return False
 
 
 _installed: list[QTranslator] = []
@@ -100,10 +141,11 @@ def install(lang: str, app: Optional[QCoreApplication] = None) -> str:
         app.removeTranslator(t)
     _installed.clear()
     if lang == "da":
-        qt = QTranslator(app)  # Qt's own strings (dialog buttons) where Qt ships them
-        if qt.load(QLocale(QLocale.Language.Danish), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            app.installTranslator(qt)
-            _installed.append(qt)
+        qt = qt_translator(app)  # Qt's own dialogs (file dialog, buttons) in Danish
+        for t in (qt, QtSupplement(app)):
+            if t is not None:
+                app.installTranslator(t)
+                _installed.append(t)
         t = QTranslator(app)
         if not (QM_FILE.exists() and t.load(str(QM_FILE))):
             t = CatalogueTranslator(DA, app)
@@ -221,7 +263,7 @@ DA: dict[str, str] = {
         "kodens tast: slå koden til/fra på svaret eller på den markerede tekst",
     "mark coded and go to the next answer": "markér som kodet og gå til næste svar",
     "next / previous answer": "næste / forrige svar", "next uncoded answer": "næste ukodede svar",
-    "flag the answer": "flag svaret", "memo on the answer": "memo om svaret",
+    "memo on the answer": "memo om svaret",
     "no code applies (mark coded without codes)": "ingen kode passer (markér kodet uden koder)",
     "undo / redo": "fortryd / gentag", "quick pick a code": "hurtigvalg af kode", "filter and search": "filtrér og søg",
     "apply code {0}": "anvend kode {0}", "remove code {0}": "fjern kode {0}", "flag": "flag", "unflag": "fjern flag",
@@ -378,6 +420,56 @@ DA: dict[str, str] = {
     "Saved the survey definition to {0}": "Gemte surveydefinitionen i {0}",
     "Could not save {0}: {1}": "Kunne ikke gemme {0}: {1}",
     "Survey files (*.csv *.xlsx *.sav);;All files (*)": "Surveyfiler (*.csv *.xlsx *.sav);;Alle filer (*)",
+    # the window at every size, without traps (issue 14)
+    "Ctrl+Enter or Ctrl+S saves · Esc cancels": "Ctrl+Enter eller Ctrl+S gemmer · Esc annullerer",
+    "Unsaved memo": "Memoet er ikke gemt",
+    "The memo has changes that are not saved. Save them?": "Memoet har ændringer, der ikke er gemt. Gem dem?",
+    "Compact": "Kompakt", "Compact view: every code and its key in a few lines":
+        "Kompakt visning: alle koder og deres taster på få linjer",
+    "Layout follows the window size": "Layoutet følger vinduets størrelse",
+    " — answer {0} {1}": " — svar {0} {1}", "(not in the current filter)": "(ikke i det aktuelle filter)",
+    "Redid {0}": "Gentog {0}",
+    "End of the list: this is the last answer in the filter.": "Slut på listen: dette er det sidste svar i filteret.",
+    "Start of the list: this is the first answer in the filter.":
+        "Start på listen: dette er det første svar i filteret.",
+    "Every answer in the filter is coded.": "Alle svar i filteret er kodet.",
+    "Answer {0} of {1}": "Svar {0} af {1}", "{0} of {1} coded ({2} %)": "{0} af {1} kodet ({2} %)",
+    "Back where you stopped.": "Tilbage hvor du slap.",
+    "Search codes — Enter ticks the code found, Ctrl+Enter confirms":
+        "Søg i koderne — Enter sætter flueben ved koden, Ctrl+Enter bekræfter",
+    "{0} codes ticked": "{0} koder valgt", "None ticked: no code applies": "Ingen valgt: ingen kode passer",
+    "Show all answers": "Vis alle svar", "Show answers needing a verdict": "Vis svar, der mangler en afgørelse",
+    "Show decisions made (by hand)": "Vis trufne afgørelser (manuelle)", "Show agreed answers": "Vis svar med enighed",
+    "the other coder did not give this code": "den anden koder gav ikke denne kode",
+    "agreed, merged": "enige, flettet",
+    "{0} event": "{0} hændelse", "{0} of {1} event": "{0} af {1} hændelse",
+    "Updated: {0} change from others": "Opdateret: {0} ændring fra andre",
+    "In the file: {0}": "I filen: {0}",
+    "toggle that code on the answer, or on the selected text (span); removing the last code leaves the answer uncoded":
+        "sæt koden på svaret eller på den markerede tekst (udsnit) – eller fjern den; fjernes den sidste kode, "
+        "er svaret ukodet igen",
+    "mark coded, go to the next answer": "markér som kodet, gå til næste svar",
+    "next / previous answer (the status bar says when the filtered list ends)":
+        "næste / forrige svar (statuslinjen siger, når den filtrerede liste slutter)",
+    "flag the answer": "sæt flag ved svaret",
+    "memo on the answer: Ctrl+Enter or Ctrl+S saves, Tab moves on, Esc asks before discarding":
+        "memo om svaret: Ctrl+Enter eller Ctrl+S gemmer, Tab går videre, Esc spørger før noget kasseres",
+    "quick-pick a code by typing": "hurtigvalg af en kode ved at skrive",
+    "star the coded passage under the selection or cursor as a quote for the report (★ on its chip; right-click a chip for all of a code's passages)":
+        "markér det kodede udsnit under markeringen eller markøren som citat til rapporten (★ på dens mærke; højreklik et mærke for alle kodens udsnit)",
+    "accept / reject suggestion N": "acceptér / afvis forslag N",
+    "the answer's history: who coded, decided or changed what, when (Fil → Projektlog for the whole project)":
+        "svarets historik: hvem kodede, afgjorde eller ændrede hvad og hvornår (Fil → Projektlog for hele projektet)",
+    "undo / redo of every coding action, quote star and codebook edit: goes to the answer and says what was undone":
+        "fortryd / gentag af alle kodninger, citatmarkeringer og kodebogsændringer: går til svaret og siger, hvad der blev fortrudt",
+    "search / clear filters": "søg / ryd filtre", "export": "eksportér",
+    "reconcile codings (supervisors): 1–9 take a coder's codes, U union, 0 none, E edit, N next":
+        "afstem kodninger (supervisorer): 1–9 tag en koders koder, U foreningsmængde, 0 ingen, E redigér, N næste",
+    "all shortcuts": "alle genveje",
+    "a code's key (1–9, letters)": "en kodes tast (1–9, bogstaver)", "Ctrl+K or /": "Ctrl+K eller /",
+    "Ctrl+1…5 / Alt+1…5 (or Ctrl+Shift+1…5)": "Ctrl+1…5 / Alt+1…5 (eller Ctrl+Shift+1…5)",
+    "Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.":
+        "Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Optional
 from PySide6.QtCore import QObject, QTimer
 
 from workbench.coding.changes import Changes, changes_since, latest_event_id
-from workbench.ui.i18n import trf
+from workbench.ui.i18n import trn
 
 INTERVAL_MS = 5000
 
@@ -94,4 +94,4 @@ class LiveRefresh(QObject):
                 win._show_current()
         win._counts_timer.start()
         win._update_status()
-        win.statusBar().showMessage(trf("Updated: {0} changes from others", ch.count), 8000)
+        win.statusBar().showMessage(trn("Updated: {0} change from others", "Updated: {0} changes from others", ch.count), 8000)

@@ -11,9 +11,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QKeyCombination, QSettings, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QFileDialog, QHeaderView,
+from PySide6.QtCore import (QByteArray, QEvent, QItemSelectionModel, QKeyCombination, QRect, QSettings, QSize, QStandardPaths,
+                            Qt, QTimer, Signal)
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QDockWidget, QFileDialog,
+                               QFrame, QHeaderView, QScrollArea,
                                QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QPlainTextEdit, QSplitter,
                                QStyle, QTableView, QTextEdit, QToolBar, QVBoxLayout, QWidget)
 from sqlmodel import select
@@ -35,6 +37,7 @@ from workbench.ui.workers import start_worker
 
 NOT_CODERS = ("gold", "final")  # roles that are not people to code as
 RESERVED = set("npfmuzy0/")
+SMALL = (1500, 880)  # a window narrower or lower than this gets the compact layout
 MAX_RECENT = 8
 
 
@@ -100,6 +103,15 @@ class MainWindow(QMainWindow):
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(250)
         self._counts_timer.timeout.connect(self._update_code_counts)
+        self._sync_timer = QTimer(self)  # the resume position reaches the disk soon after a move
+        self._sync_timer.setSingleShot(True)
+        self._sync_timer.setInterval(2000)
+        self._sync_timer.timeout.connect(self._sync_settings)
+        self.project_loaded.connect(self._resume)
+        self._flash_timer = QTimer(self)  # the end-of-list sign fades after a moment
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.setInterval(1500)
+        self._flash_timer.timeout.connect(lambda: self.lbl_where.setStyleSheet(""))
         from workbench.ui import suggestion_panel  # code suggestions under the answer (Ctrl+1..5)
         self.suggestions = suggestion_panel.attach(self)
         self._update_enabled()
@@ -159,10 +171,36 @@ class MainWindow(QMainWindow):
 
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("rightSplitter")
-        self.right.addWidget(self.pane)
-        self.right.addWidget(self.panel)
-        self.right.setStretchFactor(0, 3)
-        self.right.setStretchFactor(1, 2)
+        self.right.setChildrenCollapsible(False)
+        # the pane scrolls as a whole when a window is too low for all it shows: never overlaps
+        self.pane_scroll = QScrollArea()
+        self.pane_scroll.setObjectName("answerScroll")
+        self.pane_scroll.setWidgetResizable(True)
+        self.pane_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.pane_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.pane_scroll.setWidget(self.pane)
+        self.pane.needs_height.connect(self._pane_needs)
+        self.right.addWidget(self.pane_scroll)
+        # the codebook is a dock: beside the window on large screens, under it (compact) on laptops
+        self.codebook_dock = QDockWidget()
+        self.codebook_dock.setObjectName("codebookDock")
+        self.texts.bind(self.codebook_dock.setWindowTitle, "Codebook")
+        self.codebook_dock.setWidget(self.panel)
+        self.codebook_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+                                           | Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.codebook_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codebook_dock)
+        self.panel.compact_btn.toggled.connect(self._user_layout)
+        self.codebook_dock.dockLocationChanged.connect(self._dock_moved)
+        for combo in getattr(self.filter_bar, "combos", []):  # the filter bar fits a 1280-px laptop
+            combo.setMinimumContentsLength(min(combo.minimumContentsLength(), 6))
+        self.filter_bar.search.setMinimumWidth(min(self.filter_bar.search.minimumWidth(), 150))
+        self._reflowing = False
+        self._size_class = ""
+        self._resuming = False
+        self._resume_pending = False
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.setObjectName("mainSplitter")
         self.split.addWidget(self.table)
@@ -223,6 +261,10 @@ class MainWindow(QMainWindow):
         self.act_keys = self._action("Keyboard shortcuts", self.show_keys, ["F1"], False)
         self.act_about = self._action("&About", self.show_about, (), False)
         self.act_reset = self._action("Reset layout", self.reset_layout, (), False)
+        self.act_auto_layout = QAction(self, checkable=True)
+        self.texts.bind(self.act_auto_layout.setText, "Layout follows the window size")
+        self.act_auto_layout.setChecked(self.auto_layout())
+        self.act_auto_layout.triggered.connect(self.set_auto_layout)
         self.code_actions: list[QAction] = []
 
     def _build_menus(self) -> None:
@@ -254,6 +296,8 @@ class MainWindow(QMainWindow):
             self.lang_group.addAction(a)
             self.m_lang.addAction(a)
             self.lang_actions[code] = a
+        self.m_view.addAction(self.codebook_dock.toggleViewAction())
+        self.m_view.addAction(self.act_auto_layout)
         self.m_view.addAction(self.act_reset)
         self.m_coding = mb.addMenu("")
         self.texts.bind(self.m_coding.setTitle, "&Coding")
@@ -291,7 +335,9 @@ class MainWindow(QMainWindow):
         self.lbl_saved = QLabel()
         self.lbl_saved.setObjectName("savedIndicator")
         self.lbl_saved.setStyleSheet("color: #1b7f3b;")
-        for w in (self.lbl_coder, self.lbl_progress, self.lbl_count, self.lbl_saved):
+        self.lbl_where = QLabel()  # where am I: answer n of m in the filter
+        self.lbl_where.setObjectName("whereAmI")
+        for w in (self.lbl_where, self.lbl_coder, self.lbl_progress, self.lbl_count, self.lbl_saved):
             w.setContentsMargins(8, 0, 8, 0)
             sb.addPermanentWidget(w)
 
@@ -303,11 +349,15 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         else:
             self.resize(1400, 900)
+        self.ensure_on_screen()
         state = s.value("window/state")
         if isinstance(state, (QByteArray, bytes)) and state:
-            self.restoreState(state)
-        for key, sp, default in (("window/split_main", self.split, [900, 500]),
-                                 ("window/split_right", self.right, [380, 440])):
+            self._reflowing = True  # the dock moving back where it was is not the coder arranging it
+            try:
+                self.restoreState(state)
+            finally:
+                self._reflowing = False
+        for key, sp, default in (("window/split_main", self.split, [900, 500]),):
             v = s.value(key)
             if not (isinstance(v, (QByteArray, bytes)) and v and sp.restoreState(v)):
                 sp.setSizes(default)
@@ -320,13 +370,129 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/split_main", self.split.saveState())
-        s.setValue("window/split_right", self.right.saveState())
         s.sync()
 
+    def _sync_settings(self) -> None:
+        """Position, filter and (for a real session) the layout on disk now, not only at quit."""
+        if self.interactive:
+            self.save_settings()
+        else:
+            self.settings.sync()
+
     def reset_layout(self) -> None:
-        self.split.setSizes([int(self.width() * 0.6), int(self.width() * 0.4)])
-        self.right.setSizes([int(self.height() * 0.55), int(self.height() * 0.45)])
+        self.settings.setValue("layout/auto", True)
+        self.act_auto_layout.setChecked(True)
         self.toolbar.setVisible(True)
+        self.codebook_dock.setVisible(self.grid is not None)
+        self.reflow(force=True)
+
+    # ================================================================ layout at every size
+    def size_class(self, size=None) -> str:
+        """"small" (laptops up to 1366×768 and anything below SMALL) or "large"."""
+        w, h = (size.width(), size.height()) if size is not None else (self.width(), self.height())
+        return "small" if w < SMALL[0] or h < SMALL[1] else "large"
+
+    def auto_layout(self) -> bool:
+        return str(self.settings.value("layout/auto", "true")).lower() not in ("false", "0")
+
+    def set_auto_layout(self, on: bool) -> None:
+        self.settings.setValue("layout/auto", bool(on))
+        self.act_auto_layout.setChecked(bool(on))
+        if on:
+            self.reflow(force=True)
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        if self.auto_layout():
+            self.reflow()
+
+    def showEvent(self, e) -> None:
+        super().showEvent(e)
+        if not getattr(self, "_fitted_on_show", False) and self.interactive:
+            # the window manager's frame (title bar) is known only once shown: fit again with it
+            self._fitted_on_show = True
+            QTimer.singleShot(300, self.ensure_on_screen)
+
+    def reflow(self, force: bool = False, size=None) -> None:
+        """Lay the window out for its size (or the ``size`` it is about to get): on small
+        windows the codebook docks under the answers in compact mode (every code and key in a
+        few lines), on large ones it stands beside them as the full tree."""
+        cls = self.size_class(size)
+        if cls != self._size_class or force:
+            self._size_class = cls
+            small = cls == "small"
+            dock = self.codebook_dock
+            self._reflowing = True
+            try:
+                if dock.isFloating():
+                    dock.setFloating(False)
+                area = Qt.DockWidgetArea.BottomDockWidgetArea if small else Qt.DockWidgetArea.RightDockWidgetArea
+                if self.dockWidgetArea(dock) != area:
+                    visible = not dock.isHidden()
+                    self.addDockWidget(area, dock)
+                    dock.setVisible(visible)
+                self.panel.set_compact(small)
+            finally:
+                self._reflowing = False
+            icon = self.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarIconSize)
+            self.toolbar.setIconSize(QSize(16, 16) if small else QSize(icon, icon))  # a lower toolbar on laptops
+            if small:
+                self.split.setSizes([int(self.width() * 0.6), int(self.width() * 0.4)])
+            else:
+                self.split.setSizes([int(self.width() * 0.45), int(self.width() * 0.33)])
+                self.resizeDocks([self.codebook_dock], [max(300, int(self.width() * 0.22))], Qt.Orientation.Horizontal)
+        QTimer.singleShot(0, self._fit_codebook_dock)
+
+    def _fit_codebook_dock(self) -> None:
+        """A compact codebook under the answers is exactly as tall as its codes need."""
+        dock = self.codebook_dock
+        if self.panel.is_compact() and self.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea \
+                and not dock.isFloating():
+            self.panel._fit_keys()
+            self.resizeDocks([dock], [dock.minimumSizeHint().height()], Qt.Orientation.Vertical)
+
+    def _pane_needs(self, h: int) -> None:
+        """The answer pane keeps the height its header, text and chips need (the suggestions
+        below give way and scroll); it scrolls itself only when the window is too low for it."""
+        cap = max(120, int(self.height() * 0.6))
+        self.pane_scroll.setMinimumHeight(min(h + 2, cap))
+
+    def _user_layout(self, *_a) -> None:
+        """The coder arranged the codebook by hand: keep it, stop adapting to the size."""
+        if not self._reflowing and self.auto_layout():
+            self.set_auto_layout(False)
+
+    def _dock_moved(self, area) -> None:
+        if self._reflowing:
+            return
+        self._user_layout()
+        if area in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.TopDockWidgetArea):
+            self.panel.set_compact(True)
+        QTimer.singleShot(0, self._fit_codebook_dock)
+
+    def ensure_on_screen(self, avail: Optional[QRect] = None) -> None:
+        """Fit the window into the available area of its screen (or ``avail``): a window
+        restored from a larger or since disconnected display is shrunk and moved fully on-screen."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        if avail is None:
+            scr = QApplication.screenAt(self.frameGeometry().center()) or QApplication.primaryScreen()
+            if scr is None:
+                return
+            avail = scr.availableGeometry()
+        frame, geo = self.frameGeometry(), self.geometry()
+        extra_w, extra_h = frame.width() - geo.width(), frame.height() - geo.height()
+        w = min(geo.width(), avail.width() - extra_w)
+        h = min(geo.height(), avail.height() - extra_h)
+        if (w, h) != (geo.width(), geo.height()):
+            if self.auto_layout():  # first the layout for that size, so that the window can shrink to it
+                self.reflow(size=QSize(w, h))
+            self.resize(w, h)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), avail.x()), avail.x() + avail.width() - frame.width())
+        y = min(max(frame.y(), avail.y()), avail.y() + avail.height() - frame.height())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
 
     def closeEvent(self, e) -> None:
         if self.interactive:  # a screenshot run must not overwrite the user's layout
@@ -409,6 +575,7 @@ class MainWindow(QMainWindow):
     def open_project(self, project: str) -> None:
         """Open a project in the background; ``project_loaded`` says when it is on screen."""
         coder = self.fixed_coder or self.coder or None
+        self._resume_pending = True
         shown = without_password(project)
         self.statusBar().showMessage(trf("Opening {0}…", shown))
         start_worker(_open_and_load, str(project), coder, parent=self, label=trf("Opening {0}…", shown),
@@ -617,12 +784,25 @@ class MainWindow(QMainWindow):
         idx = self.model.index(pos, COL["text"])
         self.table.selectionModel().setCurrentIndex(
             idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.scrollTo(idx)
+        self.table.scrollTo(self.model.index(pos, 0))  # down to the row; never sideways off the respondent
 
     def step(self, delta: int) -> None:
-        pos = Grid.step(self.model.visible, self.current_position(), delta)
-        if pos >= 0:
+        cur = self.current_position()
+        pos = Grid.step(self.model.visible, cur, delta)
+        if pos >= 0 and pos != cur:
             self.select_position(pos)
+        elif self.model.rowCount():
+            self.end_of_list(delta > 0)
+
+    def end_of_list(self, at_end: bool) -> None:
+        """A visible sign that N (or Enter) found no further answer in the filter: a message
+        and a flash of the answer's row (and a beep, for those who look at the text)."""
+        msg = (tr("End of the list: this is the last answer in the filter.") if at_end
+               else tr("Start of the list: this is the first answer in the filter."))
+        self.statusBar().showMessage("■ " + msg, 6000)
+        self.lbl_where.setStyleSheet("color: white; background: #c0392b; font-weight: bold;")
+        self._flash_timer.start()
+        QApplication.beep()
 
     def next_uncoded(self) -> None:
         if self.grid is None:
@@ -631,7 +811,7 @@ class MainWindow(QMainWindow):
         if pos >= 0:
             self.select_position(pos)
         else:
-            self.statusBar().showMessage(tr("No answer selected"), 3000)
+            self.statusBar().showMessage("✔ " + tr("Every answer in the filter is coded."), 6000)
 
     def focus_grid(self) -> None:
         self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -643,6 +823,65 @@ class MainWindow(QMainWindow):
         finally:
             self._filtering = False
         self._counts_timer.start()
+        self._remember_position()
+
+    # ================================================================ resume where the coder stopped
+    def _resume_key(self) -> Optional[str]:
+        """Settings group of this project and coder (the project without its password)."""
+        if not self.project or not self.coder:
+            return None
+        import hashlib
+
+        ident = f"{without_password(str(self.project))}|{self.coder}"
+        return "resume/" + hashlib.sha1(ident.encode("utf-8")).hexdigest()[:20]
+
+    def _remember_position(self) -> None:
+        """The answer and the filter, kept per project and coder as the coder moves (synced to
+        disk within two seconds, so a crash loses at most that)."""
+        key = self._resume_key()
+        if key is None or self.grid is None or self._resuming or self._resume_pending:
+            return
+        import dataclasses
+        import json
+
+        aid = self.current_answer_id()
+        if aid is not None:
+            self.settings.setValue(key + "/answer", int(aid))
+        self.settings.setValue(key + "/filter", json.dumps(dataclasses.asdict(self.model.filter), ensure_ascii=False))
+        self._sync_timer.start()
+
+    def _resume(self, ok: bool) -> None:
+        """After opening a project: back to the filter and the answer where the coder stopped."""
+        if not ok or not self._resume_pending or self.grid is None:
+            return
+        self._resume_pending = False
+        key = self._resume_key()
+        if key is None:
+            return
+        import dataclasses
+        import json
+
+        self._resuming = True
+        try:
+            try:
+                saved = json.loads(str(self.settings.value(key + "/filter", "") or "{}"))
+                names = {f.name for f in dataclasses.fields(GridFilter)}
+                f = GridFilter(**{k: v for k, v in saved.items() if k in names})
+            except (ValueError, TypeError):
+                f = GridFilter()
+            if not f.is_empty():
+                self.filter_bar.set_current(f)
+            try:
+                aid = int(self.settings.value(key + "/answer", -1))
+            except (TypeError, ValueError):
+                aid = -1
+            pos = self.model.position_of(aid) if aid >= 0 else -1
+        finally:
+            self._resuming = False
+        if pos >= 0:
+            self.select_position(pos)
+            self.statusBar().showMessage(tr("Back where you stopped."), 5000)
+        self._update_status()
 
     def _remember_current(self) -> None:
         self._aid_before_reset = self.current_answer_id()
@@ -654,6 +893,8 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _current_changed(self, *_a) -> None:
+        self._update_status()
+        self._remember_position()
         if self._filtering and self.pane.row is not None and self.pane.row.answer_id == self.current_answer_id():
             return  # a filter kept the answer: nothing the pane shows has changed (no requery)
         self._show_current()
@@ -724,7 +965,29 @@ class MainWindow(QMainWindow):
             return
         self.last_error = None
         undo.set_error_sink(self.action_failed)
+        st = self.undo_stack
+        redo = fn == st.redo
+        cmd = st.command(st.index() if redo else st.index() - 1)
         fn()
+        if cmd is not None and self.last_error is None:
+            self._show_undone(cmd, redo)
+
+    def _show_undone(self, cmd, redo: bool) -> None:
+        """Undo and redo say what they did, and go to the answer they changed: a Ctrl+Z
+        never changes an answer out of sight."""
+        where = ""
+        aid = getattr(cmd, "answer_id", None)
+        if aid and self.grid is not None and aid in self.grid.row_of:
+            row = self.grid.row(self.grid.row_of[aid])
+            where = trf(" — answer {0} {1}", row.respondent_key, row.question_key)
+            pos = self.model.position_of(aid)
+            if pos < 0:
+                where += " " + tr("(not in the current filter)")
+            elif pos != self.current_position():
+                self.select_position(pos)
+        what = QUndoCommand.text(cmd)  # (a Memo command keeps its memo in .text)
+        text = trf("Redid {0}", what) if redo else trf("Undid {0}", what)
+        self.statusBar().showMessage(text + where, 10000)
 
     def after_action(self, answer_id: Optional[int]) -> None:
         """Called by every command after its commit: refresh that row, the pane, the counts."""
@@ -891,21 +1154,31 @@ class MainWindow(QMainWindow):
                   self.act_star, self.act_nocode, self.act_pick, self.act_import, self.act_coder, self.act_find, self.act_clear):
             a.setEnabled(have)
         self.split.setVisible(have)
+        if have != getattr(self, "_had_project", None):
+            self._had_project = have
+            self.codebook_dock.setVisible(have)
         self.filter_bar.setVisible(have)
         self.hint.setVisible(not have)
         self.hint.setText(tr("Open a project (Ctrl+O) or the demo project to start coding."))
 
     def _update_status(self) -> None:
         if self.grid is None:
-            for w in (self.lbl_coder, self.lbl_progress, self.lbl_count):
+            for w in (self.lbl_where, self.lbl_coder, self.lbl_progress, self.lbl_count):
                 w.setText("")
             return
         total = len(self.grid)
-        coded = int(self.grid.coded.sum())
-        pct = round(100 * coded / total) if total else 0
+        shown = self.model.rowCount()
+        filtered = shown != total or not self.model.filter.is_empty()
+        # the coded share of what the coder is working through: the filter's answers
+        coded = int(self.grid.coded[self.model.visible].sum()) if filtered else int(self.grid.coded.sum())
+        base = shown if filtered else total
+        pct = round(100 * coded / base) if base else 0
+        pos = self.current_position()
+        self.lbl_where.setText(trf("Answer {0} of {1}", number(pos + 1), number(shown)) if pos >= 0 else "")
         self.lbl_coder.setText(trf("Coder: {0}", self.coder))
-        self.lbl_progress.setText(trf("{0} coded ({1} %)", number(coded), pct))
-        self.lbl_count.setText(trf("{0} of {1} answers", number(self.model.rowCount()), number(total)))
+        self.lbl_progress.setText(trf("{0} of {1} coded ({2} %)", number(coded), number(base), pct) if filtered
+                                  else trf("{0} coded ({1} %)", number(coded), pct))
+        self.lbl_count.setText(trf("{0} of {1} answers", number(shown), number(total)))
 
     def _update_code_counts(self) -> None:
         if self.grid is not None:
@@ -913,18 +1186,14 @@ class MainWindow(QMainWindow):
 
     # ================================================================ help
     def show_keys(self) -> None:
-        rows = [("1–9, a–z", tr("code's key: toggle the code on the answer, or on the selected text")),
-                ("Enter / Ctrl+Enter", tr("mark coded and go to the next answer")),
-                ("N / P, Alt+↓ / Alt+↑", tr("next / previous answer")), ("U", tr("next uncoded answer")),
-                ("F", tr("flag the answer")), ("M", tr("memo on the answer")),
-                ("Ctrl+D", tr("mark the coded passage as a quote (or unmark it)")),
-                ("Ctrl+1…5", tr("accept suggestion N")), ("Alt+1…5, Ctrl+Shift+1…5", tr("reject suggestion N")),
-                ("Ctrl+H", tr("history of the answer: who did what, when")),
-                ("0 / Ctrl+0", tr("no code applies (mark coded without codes)")),
-                ("Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y", tr("undo / redo")), ("Ctrl+K, /", tr("quick pick a code")),
-                ("Ctrl+F", tr("filter and search"))]
-        body = "".join(f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
-        QMessageBox.information(self, tr("Keyboard shortcuts"), f"<table>{body}</table>")
+        """F1: every shortcut, the same list as the README's key table (a test keeps them equal)."""
+        body = "".join(f"<tr><td><b>{html.escape(tr(k))}</b>&nbsp;&nbsp;</td><td>{html.escape(tr(v))}</td></tr>"
+                       for k, v in KEYS)
+        box = QMessageBox(QMessageBox.Icon.Information, tr("Keyboard shortcuts"), f"<table>{body}</table>",
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("keysDialog")
+        self.keys_dialog = box
+        box.open() if self.interactive else box.show()
 
     def about_text(self) -> str:
         import PySide6
@@ -953,6 +1222,27 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         QMessageBox.about(self, tr("About Workbench"), self.about_text())
+
+
+# The shortcuts F1 lists, in the README's words (README.md "| key | action |" is this table).
+KEYS: tuple[tuple[str, str], ...] = (
+    ("a code's key (1–9, letters)", "toggle that code on the answer, or on the selected text (span); removing the last code leaves the answer uncoded"),  # noqa: E501
+    ("Enter / Ctrl+Enter", "mark coded, go to the next answer"),
+    ("N / P, Alt+↓ / Alt+↑", "next / previous answer (the status bar says when the filtered list ends)"),
+    ("U", "next uncoded answer"),
+    ("0 / Ctrl+0", "no code applies"),
+    ("F", "flag the answer"),
+    ("M", "memo on the answer: Ctrl+Enter or Ctrl+S saves, Tab moves on, Esc asks before discarding"),
+    ("Ctrl+K or /", "quick-pick a code by typing"),
+    ("Ctrl+D", "star the coded passage under the selection or cursor as a quote for the report (★ on its chip; right-click a chip for all of a code's passages)"),
+    ("Ctrl+1…5 / Alt+1…5 (or Ctrl+Shift+1…5)", "accept / reject suggestion N"),
+    ("Ctrl+H", "the answer's history: who coded, decided or changed what, when (Fil → Projektlog for the whole project)"),
+    ("Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y", "undo / redo of every coding action, quote star and codebook edit: goes to the answer and says what was undone"),
+    ("Ctrl+F / Ctrl+Shift+F", "search / clear filters"),
+    ("Ctrl+E", "export"),
+    ("Ctrl+Shift+R", "reconcile codings (supervisors): 1–9 take a coder's codes, U union, 0 none, E edit, N next"),
+    ("F1", "all shortcuts"),
+)
 
 
 def category_labels(codebook_key: str) -> dict[str, str]:

@@ -29,9 +29,10 @@ class QuickPick(QDialog):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(tr("Type to find a code — Enter applies"))
         self.model = QStandardItemModel(self)
-        for c in codes:
+        for c in codes:  # the label and the key to press; the internal id only helps the search
             sc = f"   [{c.shortcut}]" if c.shortcut else ""
-            it = QStandardItem(swatch(c.colour), f"{c.label}{sc}   ·  {c.key}")
+            it = QStandardItem(swatch(c.colour), f"{c.label}{sc}")
+            it.setToolTip(c.description or c.label)
             it.setData(c.id, ROLE_ID)
             it.setData(fold(" ".join([c.label, c.key, c.category, *list(c.keywords or [])])), ROLE_HAY)
             it.setEditable(False)

@@ -12,14 +12,15 @@ import html
 from datetime import timezone
 from typing import Optional
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QSplitter,
-                               QTableView, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog, QDialogButtonBox, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
+                               QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
 from sqlmodel import select
 
 from workbench.coding.codings import ConflictError
+from workbench.coding.grid import fold
 from workbench.coding.models import Code
 from workbench.coding.reconcile import ReconcileUnit, auto_merge_agreed, decide, disagreements
 from workbench.coding.team import STAFF, PermissionDenied, require_role
@@ -46,6 +47,17 @@ def _load(store, supervisor: str, coders: Optional[list[str]], merge: bool, prog
         except Exception as e:  # e.g. fewer than two coders: still show what there is
             merged = {"error": str(e)}
     return merged, disagreements(store, coders=coders, viewer=supervisor)
+
+
+def _merged(u: ReconcileUnit) -> bool:
+    """Decided by the automatic merge of an agreed answer, not by a person's verdict."""
+    return u.status == "decided" and u.decision is not None and u.decision.basis == "agreed"
+
+
+def _rank(u: ReconcileUnit) -> int:
+    """The list's order: needing a verdict, then the verdicts given by hand (so decisions made
+    earlier are found right after the open ones), then merged and unmerged agreed answers."""
+    return 0 if u.needs_attention else 2 if _merged(u) else 3 if u.status == "agreed" else 1
 
 
 class ReconcileModel(QAbstractTableModel):
@@ -96,7 +108,7 @@ class ReconcileModel(QAbstractTableModel):
             if col == 2:
                 return tr(BAND_NAMES.get(u.band, "Missing")) if u.band else tr("Missing")
             if col == 3:
-                return tr(STATUS_NAMES[u.status])
+                return tr("agreed, merged") if _merged(u) else tr(STATUS_NAMES[u.status])
             if col == 4:
                 return u.decision.decided_by if u.decision else ""
         if role == Qt.ItemDataRole.BackgroundRole and col == 3:
@@ -106,32 +118,112 @@ class ReconcileModel(QAbstractTableModel):
         return None
 
 
+class NoteEdit(QLineEdit):
+    """The decision's note. Tabbing in puts the cursor at the end instead of selecting the
+    note, so the next key typed cannot overwrite it."""
+
+    def focusInEvent(self, e) -> None:
+        super().focusInEvent(e)
+        if self.hasSelectedText():
+            self.deselect()
+            self.end(False)
+
+
 class CodeChecklist(QDialog):
-    """E: the final codes by hand, as a checklist of the codebook's codes."""
+    """E: the final codes by hand, as a checklist of the codebook's codes, with a search:
+    type a few letters, Enter ticks (or unticks) the code found, Ctrl+Enter confirms."""
 
     def __init__(self, codes: list[Code], checked: set[str], title: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setObjectName("codeChecklist")
+        self.search = QLineEdit()
+        self.search.setObjectName("checklistSearch")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(tr("Search codes — Enter ticks the code found, Ctrl+Enter confirms"))
+        self.search.textChanged.connect(self._filter)
+        self.search.installEventFilter(self)
         self.list = QListWidget()
+        self.list.setObjectName("checklistCodes")
+        self.list.setUniformItemSizes(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        widest = 0
+        fm = self.list.fontMetrics()
         for c in codes:
-            it = QListWidgetItem(c.label)
+            text = f"{c.label}   [{c.shortcut}]" if getattr(c, "shortcut", None) else c.label
+            it = QListWidgetItem(text)
             it.setData(Qt.ItemDataRole.UserRole, c.key)
+            it.setData(Qt.ItemDataRole.UserRole + 1, fold(" ".join([c.label, c.key, *list(c.keywords or [])])))
+            it.setToolTip(c.description or c.label)
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(Qt.CheckState.Checked if c.key in checked else Qt.CheckState.Unchecked)
             if c.colour:
                 it.setBackground(QBrush(QColor(c.colour)))
                 it.setForeground(QBrush(QColor(_readable_on(c.colour))))
             self.list.addItem(it)
+            widest = max(widest, fm.horizontalAdvance(text))
+        self.count = QLabel()
+        self.count.setObjectName("checklistCount")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(seq), self, activated=self.accept)
+        self.list.itemChanged.connect(lambda _it: self._update_count())
         lay = QVBoxLayout(self)
         hint = QLabel(tr("Check the codes that apply; none checked means no code applies."))
         hint.setWordWrap(True)
         lay.addWidget(hint)
-        lay.addWidget(self.list)
+        lay.addWidget(self.search)
+        lay.addWidget(self.list, 1)
+        lay.addWidget(self.count)
         lay.addWidget(buttons)
-        self.list.setFocus()
+        # room for every label unclipped and a good part of a 35-code list, within the screen
+        scr = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+        avail = scr.availableGeometry() if scr is not None else None
+        w = max(460, widest + 90)
+        h = max(420, min(len(codes), 22) * (fm.height() + 8) + 170)
+        if avail is not None:
+            w, h = min(w, int(avail.width() * 0.9)), min(h, int(avail.height() * 0.9))
+        self.resize(w, h)
+        self.setMinimumSize(min(w, 420), min(h, 360))
+        self._update_count()
+        self.search.setFocus()
+
+    def eventFilter(self, obj, e) -> bool:
+        if obj is self.search and e.type() == QEvent.Type.KeyPress and e.key() in (
+                Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self.list.keyPressEvent(e)  # arrows move through the codes while typing
+            return True
+        if obj is self.search and e.type() == QEvent.Type.KeyPress and e.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter) and not e.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._toggle_found()  # Enter ticks; it does not close the dialog (Ctrl+Enter does)
+            return True
+        return super().eventFilter(obj, e)
+
+    def _filter(self, text: str) -> None:
+        words = fold(text).split()
+        first = None
+        for i in range(self.list.count()):
+            it = self.list.item(i)
+            hide = bool(words) and not all(w in (it.data(Qt.ItemDataRole.UserRole + 1) or "") for w in words)
+            it.setHidden(hide)
+            if not hide and first is None:
+                first = it
+        if first is not None:
+            self.list.setCurrentItem(first)
+
+    def _toggle_found(self) -> None:
+        it = self.list.currentItem()
+        if it is None or it.isHidden():
+            return
+        it.setCheckState(Qt.CheckState.Unchecked if it.checkState() == Qt.CheckState.Checked
+                         else Qt.CheckState.Checked)
+        self.search.clear()
+
+    def _update_count(self) -> None:
+        keys = self.checked()
+        self.count.setText(trf("{0} codes ticked", len(keys)) if keys else tr("None ticked: no code applies"))
 
     def set_checked(self, keys: set[str]) -> None:
         for i in range(self.list.count()):
@@ -201,10 +293,18 @@ class ReconcileDialog(QDialog):
         self.final.setTextFormat(Qt.TextFormat.RichText)
         self.final.setWordWrap(True)
         self.final.setMinimumHeight(60)
-        self.note = QLineEdit()
+        self.note = NoteEdit()
         self.note.setObjectName("reconcileNote")
         self.texts.bind(self.note.setPlaceholderText, "Note saved with the decision (Ctrl+M)")
         self.note.installEventFilter(self)
+        self.legend = QLabel()
+        self.legend.setObjectName("reconcileLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setStyleSheet("color: #555;")
+        self.show_box = QComboBox()
+        self.show_box.setObjectName("reconcileShow")
+        self.show_box.currentIndexChanged.connect(lambda _i: self._apply_show())
         self.message = QLabel()
         self.message.setObjectName("reconcileMessage")
         self.message.setWordWrap(True)
@@ -228,12 +328,18 @@ class ReconcileDialog(QDialog):
         rl = QVBoxLayout(right)
         rl.addWidget(self.header)
         rl.addWidget(self.coder_box, 1)
+        rl.addWidget(self.legend)
         rl.addWidget(self.final)
         rl.addWidget(self.note)
         rl.addLayout(buttons)
         rl.addWidget(self.message)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.show_box)
+        ll.addWidget(self.table, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
+        split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 5)
@@ -242,6 +348,39 @@ class ReconcileDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)
         lay.addWidget(split, 1)
+        self.retranslate_view()
+
+    SHOW = (("all", "Show all answers"), ("attention", "Show answers needing a verdict"),
+            ("decided", "Show decisions made (by hand)"), ("agreed", "Show agreed answers"))
+
+    def retranslate_view(self) -> None:
+        """The legend and the list's show-choice, in the UI language."""
+        i = max(0, self.show_box.currentIndex())
+        self.show_box.blockSignals(True)
+        self.show_box.clear()
+        for key, source in self.SHOW:
+            self.show_box.addItem(tr(source), key)
+        self.show_box.setCurrentIndex(i)
+        self.show_box.blockSignals(False)
+        chips = " ".join(f"<span style='background:{STATUS_COLOURS[k]}'>&nbsp;{html.escape(tr(STATUS_NAMES[k]))}"
+                         f"&nbsp;</span>" for k in ("open", "stale", "decided", "agreed"))
+        self.legend.setText(f"<b>◆</b> {html.escape(tr('the other coder did not give this code'))}"
+                            f" &nbsp;·&nbsp; {chips}")
+
+    def _apply_show(self) -> None:
+        """Hide the list's rows that the show-choice leaves out (decisions made earlier are
+        one choice away, whatever the order)."""
+        want = self.show_box.currentData() or "all"
+        for r, u in enumerate(self.model.units):
+            show = (want == "all" or (want == "attention" and u.needs_attention)
+                    or (want == "decided" and _rank(u) == 1)
+                    or (want == "agreed" and (u.status == "agreed" or _merged(u))))
+            self.table.setRowHidden(r, not show)
+        cur = self.table.currentIndex()
+        if not cur.isValid() or self.table.isRowHidden(cur.row()):
+            first = next((r for r in range(self.model.rowCount()) if not self.table.isRowHidden(r)), -1)
+            if first >= 0:
+                self.select(first)
 
     def _build_actions(self) -> None:
         def act(keys, slot, guarded=True) -> QAction:
@@ -276,7 +415,7 @@ class ReconcileDialog(QDialog):
 
     def focus_note(self) -> None:
         self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.note.selectAll()
+        self.note.end(False)
 
     # ------------------------------------------------------------------ loading
     def load(self, merge: Optional[bool] = None) -> None:
@@ -293,6 +432,7 @@ class ReconcileDialog(QDialog):
 
     def _loaded(self, res: tuple, keep: Optional[int]) -> None:
         merged, units = res
+        units = sorted(units, key=_rank)  # stable: answer order within each group
         if merged is not None:
             self.merge_result = merged
         self.model.set_units(units)
@@ -306,6 +446,7 @@ class ReconcileDialog(QDialog):
             self.set_message("")
         pos = self.model.position_of(keep)
         self.select(pos if pos >= 0 else 0)
+        self._apply_show()
         self.table.setFocus()
         self.loaded.emit(True)
 
@@ -324,6 +465,7 @@ class ReconcileDialog(QDialog):
         self.summary.setText(trf("Coders: {0} — {1} answers: {2} disagreed, {3} stale, {4} decided, {5} agreed",
                                  ", ".join(coders) or "–", len(self.model.units), counts["open"], counts["stale"],
                                  counts["decided"], counts["agreed"]))
+        self.summary.setToolTip(tr("Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them."))  # noqa: E501
 
     def _build_coder_columns(self, coders: list[str]) -> None:
         if [g.property("coder") for g in self.coder_groups] == coders:
@@ -543,6 +685,8 @@ class ReconcileDialog(QDialog):
         for k in range(1, len(units) + 1):
             p = (cur + k) % len(units)
             if units[p].needs_attention and p != cur:
+                if self.table.isRowHidden(p):
+                    self.show_box.setCurrentIndex(0)
                 self.select(p)
                 self.table.setFocus()
                 return

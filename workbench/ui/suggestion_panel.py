@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (QDoubleSpinBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
-                               QLabel, QProgressBar, QSplitter, QToolButton, QVBoxLayout, QWidget)
+                               QLabel, QProgressBar, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.coding import codings as coding_core
 from workbench.nlp import suggest as core
@@ -47,7 +47,7 @@ class AcceptSuggestion(undo._Command):
 
     def unapply(self) -> None:
         if self.coding_id is not None:
-            coding_core.remove_coding(self.ctx.store, self.coding_id)
+            coding_core.remove_coding(self.ctx.store, self.coding_id, keep_coded=self.was_coded)
         core.restore_feedback(self.ctx.store, self.ctx.coder, self.answer_id, self.code_id, self.previous)
         if not self.was_coded:
             coding_core.set_coded(self.ctx.store, self.ctx.coder, self.answer_id, False)
@@ -335,6 +335,7 @@ class SuggestionController(QObject):
         win.statusBar().addPermanentWidget(self.status)
         win.project_loaded.connect(self._project_loaded)
         win.table.selectionModel().currentRowChanged.connect(lambda *_a: self.schedule())
+        win.model.modelReset.connect(lambda: self.schedule())  # a filter that leaves no answer: no suggestions
         win.undo_stack.indexChanged.connect(self._after_change)
         win.model.reorder = self._queue_order
         self.panel.accept_requested.connect(self.accept)
@@ -348,13 +349,21 @@ class SuggestionController(QObject):
         """Put the panel under the answer pane, in a splitter of its own, so the window's
         saved layout (two panes on the right) still applies."""
         win = self.win
-        idx = win.right.indexOf(win.pane)
+        pane = getattr(win, "pane_scroll", win.pane)  # the answer pane (in its scroll area)
+        idx = win.right.indexOf(pane)
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setObjectName("suggestSplitter")
         self.split.setChildrenCollapsible(False)
         win.right.replaceWidget(idx, self.split)
-        self.split.addWidget(win.pane)
-        self.split.addWidget(self.panel)
+        self.split.addWidget(pane)
+        self.scroll = QScrollArea()  # on a low window the suggestions scroll; the answer keeps its room
+        self.scroll.setObjectName("suggestionScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.panel)
+        self.scroll.setMinimumHeight(60)
+        self.split.addWidget(self.scroll)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         v = win.settings.value("window/split_suggest")
@@ -480,6 +489,7 @@ class SuggestionController(QObject):
         aid = self._current_id()
         if aid is None or self.session is None:
             self.panel.show_none()
+            self._shown_for = None
             return
         if aid in self._results:
             self._show_current()

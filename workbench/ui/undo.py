@@ -110,7 +110,7 @@ class ApplyCode(_Command):
 
     def revert(self) -> None:
         if self.coding_id is not None:
-            core.remove_coding(self.ctx.store, self.coding_id)
+            core.remove_coding(self.ctx.store, self.coding_id, keep_coded=self.was_coded)
         if not self.was_coded:
             core.set_coded(self.ctx.store, self.ctx.coder, self.answer_id, False)
         self._changed()

@@ -744,10 +744,6 @@
         <translation>næste ukodede svar</translation>
     </message>
     <message>
-        <source>flag the answer</source>
-        <translation>flag svaret</translation>
-    </message>
-    <message>
         <source>memo on the answer</source>
         <translation>memo om svaret</translation>
     </message>
@@ -1674,6 +1670,190 @@
     <message>
         <source>Survey files (*.csv *.xlsx *.sav);;All files (*)</source>
         <translation>Surveyfiler (*.csv *.xlsx *.sav);;Alle filer (*)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter or Ctrl+S saves · Esc cancels</source>
+        <translation>Ctrl+Enter eller Ctrl+S gemmer · Esc annullerer</translation>
+    </message>
+    <message>
+        <source>Unsaved memo</source>
+        <translation>Memoet er ikke gemt</translation>
+    </message>
+    <message>
+        <source>The memo has changes that are not saved. Save them?</source>
+        <translation>Memoet har ændringer, der ikke er gemt. Gem dem?</translation>
+    </message>
+    <message>
+        <source>Compact</source>
+        <translation>Kompakt</translation>
+    </message>
+    <message>
+        <source>Compact view: every code and its key in a few lines</source>
+        <translation>Kompakt visning: alle koder og deres taster på få linjer</translation>
+    </message>
+    <message>
+        <source>Layout follows the window size</source>
+        <translation>Layoutet følger vinduets størrelse</translation>
+    </message>
+    <message>
+        <source> — answer {0} {1}</source>
+        <translation> — svar {0} {1}</translation>
+    </message>
+    <message>
+        <source>(not in the current filter)</source>
+        <translation>(ikke i det aktuelle filter)</translation>
+    </message>
+    <message>
+        <source>Redid {0}</source>
+        <translation>Gentog {0}</translation>
+    </message>
+    <message>
+        <source>End of the list: this is the last answer in the filter.</source>
+        <translation>Slut på listen: dette er det sidste svar i filteret.</translation>
+    </message>
+    <message>
+        <source>Start of the list: this is the first answer in the filter.</source>
+        <translation>Start på listen: dette er det første svar i filteret.</translation>
+    </message>
+    <message>
+        <source>Every answer in the filter is coded.</source>
+        <translation>Alle svar i filteret er kodet.</translation>
+    </message>
+    <message>
+        <source>Answer {0} of {1}</source>
+        <translation>Svar {0} af {1}</translation>
+    </message>
+    <message>
+        <source>{0} of {1} coded ({2} %)</source>
+        <translation>{0} af {1} kodet ({2} %)</translation>
+    </message>
+    <message>
+        <source>Back where you stopped.</source>
+        <translation>Tilbage hvor du slap.</translation>
+    </message>
+    <message>
+        <source>Search codes — Enter ticks the code found, Ctrl+Enter confirms</source>
+        <translation>Søg i koderne — Enter sætter flueben ved koden, Ctrl+Enter bekræfter</translation>
+    </message>
+    <message>
+        <source>{0} codes ticked</source>
+        <translation>{0} koder valgt</translation>
+    </message>
+    <message>
+        <source>None ticked: no code applies</source>
+        <translation>Ingen valgt: ingen kode passer</translation>
+    </message>
+    <message>
+        <source>Show all answers</source>
+        <translation>Vis alle svar</translation>
+    </message>
+    <message>
+        <source>Show answers needing a verdict</source>
+        <translation>Vis svar, der mangler en afgørelse</translation>
+    </message>
+    <message>
+        <source>Show decisions made (by hand)</source>
+        <translation>Vis trufne afgørelser (manuelle)</translation>
+    </message>
+    <message>
+        <source>Show agreed answers</source>
+        <translation>Vis svar med enighed</translation>
+    </message>
+    <message>
+        <source>the other coder did not give this code</source>
+        <translation>den anden koder gav ikke denne kode</translation>
+    </message>
+    <message>
+        <source>agreed, merged</source>
+        <translation>enige, flettet</translation>
+    </message>
+    <message>
+        <source>{0} event</source>
+        <translation>{0} hændelse</translation>
+    </message>
+    <message>
+        <source>{0} of {1} event</source>
+        <translation>{0} af {1} hændelse</translation>
+    </message>
+    <message>
+        <source>Updated: {0} change from others</source>
+        <translation>Opdateret: {0} ændring fra andre</translation>
+    </message>
+    <message>
+        <source>In the file: {0}</source>
+        <translation>I filen: {0}</translation>
+    </message>
+    <message>
+        <source>toggle that code on the answer, or on the selected text (span); removing the last code leaves the answer uncoded</source>
+        <translation>sæt koden på svaret eller på den markerede tekst (udsnit) – eller fjern den; fjernes den sidste kode, er svaret ukodet igen</translation>
+    </message>
+    <message>
+        <source>mark coded, go to the next answer</source>
+        <translation>markér som kodet, gå til næste svar</translation>
+    </message>
+    <message>
+        <source>next / previous answer (the status bar says when the filtered list ends)</source>
+        <translation>næste / forrige svar (statuslinjen siger, når den filtrerede liste slutter)</translation>
+    </message>
+    <message>
+        <source>flag the answer</source>
+        <translation>sæt flag ved svaret</translation>
+    </message>
+    <message>
+        <source>memo on the answer: Ctrl+Enter or Ctrl+S saves, Tab moves on, Esc asks before discarding</source>
+        <translation>memo om svaret: Ctrl+Enter eller Ctrl+S gemmer, Tab går videre, Esc spørger før noget kasseres</translation>
+    </message>
+    <message>
+        <source>quick-pick a code by typing</source>
+        <translation>hurtigvalg af en kode ved at skrive</translation>
+    </message>
+    <message>
+        <source>star the coded passage under the selection or cursor as a quote for the report (★ on its chip; right-click a chip for all of a code's passages)</source>
+        <translation>markér det kodede udsnit under markeringen eller markøren som citat til rapporten (★ på dens mærke; højreklik et mærke for alle kodens udsnit)</translation>
+    </message>
+    <message>
+        <source>accept / reject suggestion N</source>
+        <translation>acceptér / afvis forslag N</translation>
+    </message>
+    <message>
+        <source>the answer's history: who coded, decided or changed what, when (Fil → Projektlog for the whole project)</source>
+        <translation>svarets historik: hvem kodede, afgjorde eller ændrede hvad og hvornår (Fil → Projektlog for hele projektet)</translation>
+    </message>
+    <message>
+        <source>undo / redo of every coding action, quote star and codebook edit: goes to the answer and says what was undone</source>
+        <translation>fortryd / gentag af alle kodninger, citatmarkeringer og kodebogsændringer: går til svaret og siger, hvad der blev fortrudt</translation>
+    </message>
+    <message>
+        <source>search / clear filters</source>
+        <translation>søg / ryd filtre</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>eksportér</translation>
+    </message>
+    <message>
+        <source>reconcile codings (supervisors): 1–9 take a coder's codes, U union, 0 none, E edit, N next</source>
+        <translation>afstem kodninger (supervisorer): 1–9 tag en koders koder, U foreningsmængde, 0 ingen, E redigér, N næste</translation>
+    </message>
+    <message>
+        <source>all shortcuts</source>
+        <translation>alle genveje</translation>
+    </message>
+    <message>
+        <source>a code's key (1–9, letters)</source>
+        <translation>en kodes tast (1–9, bogstaver)</translation>
+    </message>
+    <message>
+        <source>Ctrl+K or /</source>
+        <translation>Ctrl+K eller /</translation>
+    </message>
+    <message>
+        <source>Ctrl+1…5 / Alt+1…5 (or Ctrl+Shift+1…5)</source>
+        <translation>Ctrl+1…5 / Alt+1…5 (eller Ctrl+Shift+1…5)</translation>
+    </message>
+    <message>
+        <source>Decisions made earlier are listed after the answers needing a verdict; “Show decisions made” lists only them.</source>
+        <translation>Tidligere afgørelser står efter de svar, der mangler en afgørelse; “Vis trufne afgørelser” viser kun dem.</translation>
     </message>
 </context>
 </TS>

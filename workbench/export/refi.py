@@ -49,7 +49,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
-from xml.etree import ElementTree as ET
+from lxml import etree as ET  # C serialisation: 100,000 answers' sources, cases and variables in seconds
 
 from sqlmodel import select
 
@@ -219,8 +219,8 @@ def build_qdc(store) -> tuple[bytes, int]:
             raise InputError("the project has no codebook to export")
         codes = store.codes(s, include_retired=False)
         categories = _category_labels(s, cb)
-    ET.register_namespace("", NS_CODEBOOK)
-    root = ET.Element(f"{{{NS_CODEBOOK}}}CodeBook", {"origin": f"workbench {workbench.__version__}"})
+    root = ET.Element(f"{{{NS_CODEBOOK}}}CodeBook", {"origin": f"workbench {workbench.__version__}"},
+                      nsmap={None: NS_CODEBOOK})
     _pi(root, PI_PROJECT, {"codebook": {"key": cb.key, "name": cb.name, "version": cb.version,
                                         "description": cb.description}})
     n = _codes_tree(root, codes, NS_CODEBOOK, {}, categories)
@@ -296,8 +296,7 @@ def build_qdpx(store, include_gold: bool = False, coder: Optional[str] = None
                  if coder is None or m.coder_id is None or m.coder_id in coder_uid]
         project = store.project_row()
 
-    ET.register_namespace("", NS_PROJECT)
-    root = ET.Element(f"{{{NS_PROJECT}}}Project", {
+    root = ET.Element(f"{{{NS_PROJECT}}}Project", nsmap={None: NS_PROJECT}, attrib={
         "name": xml_text(project.name if project else "workbench"), "origin": f"workbench {workbench.__version__}",
         "creationDateTime": _dt(project.created_at) if project else _dt(datetime.now(timezone.utc)),
         "modifiedDateTime": _dt(datetime.now(timezone.utc))})

@@ -257,6 +257,8 @@ def test_spss_file_with_value_labels(sqlite_store, tmp_path):
     assert defn.group_of("koen", got["B001"]) == "Mand"
     assert defn.question("samlet").score_label(99) == "Ved ikke"      # scale labels from SPSS too
     assert defn.question("samlet").score_label(0) == "Meget utilfreds"
+    assert defn.question("ventetid").question == "Ventetid"            # SPSS variable label as wording
+    assert defn.variable("alder").title == "Alder"
 
 
 def test_infer_then_import_from_the_command_line(tmp_path):

@@ -342,11 +342,18 @@ def read_survey_file(path: str | Path) -> Table:
 def with_file_labels(defn: SurveyDefinition, table: Table) -> SurveyDefinition:
     """Labels the file carries (SPSS value labels) serve where the definition gives none."""
     value_labels = getattr(table, "value_labels", None) or {}
-    if not value_labels:
+    column_labels = getattr(table, "column_labels", None) or {}
+    if not value_labels and not column_labels:
         return defn
     import copy
 
     d = copy.deepcopy(defn)
+    for q in d.questions:  # SPSS variable labels: the question's wording where the definition has none
+        if not q.question:
+            q.question = column_labels.get(q.score or "") or column_labels.get(q.text or "") or ""
+    for v in d.variables:
+        if not v.label and v.column and column_labels.get(v.column):
+            v.label = column_labels[v.column]
     for v in d.variables:
         if v.column and not v.values and value_labels.get(v.column) and v.type == "category":
             v.values = {str(k): str(lbl) for k, lbl in value_labels[v.column].items()}

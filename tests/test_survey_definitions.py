@@ -404,3 +404,25 @@ def test_migration_on_postgresql(pg_url):
     assert defn.question("q1").prompt("negativ") == "Hvorfor ikke?" and defn.question("q1").topic == "Samtalen"
     assert defn.group_of("main_group", r.variables) == "jobparate"
     store.close()
+
+
+def test_the_window_filters_by_wave(qtbot, tmp_path, monkeypatch):
+    """Two waves: the filter bar offers their years (one wave: no year combo) and filters by them."""
+    from tests.conftest import new_project, open_main_window
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    store = new_project(str(tmp_path / "w.db"))
+    d = write_def(tmp_path / "d.yaml", BORGER)
+    import_survey(store, write_csv(tmp_path / "b23.csv", borger_rows(8, 2023)), definition=d)
+    import_survey(store, write_csv(tmp_path / "b24.csv", borger_rows(6, 2024)), definition=d)
+    store.close()
+    w = open_main_window(qtbot, tmp_path / "w.db")
+    bar = w.filter_bar
+    assert not bar.year.isHidden()
+    assert [bar.year.itemData(i) for i in range(bar.year.count())] == [None, 2024, 2023]
+    total = w.model.rowCount()
+    bar.year.setCurrentIndex(bar.year.findData(2023))
+    qtbot.waitUntil(lambda: w.model.rowCount() < total)
+    n23 = sum(bool(r["Spm1_uddyb"]) + bool(r["Spm2_uddyb"]) + bool(r["Kommentar"]) for r in borger_rows(8, 2023))
+    assert w.model.rowCount() == n23
+    assert {w.grid.row(int(i)).year for i in w.model.visible} == {2023}

@@ -41,7 +41,9 @@ class FilterBar(QWidget):
         self.coder = QComboBox()
         self.code = QComboBox()
         self.status = QComboBox()
-        self.combos = [self.question, self.band, self.group, self.coder, self.code, self.status]
+        self.year = QComboBox()  # waves: shown only when the project holds more than one year
+        self.year.setObjectName("yearFilter")
+        self.combos = [self.question, self.band, self.group, self.coder, self.code, self.status, self.year]
         for c in self.combos:
             c.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             c.setMinimumContentsLength(9)
@@ -63,7 +65,7 @@ class FilterBar(QWidget):
         self._timer.timeout.connect(self._emit)
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self._submit)
-        self._data: dict = dict(questions=[], bands=[], groups=[], coders=[], codes=[])
+        self._data: dict = dict(questions=[], bands=[], groups=[], coders=[], codes=[], years=[])
         self.retranslate()
 
     def _submit(self) -> None:
@@ -79,18 +81,20 @@ class FilterBar(QWidget):
         super().keyPressEvent(e)
 
     # -- content -----------------------------------------------------------------------------
-    def set_choices(self, questions=(), bands=(), groups=(), coders=(), codes=()) -> None:
+    def set_choices(self, questions=(), bands=(), groups=(), coders=(), codes=(), years=()) -> None:
         """questions: [(key, title)]; bands: [(band, label)]; groups: [((variable key, group),
-        "Variable: group")]; coders: [name]; codes: [Code]. All from the survey definition."""
+        "Variable: group")]; coders: [name]; codes: [Code]; years: the waves. All from the survey
+        definition and the project."""
         self._data = dict(questions=list(questions), bands=list(bands), groups=list(groups), coders=list(coders),
-                          codes=list(codes))
+                          codes=list(codes), years=sorted(years))
+        self.year.setVisible(len(self._data["years"]) > 1)
         self.retranslate()
 
-    def set_definition(self, defn, coders=(), codes=(), observed: Optional[dict] = None) -> None:
+    def set_definition(self, defn, coders=(), codes=(), observed: Optional[dict] = None, years=()) -> None:
         """The choices a survey definition offers (questions, bands, every variable's groups;
-        ``observed``: the groups present in the data, see ``group_choices``)."""
+        ``observed``: the groups present in the data, see ``group_choices``; the waves)."""
         self.set_choices(questions=question_choices(defn), bands=band_choices(defn),
-                         groups=group_choices(defn, observed), coders=coders, codes=codes)
+                         groups=group_choices(defn, observed), coders=coders, codes=codes, years=years)
 
     def retranslate(self) -> None:
         keep = self.current()
@@ -107,6 +111,7 @@ class FilterBar(QWidget):
                    icons={c.id: c.colour for c in d["codes"]})
         self._fill(self.status, tr("Any status"), [("uncoded", tr("Uncoded answers")), ("coded", tr("Coded answers")),
                                                    ("flagged", tr("Flagged answers"))])
+        self._fill(self.year, tr("All years"), [(y, str(y)) for y in reversed(d["years"])])
         self.set_current(keep)
         self._building = False
 
@@ -128,7 +133,8 @@ class FilterBar(QWidget):
         return GridFilter(question=self.question.currentData(), band=self.band.currentData(),
                           group=tuple(g.split(_SEP, 1)) if g else None,
                           coder=self.coder.currentData(), code=self.code.currentData(),
-                          status=self.status.currentData(), text=self.search.text().strip())
+                          status=self.status.currentData(), text=self.search.text().strip(),
+                          year=self.year.currentData())
 
     def set_current(self, f: GridFilter) -> None:
         """Show a filter (without emitting per field; emits once at the end)."""
@@ -136,7 +142,8 @@ class FilterBar(QWidget):
         self._building = True
         group = _SEP.join(f.group) if f.group else None
         for combo, value in ((self.question, f.question), (self.band, f.band), (self.group, group),
-                             (self.coder, f.coder), (self.code, f.code), (self.status, f.status)):
+                             (self.coder, f.coder), (self.code, f.code), (self.status, f.status),
+                             (self.year, f.year)):
             k = combo.findData(value) if value is not None else 0
             combo.setCurrentIndex(max(k, 0))
         if self.search.text() != (f.text or ""):

@@ -659,7 +659,8 @@ class MainWindow(QMainWindow):
         self._reload_codes()
         self.filter_bar.blockSignals(True)
         self.filter_bar.set_definition(self.definition, coders=coders, codes=[c for c in self.codes if not c.retired],
-                                       observed={k: c.labels for k, c in grid.groups.items()})
+                                       observed={k: c.labels for k, c in grid.groups.items()},
+                                       years=sorted(set(grid.years.tolist())))
         self.filter_bar.blockSignals(False)
         self.model.filter = self.filter_bar.current()
         self.model.set_grid(grid, self.codes)
@@ -718,7 +719,7 @@ class MainWindow(QMainWindow):
         self._reload_codes()
         d = self.filter_bar._data
         self.filter_bar.set_choices(questions=d["questions"], bands=d["bands"], groups=d["groups"], coders=d["coders"],
-                                    codes=[c for c in self.codes if not c.retired])
+                                    codes=[c for c in self.codes if not c.retired], years=d["years"])
         self.model.set_filter(self.filter_bar.current())
         pos = self.model.position_of(aid)
         self.select_position(pos if pos >= 0 else 0)

@@ -11,13 +11,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import yaml
 from sqlalchemy import insert, select as sa_select, update
 from sqlmodel import select
 
-from workbench.bulk import gc_paused
+from workbench.bulk import chunks, gc_paused
 from workbench.coding.definition import SurveyDefinition, builtin, load_definition, parse_int, parse_number
 from workbench.coding.models import Answer, Question, Respondent, new_uid, new_uids
 from workbench.coding.surveys import ensure_survey, project_definition
@@ -147,6 +147,16 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
                  year: Optional[int] = None) -> tuple[list[ParsedRespondent], list[Problem]]:
     """Validate every row against the definition (the jobcentre survey by default) and return
     the parsed respondents and every problem found."""
+    problems: list[Problem] = []
+    out = list(iter_survey(table, defn, mapping, year, problems))
+    return out, problems
+
+
+def iter_survey(table: Table, defn: Optional[SurveyDefinition], mapping: Optional[Mapping], year: Optional[int],
+                problems: list[Problem]) -> Iterator[ParsedRespondent]:
+    """The respondents of ``table`` one by one as they are read, every problem appended to
+    ``problems`` (a file's whole content need never be in memory: an import validates in one
+    pass and writes in a second)."""
     defn = defn or builtin()
     mapping = mapping or Mapping()
     if mapping.columns or mapping.parts:
@@ -155,7 +165,6 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
     idx: dict[str, int] = {}
     for i, h in enumerate(table.header):
         idx.setdefault(h, i)
-    problems: list[Problem] = []
     defaults = {Mapping.column_name(defn, str(k)): str(v) for k, v in mapping.defaults.items() if k != "year"}
     default_year = mapping.defaults.get("year")
     value_maps = {Mapping.column_name(defn, k): m for k, m in mapping.values.items() if m}
@@ -181,7 +190,7 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
     for h in sorted(dupes):
         problems.append(Problem(f, "column appears more than once in the header", row=1, column=h))
     if problems:
-        return [], problems
+        return
     known_cols = set(defn.columns())
     extra_cols = [(h, i) for i, h in enumerate(table.header) if h and h not in known_cols]
 
@@ -212,7 +221,6 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
              for v in defn.variables if not v.derived]
     fixed_year = year if year is not None else None
 
-    out: list[ParsedRespondent] = []
     seen: dict[tuple[int, str], int] = {}
     width = len(table.header)
     for i, row in enumerate(table.rows):
@@ -308,8 +316,7 @@ def parse_survey(table: Table, defn: Optional[SurveyDefinition] = None, mapping:
                                         column=defn.respondent_id))
             else:
                 seen[(yr, key)] = rn
-        out.append(rec)
-    return out, problems
+        yield rec
 
 
 _MISSING = object()
@@ -393,67 +400,121 @@ def import_survey(store, path: str | Path, mapping: Optional[str | Path | Mappin
     with gc_paused():
         table = read_survey_file(path)
         defn = with_file_labels(defn, table)
-        parsed, problems = parse_survey(table, defn, m, year)
+        # pass 1: validate every row, keeping only counts (a 200 MB file is never held whole)
+        problems: list[Problem] = []
+        total = n_text = 0
+        for r in iter_survey(table, defn, m, year, problems):
+            total += 1
+            n_text += sum(1 for (_s, _b, t) in r.answers.values() if t)
         if problems:
             raise InputError(problems)
-        if not parsed:
+        if not total:
             raise InputError("holds no respondents", file=table.file)
-        # the project keeps the definition itself; a mapping describes only this file's layout
-        return write_respondents(store, parsed, source=str(path), progress=progress, definition=defn)
+        # pass 2: read again and write in batches, inside one transaction (all or nothing); the
+        # project keeps the definition itself, a mapping describes only this file's layout
+        again: list[Problem] = []
+        res = write_respondents(store, iter_survey(table, defn, m, year, again), source=str(path),
+                                progress=progress, definition=defn, total=total, n_text=n_text)
+        if again:  # the file changed between the two readings: nothing of it is kept
+            raise InputError(again)
+        return res
 
 
-def write_respondents(store, parsed: list[ParsedRespondent], source: str = "",
+BATCH = 5000  # respondents parsed, inserted and dropped at a time
+
+
+def write_respondents(store, parsed: Iterable[ParsedRespondent], source: str = "",
                       progress: Optional[Callable[[int, int], bool]] = None,
-                      definition: Optional[SurveyDefinition] = None) -> ImportResult:
-    """Insert or update respondents and answers in one transaction with batched statements;
-    each wave (year) is created with, or updated to, ``definition``."""
+                      definition: Optional[SurveyDefinition] = None, total: Optional[int] = None,
+                      n_text: Optional[int] = None) -> ImportResult:
+    """Insert or update respondents and answers in one transaction, a batch at a time, so
+    memory stays flat however long the file; each wave (year) is created with, or updated to,
+    ``definition``. ``parsed`` may be a list or a one-pass iterator (then give ``total`` and
+    ``n_text``, known from validating it)."""
     defn = definition or builtin()
-    total = len(parsed)
-    n_text = sum(1 for r in parsed for (_s, _b, t) in r.answers.values() if t)
-    created = updated = 0
+    if isinstance(parsed, list):
+        total = len(parsed)
+        n_text = sum(1 for r in parsed for (_s, _b, t) in r.answers.values() if t)
+    total, n_text = total or 0, n_text or 0
+    created = updated = done = 0
     with store.transaction() as s:
         conn = s.connection()
-        for yr in sorted({r.year for r in parsed}):
-            sv = ensure_survey(store, s, yr, defn)
-            qid = {q.key: q.id for q in s.exec(select(Question).where(Question.survey_id == sv.id))}
-            batch = [r for r in parsed if r.year == yr]
-            existing = dict(conn.execute(sa_select(Respondent.key, Respondent.id).where(Respondent.survey_id == sv.id)).all())
-            new = [r for r in batch if r.key not in existing]
-            old = [r for r in batch if r.key in existing]
-            step = 2000
-            raw = _sqlite_connection(conn)
-            if raw is not None:
-                _insert_new_sqlite(raw, sv.id, qid, new, step, lambda done: progress and progress(done, total) is False)
-            else:
-                for start in range(0, len(new), step):
-                    chunk = new[start:start + step]
-                    conn.execute(insert(Respondent), [dict(uid=new_uid(), survey_id=sv.id, key=r.key,
-                                                           variables=r.variables, extra=r.extra) for r in chunk])
-                    if progress and progress(start + len(chunk), total) is False:
-                        raise Cancelled()
-                ids = dict(conn.execute(sa_select(Respondent.key, Respondent.id).where(Respondent.survey_id == sv.id)).all())
-                rows = [dict(uid=new_uid(), respondent_id=ids[r.key], question_id=qid[q], score=sc, band=band,
-                             text=t, text_original=None)
-                        for r in new for q, (sc, band, t) in r.answers.items()]
-                for start in range(0, len(rows), 20000):
-                    conn.execute(insert(Answer), rows[start:start + 20000])
-            created += len(new)
-            for r in old:  # re-import: update in place, keep codings
-                rid = existing[r.key]
-                conn.execute(update(Respondent).where(Respondent.id == rid).values(variables=r.variables, extra=r.extra))
-                have = dict(conn.execute(sa_select(Answer.question_id, Answer.id).where(Answer.respondent_id == rid)).all())
-                for q, (sc, band, t) in r.answers.items():
-                    if qid[q] in have:
-                        conn.execute(update(Answer).where(Answer.id == have[qid[q]]).values(score=sc, band=band, text=t))
+        raw = _sqlite_connection(conn)
+        waves: dict[int, tuple[int, dict[str, int], dict[str, int]]] = {}  # year -> (survey id, question ids, respondent ids)
+        fast = _SqliteBulk(raw, large=total >= 1000) if raw is not None else None
+        try:
+            batch: list[ParsedRespondent] = []
+            for r in _then_none(parsed):
+                if r is not None:
+                    batch.append(r)
+                    if len(batch) < BATCH:
+                        continue
+                if not batch:
+                    break
+                for yr in sorted({x.year for x in batch}):
+                    if yr not in waves:
+                        sv = ensure_survey(store, s, yr, defn)
+                        qid = {q.key: q.id for q in s.exec(select(Question).where(Question.survey_id == sv.id))}
+                        have = dict(conn.execute(sa_select(Respondent.key, Respondent.id)
+                                                 .where(Respondent.survey_id == sv.id)).all())
+                        waves[yr] = (sv.id, qid, have)
+                    sid, qid, have = waves[yr]
+                    mine = [x for x in batch if x.year == yr]
+                    new = [x for x in mine if x.key not in have]
+                    old = [x for x in mine if x.key in have]
+                    if fast is not None:
+                        fast.insert(sid, qid, new, have)
                     else:
-                        conn.execute(insert(Answer), [dict(uid=new_uid(), respondent_id=rid, question_id=qid[q],
-                                                           score=sc, band=band, text=t)])
-                updated += 1
-            if progress and progress(total, total) is False:
-                raise Cancelled()
-        store.log(s, "survey.import", "file", source, respondents=total, answers=n_text, created=created,
+                        _insert_new_orm(conn, sid, qid, new, have)
+                    created += len(new)
+                    for x in old:  # re-import: update in place, keep codings
+                        _update_old(conn, have[x.key], qid, x)
+                    updated += len(old)
+                done += len(batch)
+                batch = []
+                if progress and progress(done, max(total, done)) is False:
+                    raise Cancelled()
+            if fast is not None:
+                fast.finish()
+        finally:
+            if fast is not None:
+                fast.restore()
+        store.log(s, "survey.import", "file", source, respondents=done, answers=n_text, created=created,
                   updated=updated, survey=defn.name)
-    return ImportResult(total, n_text, created, updated)
+    return ImportResult(done, n_text, created, updated)
+
+
+def _then_none(items: Iterable):
+    """The items, then one None (the signal to write the last, partial batch)."""
+    yield from items
+    yield None
+
+
+def _insert_new_orm(conn, survey_id: int, qid: dict[str, int], new: list[ParsedRespondent],
+                    have: dict[str, int]) -> None:
+    """New respondents and their answers through SQLAlchemy Core (PostgreSQL)."""
+    if not new:
+        return
+    conn.execute(insert(Respondent), [dict(uid=new_uid(), survey_id=survey_id, key=r.key, variables=r.variables,
+                                           extra=r.extra) for r in new])
+    for part in chunks([r.key for r in new]):
+        have.update(conn.execute(sa_select(Respondent.key, Respondent.id).where(
+            Respondent.survey_id == survey_id, Respondent.key.in_(list(part)))).all())
+    rows = [dict(uid=new_uid(), respondent_id=have[r.key], question_id=qid[q], score=sc, band=band, text=t,
+                 text_original=None) for r in new for q, (sc, band, t) in r.answers.items()]
+    for part in chunks(rows, 20000):
+        conn.execute(insert(Answer), list(part))
+
+
+def _update_old(conn, rid: int, qid: dict[str, int], r: ParsedRespondent) -> None:
+    conn.execute(update(Respondent).where(Respondent.id == rid).values(variables=r.variables, extra=r.extra))
+    existing = dict(conn.execute(sa_select(Answer.question_id, Answer.id).where(Answer.respondent_id == rid)).all())
+    for q, (sc, band, t) in r.answers.items():
+        if qid[q] in existing:
+            conn.execute(update(Answer).where(Answer.id == existing[qid[q]]).values(score=sc, band=band, text=t))
+        else:
+            conn.execute(insert(Answer), [dict(uid=new_uid(), respondent_id=rid, question_id=qid[q],
+                                               score=sc, band=band, text=t)])
 
 
 def _sqlite_connection(conn):
@@ -463,46 +524,55 @@ def _sqlite_connection(conn):
     return conn.connection.driver_connection
 
 
-def _insert_new_sqlite(raw, survey_id: int, qid: dict[str, int], new: list[ParsedRespondent], step: int,
-                       cancelled: Callable[[int], bool]) -> None:
-    """Insert new respondents and their answers through the sqlite3 cursor (executemany over
-    tuples): the same rows the ORM path writes, without its per-row dict and bind overhead.
-    Runs inside the caller's transaction; only the page cache grows for it (durability untouched)."""
-    r_cols = ("uid", "survey_id", "key", "variables", "extra")
-    a_cols = ("uid", "respondent_id", "question_id", "score", "band", "text", "text_original")
-    r_sql = (f'INSERT INTO "{Respondent.__tablename__}" ({", ".join(chr(34) + c + chr(34) for c in r_cols)}) '
-             f'VALUES ({", ".join("?" * len(r_cols))})')
-    a_sql = (f'INSERT INTO "{Answer.__tablename__}" ({", ".join(chr(34) + c + chr(34) for c in a_cols)}) '
-             f'VALUES ({", ".join("?" * len(a_cols))})')
-    cur = raw.cursor()
-    (old_cache,) = cur.execute("PRAGMA cache_size").fetchone()
-    cur.execute("PRAGMA cache_size=-131072")  # 128 MiB while the indexes grow; restored below
-    try:
+class _SqliteBulk:
+    """New respondents and their answers through the sqlite3 cursor (executemany over tuples):
+    the same rows the Core path writes, without its per-row dict and bind overhead. Runs inside
+    the caller's transaction; only the page cache grows for it (durability untouched). Into an
+    empty answer table the secondary indexes are dropped first and built once at the end (a
+    sort is cheaper than growing them row by row); drop and re-create are in the transaction."""
+
+    R_COLS = ("uid", "survey_id", "key", "variables", "extra")
+    A_COLS = ("uid", "respondent_id", "question_id", "score", "band", "text", "text_original")
+
+    def __init__(self, raw, large: bool):
+        self.cur = raw.cursor()
+        q = lambda cols: ", ".join(f'"{c}"' for c in cols)  # noqa: E731
+        self.r_sql = (f'INSERT INTO "{Respondent.__tablename__}" ({q(self.R_COLS)}) '
+                      f'VALUES ({", ".join("?" * len(self.R_COLS))})')
+        self.a_sql = (f'INSERT INTO "{Answer.__tablename__}" ({q(self.A_COLS)}) '
+                      f'VALUES ({", ".join("?" * len(self.A_COLS))})')
+        (self.old_cache,) = self.cur.execute("PRAGMA cache_size").fetchone()
+        self.cur.execute("PRAGMA cache_size=-131072")  # 128 MiB while the indexes grow; restored after
+        self.later: list[tuple[str, str]] = []
+        if large and self.cur.execute(f'SELECT 1 FROM "{Answer.__tablename__}" LIMIT 1').fetchone() is None:
+            self.later = self.cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                          "AND sql IS NOT NULL", (Answer.__tablename__,)).fetchall()
+            for name, _sql in self.later:
+                self.cur.execute(f'DROP INDEX "{name}"')
+        self.dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+    def insert(self, survey_id: int, qid: dict[str, int], new: list[ParsedRespondent], have: dict[str, int]) -> None:
+        if not new:
+            return
         uids = new_uids(len(new))
-        empty = json.dumps({})
-        dumps = json.JSONEncoder(ensure_ascii=False).encode
-        for start in range(0, len(new), step):
-            chunk = new[start:start + step]
-            cur.executemany(r_sql, [(uids[start + i], survey_id, r.key, dumps(r.variables) if r.variables else empty,
-                                     dumps(r.extra) if r.extra else empty)
-                                    for i, r in enumerate(chunk)])
-            if cancelled(start + len(chunk)):
-                raise Cancelled()
-        ids = dict(cur.execute(f'SELECT "key", id FROM "{Respondent.__tablename__}" WHERE survey_id = ?',
-                               (survey_id,)).fetchall())
-        rows = [(ids[r.key], qid[q], sc, band, t) for r in new for q, (sc, band, t) in r.answers.items()]
-        uids = new_uids(len(rows))
-        # Into an empty table, building the secondary indexes once afterwards (a sort) is cheaper
-        # than growing them row by row; the drop and re-create are part of this transaction.
-        later = []
-        if len(rows) >= 5000 and cur.execute(f'SELECT 1 FROM "{Answer.__tablename__}" LIMIT 1').fetchone() is None:
-            later = cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                                "AND sql IS NOT NULL", (Answer.__tablename__,)).fetchall()
-            for name, _sql in later:
-                cur.execute(f'DROP INDEX "{name}"')
-        cur.executemany(a_sql, [(u, rid, q, sc, band, t, None) for u, (rid, q, sc, band, t) in zip(uids, rows)])
-        for _name, sql in later:
-            cur.execute(sql)
-    finally:
-        cur.execute(f"PRAGMA cache_size={int(old_cache)}")
-        cur.close()
+        empty, dumps = "{}", self.dumps
+        self.cur.executemany(self.r_sql, [(u, survey_id, r.key, dumps(r.variables) if r.variables else empty,
+                                           dumps(r.extra) if r.extra else empty) for u, r in zip(uids, new)])
+        for part in chunks([r.key for r in new]):
+            have.update(self.cur.execute(
+                f'SELECT "key", id FROM "{Respondent.__tablename__}" WHERE survey_id = ? AND "key" IN '
+                f'({", ".join("?" * len(part))})', (survey_id, *part)).fetchall())
+        rows = [(have[r.key], qid[q], sc, band, t) for r in new for q, (sc, band, t) in r.answers.items()]
+        self.cur.executemany(self.a_sql, [(u, rid, q, sc, band, t, None)
+                                          for u, (rid, q, sc, band, t) in zip(new_uids(len(rows)), rows)])
+
+    def finish(self) -> None:
+        for _name, sql in self.later:
+            self.cur.execute(sql)
+        self.later = []
+
+    def restore(self) -> None:
+        try:
+            self.cur.execute(f"PRAGMA cache_size={int(self.old_cache)}")
+        finally:
+            self.cur.close()

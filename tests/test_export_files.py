@@ -68,3 +68,19 @@ def test_word_files_are_a4_danish_and_name_no_folder(sqlite_store, tmp_path):
     assert str(tmp_path) not in document and str(tmp_path) not in core
     first = re.search(r"<w:t[^>]*>([^<]*)</w:t>", document).group(1)
     assert "kilde" in first and "(p.db)" in first
+
+
+def test_table_exports_name_the_project_file_not_its_folder(sqlite_store, tmp_path):
+    from openpyxl import load_workbook
+
+    from tests.test_export_report import build
+    from workbench.export.frequencies import export_frequencies
+
+    build(sqlite_store, tmp_path, 5, n=30)
+    export_frequencies(sqlite_store, tmp_path / "f.csv", coder="anne")
+    export_frequencies(sqlite_store, tmp_path / "f.xlsx", coder="anne")
+    text = (tmp_path / "f.csv").read_text(encoding="utf-8-sig")
+    cells = [str(c.value) for ws in load_workbook(tmp_path / "f.xlsx").worksheets for row in ws.iter_rows()
+             for c in row if c.value is not None]
+    assert any("p.db" in c for c in cells)  # the CSV is the contract's bare table
+    assert str(tmp_path) not in text and not any(str(tmp_path) in c for c in cells)

@@ -61,10 +61,12 @@ def resolve_coder(store, coder: Optional[str] = None) -> str:
 
 
 def source_label(store) -> str:
-    """Project name and location without any password, for the header of every export."""
+    """Project name and where it lives, for the header of every export: the project file's name
+    (a colleague's copy of the export should not carry the author's folders), or the server and
+    database without any password."""
     p = store.project_row()
     name = p.name if p else "project"
-    where = str(store.path) if store.is_sqlite else make_url(store.url).render_as_string(hide_password=True)
+    where = store.path.name if store.is_sqlite else make_url(store.url).render_as_string(hide_password=True)
     return f"{name} ({where})"
 
 

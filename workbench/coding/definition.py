@@ -863,14 +863,20 @@ def load_definition(path: str | Path) -> SurveyDefinition:
 
 def save_definition(defn: SurveyDefinition, path: str | Path) -> Path:
     """Write a definition as YAML atomically (next year's wave reads it back)."""
+    return save_text(defn.to_yaml(), path)
+
+
+def save_text(text: str, path: str | Path) -> Path:
+    """Write a text file atomically: a temporary file beside it, synced, given the umask's
+    mode and renamed over the target (a crash leaves the old file or the new, never half)."""
     import os
     import tempfile
 
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix="." + path.name, suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix="." + path.name, suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(defn.to_yaml())
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         mask = os.umask(0)

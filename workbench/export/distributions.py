@@ -193,6 +193,17 @@ def _others_label(data: D.CodedData, level: str, others: list[str]) -> str:
     return "de øvrige"
 
 
+def _scored_questions(data: D.CodedData, answers: pd.DataFrame):
+    """(key, definition, its answers) of every scored question with answers, in questionnaire order."""
+    for q in data.questions["key"]:
+        qd = data.definition.question(q)
+        if qd is None or not qd.scored:
+            continue
+        aq = answers[answers["question"] == q]
+        if not aq.empty:
+            yield q, qd, aq
+
+
 def compute_distributions(data: D.CodedData, by: Optional[str] = None) -> pd.DataFrame:
     """One row per scored question × group (``columns_for(definition)``). The groups of the
     variables derived from ``by`` and ``alle`` follow ``by``'s groups, so every test of the
@@ -211,13 +222,7 @@ def compute_distributions(data: D.CodedData, by: Optional[str] = None) -> pd.Dat
     a = ans.loc[ans["score"].notna(), [c for c in dict.fromkeys(need) if c in ans]]
     a = a.assign(score=a["score"].astype(int))
     rows = []
-    for q in data.questions["key"]:
-        qd = defn.question(q)
-        if qd is None or not qd.scored:
-            continue
-        aq = a[a["question"] == q]
-        if aq.empty:
-            continue
+    for q, qd, aq in _scored_questions(data, a):
         lo, hi = qd.scale
         scale = aq[aq["band"].notna() & (aq["band"] != DONT_KNOW) & aq["score"].between(lo, hi)]
         designs = {lvl: control_design(scale, defn, controls_for(defn, lvl)) for lvl in levels
@@ -393,13 +398,7 @@ def compute_year_comparison(data: D.CodedData, year_a: int, year_b: int, by: Opt
                      & (data.answers["band"] != DONT_KNOW) & data.answers["year"].isin([year_a, year_b])]
     groups = ([] if by == D.ALL else data.groups(by)) + [D.ALL]
     rows = []
-    for q in data.questions["key"]:
-        qd = defn.question(q)
-        if qd is None or not qd.scored:
-            continue
-        aq = a[a["question"] == q]
-        if aq.empty:
-            continue
+    for q, qd, aq in _scored_questions(data, a):
         for g in groups:
             mine = aq if g == D.ALL else aq[aq[by] == g]
             xa = mine.loc[mine["year"] == year_a, "score"].astype(float).to_numpy()

@@ -22,9 +22,7 @@ What the guess rests on:
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -513,28 +511,12 @@ def definition_yaml(defn: dict) -> str:
 
 def write_definition_yaml(defn: dict, path: str | Path) -> Path:
     """Write a definition dict as YAML, atomically (a temporary file renamed over the target)."""
+    from workbench.coding.definition import save_text
+
     path = Path(path)
-    text = definition_yaml(defn)
     if path.is_dir():
         raise InputError("is a folder, not a file to write the definition to", file=str(path))
-    parent = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(dir=parent, prefix="." + path.name, suffix=".tmp")
+        return save_text(definition_yaml(defn), path)
     except OSError as e:
         raise InputError(f"cannot be written: {e.strerror}", file=str(path)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot be written: {e.strerror}", file=str(path)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

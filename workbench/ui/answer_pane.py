@@ -204,6 +204,8 @@ class AnswerPane(QWidget):
         chips, which wrap below the text, claim the height they need at the pane's width, so
         a narrow or low pane squeezes only the answer text (which scrolls) and a splitter
         cannot push one widget over another."""
+        if getattr(self, "_batching", False):  # show_row fits once, after header, text and chips
+            return
         m = self.layout().contentsMargins()
         w = max(50, self.width() - m.left() - m.right())
         for lab in (self.who, self.question, self.prompt, self.flag, self.chips_hint, self.memo):
@@ -241,11 +243,16 @@ class AnswerPane(QWidget):
             self.text.clear()
             self._set_chips([])
             return
-        self._render_header()
-        if not same:
-            self.text.setPlainText(row.text)
-            self.text.moveCursor(QTextCursor.MoveOperation.Start)
-        self._render_codes()
+        self._batching = True
+        try:
+            self._render_header()
+            if not same:
+                self.text.setPlainText(row.text)
+                self.text.moveCursor(QTextCursor.MoveOperation.Start)
+            self._render_codes()
+        finally:
+            self._batching = False
+        self._fit_heights()
 
     def refresh_texts(self) -> None:
         """Re-render after a language switch."""

@@ -66,6 +66,52 @@ def load_model(path: Path):
     return spacy.load(path)
 
 
+def ner_confusion(examples: list[Example]) -> dict:
+    """What the remaining NER errors are, gold entity by gold entity (exact match aside):
+    right span but wrong type, overlapping span (boundary error; type right or wrong),
+    missed entirely; and predicted entities that touch no gold entity (spurious). Also the
+    gold type → predicted type counts over same-span and overlapping pairs."""
+    kinds = {"wrong_type": 0, "boundary": 0, "boundary_and_type": 0, "missed": 0, "spurious": 0}
+    by_type: dict = {}
+    types: dict = {}
+    for ex in examples:
+        gold = [(e.start, e.end, e.label_) for e in ex.reference.ents]
+        pred = [(e.start, e.end, e.label_) for e in ex.predicted.ents]
+        pred_set = set(pred)
+        for gs, ge, gl in gold:
+            if (gs, ge, gl) in pred_set:
+                continue
+            over = [(ps, pe, pl) for ps, pe, pl in pred if ps < ge and gs < pe]
+            same = [x for x in over if x[0] == gs and x[1] == ge]
+            if same:
+                kind = "wrong_type"
+                types[(gl, same[0][2])] = types.get((gl, same[0][2]), 0) + 1
+            elif over:
+                kind = "boundary" if any(x[2] == gl for x in over) else "boundary_and_type"
+                if kind == "boundary_and_type":
+                    types[(gl, over[0][2])] = types.get((gl, over[0][2]), 0) + 1
+            else:
+                kind = "missed"
+            kinds[kind] += 1
+            by_type.setdefault(gl, {k: 0 for k in kinds})[kind] += 1
+        for ps, pe, pl in pred:
+            if not any(gs < pe and ps < ge for gs, ge, _ in gold):
+                kinds["spurious"] += 1
+                by_type.setdefault(pl, {k: 0 for k in kinds})["spurious"] += 1
+    return {"kinds": kinds, "by_type": by_type,
+            "type_confusion": {f"{g}->{p}": n for (g, p), n in
+                               sorted(types.items(), key=lambda kv: -kv[1])}}
+
+
+def upos_confusion(examples: list[Example], top: int = 8) -> dict:
+    pairs: dict = {}
+    for ex in examples:
+        for g, p in zip(ex.reference, ex.predicted):
+            if g.pos_ != p.pos_:
+                pairs[(g.pos_, p.pos_)] = pairs.get((g.pos_, p.pos_), 0) + 1
+    return {f"{g}->{p}": n for (g, p), n in sorted(pairs.items(), key=lambda kv: -kv[1])[:top]}
+
+
 def eval_tagging_ner(nlp, rows: list[dict]) -> dict:
     examples = []
     for r in rows:
@@ -77,13 +123,15 @@ def eval_tagging_ner(nlp, rows: list[dict]) -> dict:
     pos = Scorer.score_token_attr(examples, "pos")
     ents = Scorer.score_spans(examples, "ents")
     per_type = {k: {m: round(v[m] * 100, 1) for m in ("p", "r", "f")}
-                for k, v in (ents.get("ents_per_type") or {}).items()}
+                for k, v in sorted((ents.get("ents_per_type") or {}).items())}
     return {
         "upos_acc": round(pos["pos_acc"] * 100, 2),
         "ner_p": round(ents["ents_p"] * 100, 2),
         "ner_r": round(ents["ents_r"] * 100, 2),
         "ner_f": round(ents["ents_f"] * 100, 2),
         "ner_per_type": per_type,
+        "ner_errors": ner_confusion(examples),
+        "upos_confusion": upos_confusion(examples),
     }
 
 
@@ -174,6 +222,62 @@ def throughput(nlp, texts: list[str], repeats: int = 3) -> dict:
     return {"words_per_second": int(words / dt)}
 
 
+def gold_person_spans(row: dict) -> list[tuple[int, int]] | None:
+    """Character spans of the gold PER entities of a DaNE row in its raw sentence."""
+    text, offsets, pos = row["doc"], [], 0
+    for tok in row["tokens"]:
+        idx = text.find(tok, pos)
+        if idx < 0:
+            return None
+        offsets.append((idx, idx + len(tok)))
+        pos = idx + len(tok)
+    spans, start = [], None
+    for i, tag in enumerate(row["ner_tags"] + ["O"]):
+        if start is not None and not tag.startswith("I-PER"):
+            spans.append((offsets[start][0], offsets[i - 1][1]))
+            start = None
+        if tag == "B-PER" or (tag == "I-PER" and start is None):
+            start = i
+    return spans
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"p": round(p * 100, 1), "r": round(r * 100, 1),
+            "f": round(2 * p * r / (p + r) * 100 if p + r else 0.0, 1),
+            "tp": tp, "pred": n_pred, "gold": n_gold}
+
+
+def eval_pii_persons(nlp, rows: list[dict]) -> dict:
+    """``workbench pii``'s PERSON spans (``pii.detect_many``, as the command runs it) against
+    DaNE's PER entities on the raw test sentences: exact span match and overlap match
+    (one-to-one). Also the rules alone (no pipeline), for comparison."""
+    from workbench.nlp import pii
+
+    rows = [r for r in rows if gold_person_spans(r) is not None]
+    gold = [gold_person_spans(r) for r in rows]
+    texts = [r["doc"] for r in rows]
+    out = {}
+    for name, model in (("pipeline", nlp), ("rules_only", None)):
+        found = pii.detect_many(texts, nlp=model)
+        exact = overlap = n_pred = 0
+        for g, ents in zip(gold, found):
+            pred = [(e.start, e.end) for e in ents if e.type == "PERSON"]
+            n_pred += len(pred)
+            exact += len(set(pred) & set(g))
+            used = set()
+            for gs, ge in g:
+                for k, (ps, pe) in enumerate(pred):
+                    if k not in used and ps < ge and gs < pe:
+                        used.add(k)
+                        overlap += 1
+                        break
+        n_gold = sum(len(g) for g in gold)
+        out[name] = {"exact": _prf(exact, n_pred, n_gold), "overlap": _prf(overlap, n_pred, n_gold)}
+    return out
+
+
 def model_size_mb(path: Path) -> float:
     return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6, 1)
 
@@ -194,14 +298,22 @@ def evaluate(model_path: Path = MODEL_DIR) -> dict:
     scores.update(eval_sents(nlp, rows))
     scores.update(eval_tokenizer(nlp, rows))
     scores.update(eval_lemmas(nlp, DATA / "ud_ddt" / "da_ddt-ud-test.conllu"))
+    scores["pii_person"] = eval_pii_persons(nlp, rows)
     scores.update(throughput(nlp, [r["doc"] for r in rows]))
     scores["model_size_mb"] = model_size_mb(model_path)
     scores["load_seconds"] = round(load_s, 2)
     scores["test_split"] = "DDT test (565 sentences, 10,023 tokens)"
+    if nlp.meta.get("workbench_training"):
+        scores["training"] = nlp.meta["workbench_training"]
     return scores
 
 
 def print_table(s: dict) -> None:
+    def meets(ours, theirs):
+        if theirs is None or ours is None:
+            return ""
+        return "  yes" if ours >= theirs else "  NO"
+
     rows = [
         ("UPOS accuracy (%)", s.get("upos_acc"), PUBLISHED["upos"]),
         ("NER precision (%)", s.get("ner_p"), None),
@@ -212,20 +324,184 @@ def print_table(s: dict) -> None:
         ("Lemma accuracy (%)", s.get("lemma_acc"), None),
         ("Words / second (CPU)", s.get("words_per_second"), None),
         ("Model size (MB)", s.get("model_size_mb"), None),
+        ("Load time (s)", s.get("load_seconds"), None),
     ]
-    print(f"{'metric':<24}{'da_workbench':>14}{'da_core_news_sm':>18}")
+    print("DDT test split, gold tokens; da_core_news_sm = published anchor (shared/nlp/README.md)")
+    print(f"{'metric':<24}{'da_workbench':>14}{'da_core_news_sm':>18}{'at/above':>10}")
     for name, ours, theirs in rows:
-        print(f"{name:<24}{str(ours):>14}{(str(theirs) if theirs is not None else '–'):>18}")
+        print(f"{name:<24}{str(ours):>14}{(str(theirs) if theirs is not None else '–'):>18}"
+              f"{meets(ours, theirs):>10}")
+    dev = s.get("dev") or {}
+    if dev:
+        print(f"dev split (checkpoint choice): UPOS {dev.get('upos_acc')}, NER F {dev.get('ner_f')}, "
+              f"sentence F {dev.get('sents_f')}")
+    print("NER by type (test):")
     for label, v in (s.get("ner_per_type") or {}).items():
-        print(f"  NER {label:<6} P {v['p']:5.1f}  R {v['r']:5.1f}  F {v['f']:5.1f}")
+        print(f"  {label:<5} P {v['p']:5.1f}  R {v['r']:5.1f}  F {v['f']:5.1f}")
+    err = s.get("ner_errors") or {}
+    if err:
+        print("NER errors left (gold entities not matched exactly, and spurious predictions):")
+        print("  " + ", ".join(f"{k} {v}" for k, v in err["kinds"].items()))
+        for label, v in sorted(err["by_type"].items()):
+            print(f"  {label:<5} " + ", ".join(f"{k} {n}" for k, n in v.items()))
+        print("  type confusion (gold->predicted): "
+              + ", ".join(f"{k} {n}" for k, n in err["type_confusion"].items()))
+    if s.get("upos_confusion"):
+        print("UPOS confusion, most frequent (gold->predicted): "
+              + ", ".join(f"{k} {n}" for k, n in s["upos_confusion"].items()))
+    pii = s.get("pii_person") or {}
+    for name, v in pii.items():
+        e, o = v["exact"], v["overlap"]
+        print(f"workbench pii PERSON vs DaNE PER ({name}): exact P {e['p']} R {e['r']} F {e['f']}; "
+              f"overlap P {o['p']} R {o['r']} F {o['f']} ({o['gold']} gold)")
     print(f"lemma baselines on the same tokens: simplemma {s.get('lemma_simplemma_same_tokens')}, "
           f"unchanged {s.get('lemma_unchanged_same_tokens')}")
+
+
+def _arch(p: dict | None) -> str:
+    if not p:
+        return "see config.cfg"
+    rows = "/".join(str(r) for r in str(p["rows"]).split(","))
+    return f"width {p['width']}, {p['depth']} layers, hash rows {rows}"
+
+
+def _settings(tr: dict) -> str:
+    if not tr:
+        return "see meta.json"
+    return "; ".join(f"{part}: " + ", ".join(f"{k} {v}" for k, v in p.items()) for part, p in tr.items())
+
+
+def _errors(s: dict) -> str:
+    err = (s.get("ner_errors") or {}).get("kinds") or {}
+    names = {"wrong_type": "right span, wrong type", "boundary": "wrong boundary",
+             "boundary_and_type": "wrong boundary and type", "missed": "missed",
+             "spurious": "spurious"}
+    return ", ".join(f"{names[k]} {v}" for k, v in err.items()) or "–"
+
+
+def _confusion(s: dict) -> str:
+    conf = (s.get("ner_errors") or {}).get("type_confusion") or {}
+    return ", ".join(f"{k.replace('->', ' → ')} {v}" for k, v in list(conf.items())[:8]) or "–"
+
+
+def _upos_conf(s: dict) -> str:
+    return ", ".join(f"{k.replace('->', ' → ')} {v}" for k, v in (s.get("upos_confusion") or {}).items()) or "–"
+
+
+def _pii_rows(s: dict) -> str:
+    names = {"pipeline": "rules + this pipeline's NER (the default)", "rules_only": "rules only"}
+    out = []
+    for key, v in (s.get("pii_person") or {}).items():
+        e, o = v["exact"], v["overlap"]
+        out.append(f"| {names.get(key, key)} | {e['p']} | {e['r']} | {o['p']} | {o['r']} |")
+    return "\n".join(out)
+
+
+ATTEMPTS = """## Attempts to reach da_core_news_sm (issue 15)
+
+Goal: UPOS ≥ 95.1 % and NER F ≥ 72.2 % on the test split, ≤ 15 MB, ≥ 5,000 words/s on one
+core, loading in under a second, choosing everything on the dev split. Candidates built
+with `scripts/train_danish.py` (one thread per training), checkpoints chosen on dev, then
+measured once on test with `scripts/eval_danish.py --model PATH`:
+
+| build | tagger tok2vec | NER | MB | dev UPOS | dev NER F | test UPOS | test NER F | pii PERSON exact P / R |
+|---|---|---|---:|---:|---:|---:|---:|---:|
+| **0.1.0 (shipped)** | shared, 96 wide | on the shared tok2vec | 7.2 | 94.85 | 74.24 | 94.69 | 67.35 | 73.2 / 83.3 |
+| A | 128 wide | alone, 128 wide | 17.2 | 95.22 | 72.80 | 95.05 | 67.05 | 80.8 / 81.7 |
+| B | 128 wide | beside a tagger, 96 wide, hidden 128 | 14.4 | 95.22 | 73.15 | 95.05 | 67.10 | 76.4 / 82.8 |
+| C | 120 wide | 0.1.0's NER | 14.0 | 95.12 | 74.24 | 94.65 | 67.35 | 73.2 / 83.3 |
+| D | 128 wide | joint recipe, 96 wide, 9,000 hash rows | 14.1 | 95.22 | 74.35 | 95.05 | 64.01 | 73.5 / 81.7 |
+
+None beats 0.1.0 on dev *and* test for both UPOS and NER F within the limits, so 0.1.0
+stays shipped; `make model` only replaces it when a new build passes that gate
+(`gate()` in the script; `--force` overrides). What was learnt:
+
+- A wider tagger tok2vec of its own gives +0.3–0.4 UPOS on dev; on test the 128-wide one
+  gives 95.05 % (+0.36, still 0.05 short of 95.1), the 120-wide one 94.65 %. A 128-wide
+  tagger (8.3 MB) and 0.1.0's NER (6.7 MB) together are 15.5 MB, over the limit.
+- NER F on dev does not predict NER F on test at this data size: builds within 1.5 points of
+  each other on dev (72.8–74.4) range from 64.0 to 67.4 on test. Gaining 5 points needs more
+  than architecture (more annotated text, or word vectors from a large corpus, which cannot
+  be downloaded here); the errors left are mostly organisations typed as places or persons.
+- Experiments kept outside git (`--work-dir`); throughput and load time were measured on
+  a shared, busy 2-core machine, so compare them with 0.1.0 measured at the same time.
+
+"""
+
+
+def _training_texts(s: dict, dev_line: str) -> tuple[str, str]:
+    tr = s.get("training") or {}
+    if not tr:  # the 0.1.0 build (one shared tok2vec)
+        return (OLD_COMPONENTS, OLD_TRAINING.replace("{dev_line}", dev_line))
+    comp = COMPONENTS_TEMPLATE.format(arch_tagger=_arch(tr.get("tagger")), arch_ner=_arch(tr.get("ner")),
+                                      hidden=(tr.get("ner") or {}).get("hidden", 64))
+    return comp, TRAINING_TEMPLATE.replace("{dev_line}", dev_line).replace("{settings}", _settings(tr))
+
+
+OLD_COMPONENTS = """| `tok2vec` | CNN token encoder (hash embeddings of NORM/PREFIX/SUFFIX/SHAPE, width 96, 4 layers) shared by the three trained components |
+| `tagger` | Universal POS tags (into `token.tag_`) |
+| `attribute_ruler` | copies the tag into `token.pos_` |
+| `senter` | sentence boundaries |
+| `ner` | named entities PER, LOC, ORG, MISC |
+"""
+
+OLD_TRAINING = """`python scripts/train_danish.py` of version 0.1.0 trained one pipeline on the DaNE train
+split (4,383 sentences, 80k tokens; consecutive sentences grouped into short documents so
+the `senter` sees boundaries, 10 % of them lower-cased as augmentation), with one tok2vec
+shared by tagger, senter and NER, kept the best checkpoint on the dev split (564 sentences;
+joint score UPOS 0.4, NER F 0.5, sentence F 0.1; early stopping after 1,600 steps without
+improvement), added the attribute ruler and the lemmatizer, evaluated, and wrote the scores
+into `meta.json` and this page. Best checkpoint on dev: {dev_line}.
+`python scripts/eval_danish.py --write-doc` re-evaluates the shipped model (`--model PATH`
+another one) and prints the `da_core_news_sm` anchors beside ours.
+
+The current `scripts/train_danish.py` (`make model`) trains in two parts and replaces the
+shipped model only when the new one passes a gate (see "Attempts to reach
+da_core_news_sm" below); the shipped model is still the 0.1.0 build.
+"""
+
+COMPONENTS_TEMPLATE = """| `tok2vec` | CNN token encoder (hash embeddings of NORM/PREFIX/SUFFIX/SHAPE, {arch_tagger}) shared by the tagger and the senter |
+| `tagger` | Universal POS tags (into `token.tag_`) |
+| `attribute_ruler` | copies the tag into `token.pos_` |
+| `senter` | sentence boundaries |
+| `ner` | named entities PER, LOC, ORG, MISC, with its own CNN tok2vec ({arch_ner}; transition model, hidden width {hidden}) |
+"""
+
+TRAINING_TEMPLATE = """`make model` (= `python scripts/train_danish.py`; one CPU thread per training, add
+`--parallel` to run the two side by side) trains on the DaNE train split (4,383 sentences,
+80k tokens; consecutive sentences grouped into short documents so the `senter` sees
+boundaries, 10 % of them lower-cased as augmentation) in two parts, each keeping its best
+checkpoint on the dev split (564 sentences) with early stopping:
+
+- **tagger part**: tok2vec + tagger + senter, checkpoint chosen on dev UPOS;
+- **NER part**: tok2vec + tagger + senter + NER trained together (multi-task: learning
+  tags and sentence boundaries helps the entities on so little data), checkpoint chosen on
+  the joint dev score (UPOS 0.4, NER F 0.5, sentence F 0.1) — the recipe of version 0.1.0,
+  whose NER is kept as it was. At assembly the NER gets its own copy of this tok2vec
+  (`replace_listeners`) and the auxiliary tagger and senter are dropped; spaCy's own
+  sm/md/lg pipelines also give the NER its own tok2vec.
+
+Tried on dev and not kept (dev NER F): the NER beside a tagger only, 96 wide with a
+128-wide hidden layer (73.15 and 72.46), the NER alone 128 wide (72.80), all three tasks
+on one 128-wide tok2vec (70.45 when stopped); against 74.24 for the kept NER. For the
+tagger (dev UPOS): 128 wide 95.22 (does not fit in 15 MB beside the NER), 128 wide with
+5 layers 95.17, 96 wide with dropout 0.2 about 94.6, the old shared 96-wide tok2vec 94.85.
+
+Then it adds the attribute ruler and the lemmatizer, evaluates, and writes the scores into
+`meta.json` and this page. Best checkpoints on dev: {dev_line}. The test split is only
+read for measuring. `python scripts/eval_danish.py --write-doc` re-evaluates the shipped
+model (`--model PATH` another one) and prints the anchors beside ours.
+
+Settings (`PARTS` in the script, `--set part.name=value` to try others): {settings}.
+
+"""
 
 
 def write_doc(s: dict, path: Path) -> None:
     dev = s.get("dev") or {}
     dev_line = (f"UPOS {dev['upos_acc']} %, NER F {dev['ner_f']} %, sentence F {dev['sents_f']} %"
                 if dev else "see meta.json")
+    components_text, training_text = _training_texts(s, dev_line)
     per_type = "\n".join(
         f"| {k} | {v['p']:.1f} | {v['r']:.1f} | {v['f']:.1f} |"
         for k, v in sorted((s.get("ner_per_type") or {}).items()))
@@ -263,25 +539,13 @@ and keep the license.
 
 | component | what it does |
 |---|---|
-| `tok2vec` | CNN token encoder (hash embeddings of NORM/PREFIX/SUFFIX/SHAPE, width 96, 4 layers) shared by the three trained components |
-| `tagger` | Universal POS tags (into `token.tag_`) |
-| `attribute_ruler` | copies the tag into `token.pos_` |
-| `senter` | sentence boundaries |
-| `ner` | named entities PER, LOC, ORG, MISC |
-| `workbench_lemmatizer` | simplemma + POS rules + a lookup table learned from the UD DDT dev split (`workbench/nlp/lemmatizer.py`) |
+{components_text}| `workbench_lemmatizer` | simplemma + POS rules + a lookup table learned from the UD DDT dev split (`workbench/nlp/lemmatizer.py`) |
 
 Tokenization is spaCy's Danish rule-based tokenizer (`spacy.blank("da")`).
 
 ## Training
 
-`python scripts/train_danish.py` (2 CPU threads; about 18 minutes for the shipped build) trains
-on the DaNE train split (4,383 sentences, 80k tokens; consecutive sentences grouped into
-short documents so the `senter` sees boundaries, 10 % of them lower-cased as augmentation),
-keeps the best model on the dev split (564 sentences; early stopping after 1,600 steps
-without improvement), adds the attribute ruler and the lemmatizer, evaluates, and writes
-the scores into `meta.json` and this page. Best checkpoint on dev: {dev_line}.
-`python scripts/eval_danish.py --write-doc` re-evaluates the shipped model.
-
+{training_text}
 ## Scores on the DDT test split
 
 Gold tokenization, {s.get('test_split', 'DDT test')}. UPOS and NER on DaNE's
@@ -306,7 +570,27 @@ NER by type:
 |---|---:|---:|---:|
 {per_type}
 
-Lemmas (UD DDT test, all tokens, lower-cased):
+Errors left on the test split (gold entities not found exactly, and predictions touching
+no gold entity): {_errors(s)}.
+Gold type → predicted type: {_confusion(s)}. Most of what is left is the type of an
+entity whose span is right (above all organisations called places or persons, e.g. a
+country or club standing for its team or government) and entities missed altogether.
+UPOS confusions, most frequent (gold → predicted): {_upos_conf(s)}.
+
+### Person names for `workbench pii`
+
+`workbench pii` (and pii-scan) take PERSON spans from the rules and the pipeline's PER
+entities (`workbench/nlp/pii.py`). Against DaNE's PER entities on the raw test sentences
+({(s.get('pii_person') or {}).get('pipeline', {}).get('overlap', {}).get('gold', '–')} names):
+
+| detector | exact P | exact R | overlap P | overlap R |
+|---|---:|---:|---:|---:|
+{_pii_rows(s)}
+
+Overlap match: same type and overlapping spans, one-to-one. The rules' exact figures are
+low because they cut full names and genitives differently from DaNE's spans.
+
+{ATTEMPTS}Lemmas (UD DDT test, all tokens, lower-cased):
 
 | lemmatizer | accuracy |
 |---|---:|

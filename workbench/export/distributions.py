@@ -37,7 +37,7 @@ from workbench.coding.definition import DONT_KNOW, STANDARD_BANDS, SurveyDefinit
 from workbench.errors import InputError
 from workbench.export import data as D
 from workbench.export.atomic import atomic_path, atomic_write_bytes
-from workbench.export.safety import is_small, neutralise, safe_value, set_text, suppressed
+from workbench.export.safety import header_row, is_small, neutralise, safe_value, set_text, suppressed
 
 TEST_NAME = "Welch t-test (scipy.stats.ttest_ind, equal_var=False), kun scorer inden for skalaen (ved ikke udeladt)"
 SHARE_BANDS = {"positive": "positiv", "negative": "negativ"}  # column -> band whose share it holds
@@ -319,9 +319,7 @@ def write_distributions_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) 
                                  for v in scores]
         hdr += [f"{defn.band_label(b)} ({_range_text(*qd.bands[b])})" for _c, b in shares]
         hdr += [f"Gns. ({lo}–{hi})", "Sammenlignet med", "Forskel", "p (t-test)", "", "OLS-koef.", "p (OLS)", ""]
-        for j, h in enumerate(hdr, start=1):
-            c = set_text(ws.cell(5, j), h)
-            c.font, c.fill = bold, fill
+        header_row(ws, 5, hdr, bold, fill)
         ws.freeze_panes = "C6"
         for i, r in enumerate(df[df["question"] == q].to_dict("records"), start=6):
             set_text(ws.cell(i, 1), r["group_label"]).font = bold if r["level"] != by else Font()
@@ -485,9 +483,7 @@ def write_year_xlsx(data: D.CodedData, df: pd.DataFrame, themes: Optional[pd.Dat
                             f"{year_a}. Welch t-test; ** p < 0,05, * p < 0,10.")
     hdr = ["Spørgsmål", "Gruppe", f"n {year_a}", f"n {year_b}", f"Gns. {year_a}", f"Gns. {year_b}", "Forskel",
            "p", "Signifikans", "Spørgsmål-id", "Gruppe-id"]
-    for j, h in enumerate(hdr, start=1):
-        c = set_text(ws.cell(5, j), h)
-        c.font, c.fill = bold, fill
+    header_row(ws, 5, hdr, bold, fill)
     ws.freeze_panes = "C6"
     for i, r in enumerate(df.to_dict("records"), start=6):
         qd = defn.question(r["question"])
@@ -515,9 +511,7 @@ def write_year_xlsx(data: D.CodedData, df: pd.DataFrame, themes: Optional[pd.Dat
                                 f"procentpoint. Bånd med under {data.min_cell} svar i et af årene vises som {small}.")
         hdr = ["Spørgsmål", "Bånd", "Tema", f"Svar {year_a}", f"% {year_a}", f"Svar {year_b}", f"% {year_b}",
                "Ændring (pp)", "Kode-id"]
-        for j, h in enumerate(hdr, start=1):
-            c = set_text(wt.cell(5, j), h)
-            c.font, c.fill = bold, fill
+        header_row(wt, 5, hdr, bold, fill)
         wt.freeze_panes = "D6"
         from workbench.export.frequencies import band_title
 

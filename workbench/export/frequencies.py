@@ -18,7 +18,7 @@ import pandas as pd
 from workbench.errors import InputError
 from workbench.export import data as D
 from workbench.export.atomic import atomic_path, atomic_write_bytes
-from workbench.export.safety import is_small, neutralise, suppressed
+from workbench.export.safety import header_row, is_small, neutralise, suppressed
 
 CONTRACT_COLUMNS = ["question", "band", "group", "code", "n_coded", "n_answers", "pct"]
 COLUMNS = CONTRACT_COLUMNS + ["small_cell"]
@@ -151,9 +151,7 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
         hdr = ["Bånd", "Tema", "Kode-id"]
         for g in groups:
             hdr += [f"{data.group_label(by, g)} %", f"{data.group_label(by, g)} n"]
-        for j, h in enumerate(hdr, start=1):
-            c = set_text(ws.cell(5, j), h)
-            c.font, c.fill = bold, head_fill
+        for c in header_row(ws, 5, hdr, bold, head_fill):
             c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "D6"
         r = 6

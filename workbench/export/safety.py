@@ -73,6 +73,16 @@ def set_text(cell, value: Any):
     return cell
 
 
+def header_row(ws, row: int, labels, font, fill) -> list:
+    """A sheet's column headings on ``row`` as inert text cells in ``font`` on ``fill``."""
+    cells = []
+    for j, label in enumerate(labels, start=1):
+        c = set_text(ws.cell(row, j), label)
+        c.font, c.fill = font, fill
+        cells.append(c)
+    return cells
+
+
 def safe_value(cell, value: Any):
     """Numbers as numbers, everything else through ``set_text``; missing stays empty."""
     try:

@@ -621,28 +621,39 @@ class _Parser:
                                 year=year, year_column=str(year_col) if year_col else None, report=dict(report),
                                 description=str(raw.get("description") or ""), file=self.file)
 
+    def _entry(self, section: str, noun: str, i: int, item: Any, fields: set[str], keys: set[str], shape: str,
+               reserved: tuple[str, ...] = ()) -> tuple[Optional[str], str]:
+        """The checks every question and variable share: a mapping, known fields, a unique,
+        well-formed key. Returns the entry's name for messages (None when it is no mapping)
+        and its key, which joins ``keys``."""
+        if not isinstance(item, dict):
+            self.bad(f"{section}[{i}]", f"each {noun} must be a mapping ({shape})")
+            return None, ""
+        key = str(item.get("key") or "").strip()
+        entry = f"{section}[{i}] ({key})" if key else f"{section}[{i}]"
+        for k in item:
+            if k not in fields:
+                self.bad(f"{entry}.{k}", f"unknown entry {k!r} (known: {', '.join(sorted(fields))})")
+        if not key:
+            self.bad(entry, f"the {noun} needs a key (key: …)")
+        elif not KEY_RE.match(key):
+            self.bad(f"{entry}.key", f"key {key!r} may hold only letters, digits, '_', '-' and '.'")
+        elif key in keys:
+            self.bad(f"{entry}.key", f"key {key!r} is used by another {noun}")
+        elif key in reserved:
+            self.bad(f"{entry}.key", f"key {key!r} is reserved; choose another")
+        keys.add(key)
+        return entry, key
+
     def _questions(self, raw: Any) -> list[QuestionDef]:
         if not isinstance(raw, list) or not raw:
             self.bad("questions", "list at least one question (questions: - key: … text: …)")
             return []
         out, keys = [], set()
         for i, q in enumerate(raw, start=1):
-            entry = f"questions[{i}]"
-            if not isinstance(q, dict):
-                self.bad(entry, "each question must be a mapping (key:, score:, text:, …)")
+            entry, key = self._entry("questions", "question", i, q, _FIELDS_Q, keys, "key:, score:, text:, …")
+            if entry is None:
                 continue
-            key = str(q.get("key") or "").strip()
-            entry = f"questions[{i}] ({key})" if key else entry
-            for k in q:
-                if k not in _FIELDS_Q:
-                    self.bad(f"{entry}.{k}", f"unknown entry {k!r} (known: {', '.join(sorted(_FIELDS_Q))})")
-            if not key:
-                self.bad(entry, "the question needs a key (key: …)")
-            elif not KEY_RE.match(key):
-                self.bad(f"{entry}.key", f"key {key!r} may hold only letters, digits, '_', '-' and '.'")
-            elif key in keys:
-                self.bad(f"{entry}.key", f"key {key!r} is used by another question")
-            keys.add(key)
             score, text = q.get("score"), q.get("text")
             if score is None and text is None:
                 self.bad(entry, "name the score column (score:), the text column (text:) or both")
@@ -732,24 +743,10 @@ class _Parser:
         out: list[VariableDef] = []
         keys: set[str] = set()
         for i, v in enumerate(raw, start=1):
-            entry = f"variables[{i}]"
-            if not isinstance(v, dict):
-                self.bad(entry, "each variable must be a mapping (key:, column:, …)")
+            entry, key = self._entry("variables", "variable", i, v, _FIELDS_V, keys, "key:, column:, …",
+                                     reserved=("alle", "question", "band", "year", "score", "text", "code"))
+            if entry is None:
                 continue
-            key = str(v.get("key") or "").strip()
-            entry = f"variables[{i}] ({key})" if key else entry
-            for k in v:
-                if k not in _FIELDS_V:
-                    self.bad(f"{entry}.{k}", f"unknown entry {k!r} (known: {', '.join(sorted(_FIELDS_V))})")
-            if not key:
-                self.bad(entry, "the variable needs a key (key: …)")
-            elif not KEY_RE.match(key):
-                self.bad(f"{entry}.key", f"key {key!r} may hold only letters, digits, '_', '-' and '.'")
-            elif key in keys:
-                self.bad(f"{entry}.key", f"key {key!r} is used by another variable")
-            elif key in ("alle", "question", "band", "year", "score", "text", "code"):
-                self.bad(f"{entry}.key", f"key {key!r} is reserved; choose another")
-            keys.add(key)
             vd = VariableDef(key=key, label=str(v.get("label") or ""), type=str(v.get("type") or "category"),
                              strict=bool(v.get("strict", False)), required=bool(v.get("required", False)),
                              optional=bool(v.get("optional", False)))

@@ -175,10 +175,9 @@ class Grid:
         with self.store.session() as s:
             self.definition = project_definition(s) or builtin()
         self.group_var = self.definition.primary_group
-        self.respondent_values: list[dict] = [r[2] if isinstance(r[2], dict) else json.loads(r[2] or "{}") for r in resp]
-        self._resp_index = ri
+        values = [r[2] if isinstance(r[2], dict) else json.loads(r[2] or "{}") for r in resp]
         self.groups: dict[str, _Categorical] = {
-            k: _Categorical(col).take(ri) for k, col in self.definition.group_columns(self.respondent_values).items()}
+            k: _Categorical(col).take(ri) for k, col in self.definition.group_columns(values).items()}
         empty = _Categorical([None] * len(resp)).take(ri)
         self.group_column = self.groups.get(self.group_var, empty) if self.group_var else empty
         self.questions = _Categorical([q[1] for q in quest]).take(qi)

@@ -210,7 +210,7 @@ def test_frequencies_xlsx_and_default_grouping(sqlite_store, tmp_path):
     msg = export_frequencies(sqlite_store, tmp_path / "f.xlsx", coder="anne")
     assert "by omraade" in msg
     wb = openpyxl.load_workbook(tmp_path / "f.xlsx")
-    assert wb.sheetnames == ["samlet", "kommentar", "Om"]
+    assert wb.sheetnames == ["samlet", "kommentar", "Data", "Om"]
     ws = wb["samlet"]
     assert "Samlet tilfredshed" in ws["A1"].value and "Hvor tilfreds" in ws["A1"].value
     header = [c.value for c in ws[5]]
@@ -322,7 +322,7 @@ def test_answers_csv_xlsx_sav_dta(sqlite_store, tmp_path):
             assert r.score_label == {"0": "Meget utilfreds", "10": "Meget tilfreds", "99": "Ved ikke"}.get(r.score, r.score)
         if r.question == "kommentar":
             assert r.score == "" and r.band == ""
-        have = {c for c in df.columns[13:] if getattr(r, c, "0") == "1"}
+        have = {c for c in df.columns[df.columns.get_loc("coded") + 1:] if getattr(r, c, "0") == "1"}
         assert have == truth.get((r.respondent_id, r.question), set())
 
     export_answers(sqlite_store, tmp_path / "a.xlsx", coder="anne")
@@ -352,7 +352,9 @@ def test_answers_csv_xlsx_sav_dta(sqlite_store, tmp_path):
         pdf = pd.read_stata(out) if fmt == "dta" else pd.read_spss(out)
         assert set(pdf["koen_value"].astype(str)) <= {"Kvinde", "Mand"}  # read with labels applied
         code_cols = [c for c in CODES if c in data.columns]
-        assert code_cols and set(data[code_cols].stack().unique()) <= {0, 1}
+        coded = data["coded"] == 1
+        assert code_cols and set(data.loc[coded, code_cols].stack().unique()) <= {0, 1}
+        assert data.loc[~coded, code_cols].isna().all().all()  # not coded: missing, not 0
 
 
 def test_charts_quotes_and_report_draft(sqlite_store, tmp_path):

@@ -4,8 +4,10 @@ can go on in SPSS, Stata or R without the workbench.
 Columns: ``respondent_id, year``, then per background variable of the survey definition its
 group as the exports show it (``<key>``: the value's label, the bin such as ``18-29``, or the
 mapped group of a derived variable) and, for a variable read from the file, the stored value
-(``<key>_value``: the code or the number); then ``question, score, score_label, band, text``
-and one 0/1 column per code id.
+(``<key>_value``: the code or the number); then ``question, score, score_label, band, text``,
+``coded`` (1 the coder has coded the answer, 0 it has a text not coded yet, empty no text) and
+one column per code id: 1/0 for a coded answer, empty for one not coded, so that a share
+computed in SPSS, Stata or R is a share of coded answers, never of answers nobody has read.
 
 The first row is the variable names (statistics packages read it as such); where the data
 come from is in the XLSX's "Om" sheet and the summary line, not in the CSV body. Texts are
@@ -23,6 +25,7 @@ import re
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 
 from workbench.errors import InputError
@@ -68,7 +71,14 @@ def answers_table(data: D.CodedData, allow_pii: bool = False) -> pd.DataFrame:
     out["score_label"] = [None if pd.isna(s) else labels[(q, int(s))] for q, s in zip(a["question"], a["score"])]
     out["band"] = a["band"].to_numpy()
     out["text"] = a["text"].to_numpy()
-    m = data.code_matrix().reindex(a["answer_id"]).fillna(0).astype(int).reset_index(drop=True)
+    # coded: 1 coded, 0 has text but not coded yet, empty nothing to code; the code columns
+    # are 0/1 for coded answers only, so a share computed in SPSS/Stata/R counts coded answers
+    done = data.coded_mask(a["answer_id"])
+    has_text = a["has_text"].to_numpy(dtype=bool)
+    out["coded"] = pd.array(done.astype(int), dtype="Int64")
+    out.loc[~(done | has_text), "coded"] = pd.NA
+    m = data.code_matrix().reindex(a["answer_id"]).fillna(0).astype("Int64").reset_index(drop=True)
+    m.loc[~done] = pd.NA
     return pd.concat([out, m], axis=1)
 
 
@@ -123,7 +133,10 @@ def write_answers_xlsx(data: D.CodedData, df: pd.DataFrame, out, allow_pii: bool
     vb.column_dimensions["C"].width = 80
     D.about_sheet(wb, data, "Kodede svar", [
         ("Rækker", f"{len(df)} svar"),
-        ("Kodekolonner", "1 = koderen har givet svaret koden (et sted i teksten), 0 = ikke"),
+        ("coded", "1 = koderen har kodet svaret, 0 = svaret har tekst, men er ikke kodet endnu, "
+                  "tom = svaret har ingen tekst"),
+        ("Kodekolonner", "1 = koderen har givet svaret koden (et sted i teksten), 0 = kodet uden den kode, "
+                         "tom = svaret er ikke kodet (endnu)"),
         ("Personoplysninger", "vist som i projektet" if allow_pii else
          "åbne fund er erstattet af [NAVN], [CPR], [TELEFON], [EMAIL], [ADRESSE]")])
     with atomic_path(out) as tmp:
@@ -195,8 +208,8 @@ def stat_labels(data: D.CodedData, df: pd.DataFrame, numeric_codes: set[str]) ->
     defn = data.definition
     labels = {"respondent_id": "Respondent", "year": "År", "question": "Spørgsmål", "score": "Score",
               "score_label": "Skalaetiket", "band": "Bånd", "text": "Svar (tekst)",
-              "question_no": "Spørgsmål (nummer)"}
-    values: dict[str, dict] = {}
+              "question_no": "Spørgsmål (nummer)", "coded": "Kodet"}
+    values: dict[str, dict] = {"coded": {0: "ikke kodet endnu", 1: "kodet"}}
     for col, key, kind in variable_columns(defn):
         v = defn.variable(key)
         labels[col] = v.title if kind == "group" else f"{v.title} (kode)" if v.type != "number" else f"{v.title} (værdi)"
@@ -238,7 +251,7 @@ def write_answers_stat(data: D.CodedData, df: pd.DataFrame, out: Path, fmt: str)
                 numeric_codes.add(col)
     labels, values = stat_labels(data, t, numeric_codes)
     for c in t.columns:
-        if c in ("score", "year") or c in set(data.codes["key"]):
+        if c in ("score", "year", "coded") or c in set(data.codes["key"]):
             t[c] = pd.to_numeric(t[c], errors="coerce").astype(float)
         elif t[c].dtype == object or str(t[c].dtype).startswith("string"):
             t[c] = ["" if x is None or (not isinstance(x, str) and pd.isna(x)) else str(x) for x in t[c]]

@@ -81,10 +81,35 @@ def _format(out: Path) -> str:
     return fmt
 
 
+# SVG and PDF keep their words as text (a report writer edits a title in Word, Illustrator or
+# Inkscape, and screen readers read it), not as outlines; fonts the reader lacks fall back
+_TEXT_AS_TEXT = {"svg.fonttype": "none", "pdf.fonttype": 42}
+
+
+def _footnote(fig, ax, lines: list[str]) -> None:
+    """Small lines under everything the axes draw (tick labels, the legend below them): where
+    the numbers come from and what is not shown. A figure pasted into a report without its
+    table still says its source, coder, coverage and date."""
+    from matplotlib.text import Annotation
+
+    lines = [x for x in lines if x]
+    if not lines:
+        return
+    text = "\n".join(_wrap(x, 150) for x in lines)
+    fig.add_artist(Annotation(text, xy=(0, 0), xycoords=lambda r: ax.get_tightbbox(r), xytext=(0, -6),
+                              textcoords="offset points", ha="left", va="top", fontsize=6.5, color="#444444"))
+
+
+def _notes(data: D.CodedData, what: str, hidden: list[str]) -> list[str]:
+    """The footnote of a chart: the groups left out, the export header, unfinished coding."""
+    return [f"Ikke vist (færre end {data.min_cell} svar): {', '.join(hidden)}" if hidden else "",
+            data.header(what), data.coverage_note()]
+
+
 def _save(fig, out: Path) -> None:
     fmt = _format(out)
     try:
-        with atomic_path(out) as tmp:
+        with matplotlib.rc_context(_TEXT_AS_TEXT), atomic_path(out) as tmp:
             fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight")
     finally:
         plt.close(fig)
@@ -172,8 +197,7 @@ def distribution_chart(store, question: str, by: Optional[str] = None, out=None,
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours]
     ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.45, -0.1), ncol=min(len(labels), 6),
               fontsize=7.5, frameon=False, handlelength=1.2, columnspacing=1.0)
-    if hidden:
-        fig.text(0.01, 0.005, f"Ikke vist (færre end {data.min_cell} svar): {', '.join(hidden)}", fontsize=7)
+    _footnote(fig, ax, _notes(data, "Svarfordeling", hidden))
     _save(fig, out)
     return out
 
@@ -239,10 +263,9 @@ def theme_chart(store, question: str, band: str, coder: Optional[str] = None, ou
                  fontsize=10, loc="left")
     if shown:
         ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.05), ncol=min(len(shown), 3), fontsize=8, frameon=False)
-    if hidden:
-        fig.text(0.01, 0.005, f"Ikke vist (færre end {data.min_cell} svar): {', '.join(hidden)}", fontsize=7)
     if not ranked:
         ax.text(0.5, 0.5, "Ingen kodede temaer", transform=ax.transAxes, ha="center")
+    _footnote(fig, ax, _notes(data, "Temaer", hidden))
     _save(fig, out)
     return out
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Optional, Union
+from typing import Callable, Iterable, Optional, Union
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func
+from sqlalchemy import Text, cast, func
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
@@ -86,6 +86,15 @@ class CodedData:
     years: list[int]
     exported_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc).astimezone())
     n_coded: int = 0  # answers with text the coder has marked coded (with or without codes)
+    coded_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # the marked ones' ids
+
+    def coded_mask(self, answer_ids) -> np.ndarray:
+        """True for each answer the coder has coded: marked coded, or carrying a code. An
+        answer not coded yet is not the same as "coded, no such theme" (the data export
+        leaves its code cells empty)."""
+        ids = np.asarray(answer_ids, dtype=np.int64)
+        with_codes = self.codings["answer_id"].to_numpy(dtype=np.int64) if len(self.codings) else ids[:0]
+        return np.isin(ids, self.coded_ids) | np.isin(ids, with_codes)
 
     def coverage(self) -> tuple[int, int]:
         """(answers with text the coder has coded, answers with text): a table built on
@@ -131,7 +140,7 @@ class CodedData:
 
     def groups(self, by: str) -> list[str]:
         """The groups of a background variable in report order, those present only."""
-        present = set(self.answers[by].dropna())
+        present = set(self.answers[by].dropna().unique())
         order = self.definition.group_order(by)
         return [g for g in order if g in present] + sorted(present - set(order), key=str)
 
@@ -190,27 +199,54 @@ def _tuples(conn, query) -> list[tuple]:
         cur.close()
 
 
-def _n_coded(answers: pd.DataFrame, coded_rows: list[tuple]) -> int:
+def _n_coded(answers: pd.DataFrame, coded: np.ndarray) -> int:
     """How many of the answers with text are among the coder's coded ones."""
-    if not coded_rows:
+    if not len(coded):
         return 0
-    coded = np.fromiter((r[0] for r in coded_rows), dtype=np.int64, count=len(coded_rows))
     with_text = answers.loc[answers["has_text"], "answer_id"].to_numpy(dtype=np.int64)
     return int(np.isin(with_text, coded).sum())
 
 
-def _answers_frame(ans_rows, resp_rows, qrows, year_of: dict[int, int], defn: SurveyDefinition) -> pd.DataFrame:
-    """One row per answer with its question, its respondent and the respondent's variables:
-    ``answers[var]`` the group (label, bin, derived group), ``answers["value:" + var]`` the
-    stored value, for every variable of the definition."""
+def _json_text(column, key: str, dialect: str):
+    """SQL for one key of a JSON column as JSON text ("null" or NULL when absent), alike on
+    SQLite and PostgreSQL. (SQLAlchemy's ``column[key]`` needs its bind processing, which
+    ``_tuples`` skips.) Keys are the definition's checked identifiers."""
+    if dialect == "sqlite":
+        return func.json_quote(func.json_extract(column, f'$."{key}"'))
+    return cast(column.op("->")(key), Text)
+
+
+def _stored_values(resp_rows, stored: Optional[list[str]]) -> list[dict]:
+    """Each respondent's stored variables from the query's columns after the third: the whole
+    JSON object (``stored`` None), or one JSON text per stored key, each distinct text parsed once."""
     import json
 
+    if stored is None:
+        return [v if isinstance(v, dict) else json.loads(v or "{}") for *_x, v in resp_rows]
+    memo: dict[Optional[str], object] = {None: None}
+    out = []
+    for row in resp_rows:
+        vals = {}
+        for k, raw in zip(stored, row[3:]):
+            try:
+                vals[k] = memo[raw]
+            except KeyError:
+                vals[k] = memo[raw] = json.loads(raw)
+        out.append(vals)
+    return out
+
+
+def _answers_frame(ans_rows, resp_rows, qrows, year_of: dict[int, int], defn: SurveyDefinition,
+                   keys: list[str], stored: Optional[list[str]]) -> pd.DataFrame:
+    """One row per answer with its question, its respondent and the respondent's variables:
+    ``answers[var]`` the group (label, bin, derived group), ``answers["value:" + var]`` the
+    stored value, for each variable of ``keys``."""
     a = pd.DataFrame(ans_rows, columns=["answer_id", "respondent_pk", "question_id", "score", "band", "text"])
     r = pd.DataFrame([row[:3] for row in resp_rows], columns=["respondent_pk", "respondent_id", "survey_id"])
-    values = [v if isinstance(v, dict) else json.loads(v or "{}") for *_x, v in resp_rows]
+    values = _stored_values(resp_rows, stored) if keys else []
     r["year"] = r["survey_id"].map(year_of)
-    groups = defn.group_columns(values)  # each variable's distinct values grouped once
-    for k in defn.variable_keys:
+    groups = defn.group_columns(values, keys)  # each variable's distinct values grouped once
+    for k in keys:
         r[k] = groups[k]
         if not defn.variable(k).derived:
             r[VALUE + k] = [v.get(k) for v in values]
@@ -223,12 +259,15 @@ def _answers_frame(ans_rows, resp_rows, qrows, year_of: dict[int, int], defn: Su
 
 @gc_paused()
 def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year: YearArg = None,
-         with_text: bool = True) -> CodedData:
+         with_text: bool = True, variables: Optional[Callable[[SurveyDefinition], Iterable[str]]] = None
+         ) -> CodedData:
     """Load answers (every stored answer of the chosen year(s); ``year=None`` is the newest
     survey, ``"all"`` every year), the codes, and — with ``with_codings`` — the resolved
     coder's codings and starred quotes. ``with_text=False`` leaves the texts in the database
     (``text`` is then empty and only ``has_text`` is known): tables need no text, and
-    fetching 100,000 texts is most of their time."""
+    fetching 100,000 texts is most of their time. ``variables`` picks, from the survey's
+    definition, the variables whose columns the caller needs (default: all of them); a
+    table by one grouping need not parse and group every respondent's every variable."""
     name = resolve_coder(store, coder) if with_codings else None
     with store.session() as s:
         years = _years(s, year)
@@ -242,12 +281,19 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
         # Two narrow queries joined in pandas rather than one wide join: 100,000 answers ×
         # 6 columns plus 14,000 respondents is a third of the cells, and Core rows skip the ORM.
         conn = s.connection()
-        text_col = Answer.text if with_text else (func.length(func.trim(Answer.text)) > 0)
+        text_col = Answer.text if with_text else (func.trim(Answer.text) != "")
         qids = [r[6] for r in qrows]
         ans_rows = _tuples(conn, select(Answer.id, Answer.respondent_id, Answer.question_id, Answer.score, Answer.band,
                                         text_col).where(Answer.question_id.in_(qids))) if qids else []
+        if variables is None:
+            keys, stored = list(defn.variable_keys), None
+            var_cols = [Respondent.variables]
+        else:  # only the stored keys the chosen variables need, each as JSON text
+            keys = [k for k in dict.fromkeys(variables(defn)) if defn.variable(k) is not None]
+            stored = list(dict.fromkeys(defn.stored_key(k) for k in keys))
+            var_cols = [_json_text(Respondent.variables, k, conn.dialect.name) for k in stored]
         resp_rows = _tuples(conn, (
-            select(Respondent.id, Respondent.key, Respondent.survey_id, Respondent.variables)
+            select(Respondent.id, Respondent.key, Respondent.survey_id, *var_cols)
             .where(Respondent.survey_id.in_(sv_ids)))) if sv_ids else []
         codes = store.codes(s)
         cod_rows, coded_rows = [], []
@@ -265,7 +311,8 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
         pii_rows = s.exec(select(PiiFinding.answer_id, PiiFinding.start, PiiFinding.end, PiiFinding.type)
                           .join(Answer, Answer.id == PiiFinding.answer_id)
                           .where(PiiFinding.status == "open", Answer.question_id.in_(qids))).all() if qids else []
-    answers = _answers_frame(ans_rows, resp_rows, qrows, dict(sv_rows), defn)
+    answers = _answers_frame(ans_rows, resp_rows, qrows, dict(sv_rows), defn, keys, stored)
+    coded = np.fromiter((r[0] for r in coded_rows), dtype=np.int64, count=len(coded_rows))
     answers["score"] = answers["score"].astype("Int64")
     if with_text:
         answers["text"] = answers["text"].fillna("")
@@ -297,7 +344,7 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
         pii.setdefault(aid, []).append((a, b, t))
     return CodedData(answers=answers, codings=codings, codes=codes_df, questions=qdf, definition=defn,
                      pii=pii, coder=name, source=source_label(store), min_cell=_min_cell(store), years=years,
-                     n_coded=_n_coded(answers, coded_rows))
+                     n_coded=_n_coded(answers, coded), coded_ids=coded)
 
 
 def check_by(by: str, defn: Optional[SurveyDefinition] = None) -> str:
@@ -331,7 +378,7 @@ def about_sheet(wb, data: CodedData, what: str, extra: list[tuple[str, object]] 
     """An "Om" sheet in every workbook: source project, coder, years, export time, method notes."""
     from openpyxl.styles import Font
 
-    from workbench.export.safety import safe_value, set_text
+    from workbench.export.safety import print_setup, safe_value, set_text
 
     ws = wb.create_sheet("Om")
     set_text(ws.cell(1, 1), what).font = Font(bold=True, size=13)
@@ -347,3 +394,4 @@ def about_sheet(wb, data: CodedData, what: str, extra: list[tuple[str, object]] 
         safe_value(ws.cell(i, 2), v)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 110
+    print_setup(ws, landscape=False)

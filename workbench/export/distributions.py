@@ -37,7 +37,7 @@ from workbench.coding.definition import DONT_KNOW, STANDARD_BANDS, SurveyDefinit
 from workbench.errors import InputError
 from workbench.export import data as D
 from workbench.export.atomic import atomic_path, atomic_write_bytes
-from workbench.export.safety import header_row, is_small, neutralise, safe_value, set_text, suppressed
+from workbench.export.safety import header_row, is_small, print_setup, neutralise, safe_value, set_text, suppressed
 
 TEST_NAME = "Welch t-test (scipy.stats.ttest_ind, equal_var=False), kun scorer inden for skalaen (ved ikke udeladt)"
 SHARE_BANDS = {"positive": "positiv", "negative": "negativ"}  # column -> band whose share it holds
@@ -293,7 +293,8 @@ def write_distributions_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) 
     """A sheet per question laid out like the report's tables, in the question's own scale;
     small groups' shares hidden."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     from workbench.export.frequencies import question_title
 
@@ -319,7 +320,11 @@ def write_distributions_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) 
                                  for v in scores]
         hdr += [f"{defn.band_label(b)} ({_range_text(*qd.bands[b])})" for _c, b in shares]
         hdr += [f"Gns. ({lo}–{hi})", "Sammenlignet med", "Forskel", "p (t-test)", "", "OLS-koef.", "p (OLS)", ""]
-        header_row(ws, 5, hdr, bold, fill)
+        for c in header_row(ws, 5, hdr, bold, fill):
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[5].height = 60
+        for j in range(2, len(hdr) + 1):  # numbers: narrow columns, the headings wrap
+            ws.column_dimensions[get_column_letter(j)].width = 9
         ws.freeze_panes = "C6"
         for i, r in enumerate(df[df["question"] == q].to_dict("records"), start=6):
             set_text(ws.cell(i, 1), r["group_label"]).font = bold if r["level"] != by else Font()
@@ -340,7 +345,9 @@ def write_distributions_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) 
             safe_value(ws.cell(i, j + 5), r["ols_coef"]).number_format = "0.00"
             safe_value(ws.cell(i, j + 6), r["ols_p"]).number_format = "0.000"
             set_text(ws.cell(i, j + 7), r["ols_sig"])
-        ws.column_dimensions["A"].width = 46
+        ws.column_dimensions["A"].width = 40
+        ws.column_dimensions[get_column_letter(hdr.index("Sammenlignet med") + 1)].width = 16  # a group's name
+        print_setup(ws, title_rows="5:5")
     D.about_sheet(wb, data, "Svarfordelinger", [("Grupper", f"{data.variable_title(by)} ({by})"),
                                                 ("Mindste celle", data.min_cell),
                                                 ("t-test", TEST_NAME), ("OLS", formula_text),
@@ -502,6 +509,7 @@ def write_year_xlsx(data: D.CodedData, df: pd.DataFrame, themes: Optional[pd.Dat
         set_text(ws.cell(i, 10), r["question"]), set_text(ws.cell(i, 11), r["group"])
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 36
+    print_setup(ws, title_rows="5:5")
     if themes is not None:
         wt = wb.create_sheet("Temaer år til år")
         small = suppressed(data.min_cell)
@@ -533,6 +541,7 @@ def write_year_xlsx(data: D.CodedData, df: pd.DataFrame, themes: Optional[pd.Dat
             set_text(wt.cell(i, 9), r["code"])
         wt.column_dimensions["A"].width = 36
         wt.column_dimensions["C"].width = 40
+        print_setup(wt, title_rows="5:5")
     extra = [("Grupper", f"{data.variable_title(by)} ({by})"), ("År", f"{year_a} → {year_b}"),
              ("Test", "Welch t-test (scipy.stats.ttest_ind, equal_var=False) af scorer inden for skalaen"),
              ("Signifikans", "** p < 0,05; * p < 0,10"),

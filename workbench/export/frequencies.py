@@ -128,7 +128,7 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
     from openpyxl.styles import Alignment, Font, PatternFill
 
     from workbench.export.data import about_sheet
-    from workbench.export.safety import set_text
+    from workbench.export.safety import print_setup, set_text
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -193,12 +193,46 @@ def write_frequencies_xlsx(data: D.CodedData, df: pd.DataFrame, by: str, out) ->
         ws.column_dimensions["A"].width = 10
         ws.column_dimensions["B"].width = 42
         ws.column_dimensions["C"].width = 26
+        print_setup(ws, title_rows="5:5")
+    write_tidy_sheet(wb.create_sheet("Data"), data, df, by, labels)
     about_sheet(wb, data, "Temafrekvenser", [
         ("Grupper", f"{data.variable_title(by)} ({by})"), ("Mindste celle", data.min_cell),
         ("Definition", "n_answers: svar med tekst i båndet og gruppen; n_coded: de af dem, der har temaet "
                        "(et svar tælles én gang pr. tema); pct = 100·n_coded/n_answers med én decimal.")])
     with atomic_path(out) as tmp:
         wb.save(tmp)
+
+
+TIDY_COLUMNS = ["question", "band", "group", "group_label", "code", "code_label", "n_coded", "n_answers", "pct",
+                "small_cell"]
+
+
+def write_tidy_sheet(ws, data: D.CodedData, df: pd.DataFrame, by: str, labels: dict[str, str]) -> None:
+    """The table as data, for pivot tables, R or pandas (``read_excel(sheet_name="Data")``):
+    one heading row, a row per question × band × group × code, numbers only in the number
+    columns. A cell under the small-cell rule has its counts and share left empty and
+    ``small_cell`` = 1, as the formatted sheets show "<min_cell"."""
+    from openpyxl.styles import Font, PatternFill
+
+    from workbench.export.safety import header_row, print_setup, safe_value, set_text
+
+    header_row(ws, 1, TIDY_COLUMNS, Font(bold=True), PatternFill("solid", fgColor="DDDDDD"))
+    ws.freeze_panes = "A2"
+    group_labels = {g: data.group_label(by, g) for g in set(df["group"])}
+    for i, r in enumerate(df.itertuples(index=False), start=2):
+        small = bool(r.small_cell)
+        for j, v in enumerate((r.question, r.band, str(r.group), group_labels[r.group], r.code,
+                               labels.get(r.code, r.code)), start=1):
+            set_text(ws.cell(i, j), v)
+        if not small:
+            ws.cell(i, 7, int(r.n_coded))
+            ws.cell(i, 8, int(r.n_answers))
+            safe_value(ws.cell(i, 9), None if r.pct is None or pd.isna(r.pct) else float(r.pct))
+        ws.cell(i, 10, int(small))
+    for col, width in zip("ABCDEFGHIJ", (10, 10, 14, 30, 26, 42, 9, 10, 7, 10)):
+        ws.column_dimensions[col].width = width
+    ws.auto_filter.ref = f"A1:J{max(1, len(df) + 1)}"
+    print_setup(ws, title_rows="1:1")
 
 
 def question_title(data: D.CodedData, q: str) -> str:
@@ -216,8 +250,9 @@ def export_frequencies(store, out, by: Optional[str] = None, coder: Optional[str
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InputError("the output must end in .csv or .xlsx", file=str(out))
-    data = D.load(store, coder, year=year, with_text=False)
-    by = D.check_by(by or data.definition.default_group or D.ALL, data.definition)
+    data = D.load(store, coder, year=year, with_text=False,
+                  variables=lambda defn: [D.check_by(by or defn.default_group or D.ALL, defn)])
+    by = by or data.definition.default_group or D.ALL
     df = compute_frequencies(data, by)
     if suffix == ".csv":
         atomic_write_bytes(out, frequencies_csv_bytes(df))

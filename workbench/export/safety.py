@@ -7,6 +7,7 @@ makes it plain text. Interviewers' texts do start with "-" or "+" now and then.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Iterable, Optional
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,6 +82,49 @@ def header_row(ws, row: int, labels, font, fill) -> list:
         c.font, c.fill = font, fill
         cells.append(c)
     return cells
+
+
+def _wrap_notes(ws, last_row: int) -> None:
+    """The title and note lines above a table wrap within the table's width (merged across
+    it, rows as tall as their lines), instead of running on to the right: a spreadsheet
+    scaled to fit the page would otherwise shrink the table to fit the longest note."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    n = max(ws.max_column, 1)
+    if n < 2:
+        return
+    width = sum((ws.column_dimensions[get_column_letter(j)].width or 13) for j in range(1, n + 1))
+    for r in range(1, last_row + 1):
+        cell = ws.cell(r, 1)
+        if not isinstance(cell.value, str) or any(ws.cell(r, j).value is not None for j in range(2, n + 1)):
+            continue
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        size = (cell.font.sz or 11) if cell.font else 11
+        lines = math.ceil(len(cell.value) * size / 11 / max(width * 0.95, 1))
+        ws.row_dimensions[r].height = max(1, lines) * size * 1.35
+
+
+def print_setup(ws, title_rows: Optional[str] = None, landscape: bool = True) -> None:
+    """Print settings a report writer expects: A4, every column on one page's width (as many
+    pages down as it takes), the heading rows ``title_rows`` ("5:5") repeated on every page,
+    the sheet's name and page number in the footer."""
+    from openpyxl.utils import get_column_letter
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = False
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    if title_rows:
+        ws.print_title_rows = title_rows
+        _wrap_notes(ws, int(title_rows.split(":")[0]) - 1)
+    ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 1))}{max(ws.max_row, 1)}"
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Side &P af &N"
 
 
 def safe_value(cell, value: Any):

@@ -56,28 +56,38 @@ def texts_in_bands(data: D.CodedData) -> pd.DataFrame:
 def compute_frequencies(data: D.CodedData, by: Optional[str] = None, include_all: bool = True) -> pd.DataFrame:
     """The long table (COLUMNS), every code for every question/band/group with answers.
     ``by`` is any variable of the survey (default: the definition's report grouping); the
-    group column holds the group as exported (label, bin, mapped value)."""
+    group column holds the group as exported (label, bin, mapped value).
+
+    Counted with integer keys: each answer's (question, band, group) cell numbered once, the
+    denominators a ``bincount`` of the cells, the numerators one of (cell, code) over the
+    coder's distinct (answer, code) pairs (100,000 answers in a few milliseconds, where a
+    groupby over string columns per code took a fifth of a second)."""
     by = D.check_by(by or data.definition.default_group or D.ALL, data.definition)
     a = texts_in_bands(data)
     keys = list(data.codes["key"])
-    m = _code_matrix(data, a, keys)
-    qpos = dict(zip(data.questions["key"], data.questions["position"]))
-    groups = data.groups(by) + ([D.ALL] if include_all else [])
-    gpos = {g: i for i, g in enumerate(groups)}
-    bpos = {b: i for i, b in enumerate(band_order(data))}
+    rows, cols = _coded_pairs(data, a, keys)
+    q_codes, q_uniq = pd.factorize(a["question"].to_numpy())
+    b_codes, b_uniq = pd.factorize(a["band"].to_numpy())
     parts = []
     for col in dict.fromkeys([by, D.ALL] if include_all else [by]):
-        sub = a[a[col].notna()]
-        if sub.empty or not keys:
+        g_codes, g_uniq = pd.factorize(a[col].to_numpy())  # missing group: -1
+        if not keys or not len(g_uniq):
             continue
-        idx = [sub["question"], sub["band"], sub[col]]
-        sums = m.loc[sub.index, keys].groupby(idx).sum()
-        dens = sub.groupby(["question", "band", col]).size()
-        sums.index.names = dens.index.names = ["question", "band", "group"]
-        long = sums.stack().rename("n_coded").reset_index().rename(columns={"level_3": "code"})
-        long.columns = ["question", "band", "group", "code", "n_coded"]
-        long["n_answers"] = dens.reindex(pd.MultiIndex.from_frame(long[["question", "band", "group"]])).to_numpy()
-        parts.append(long)
+        ng, nb = len(g_uniq), len(b_uniq)
+        cell = np.where(g_codes >= 0, (q_codes * nb + b_codes) * ng + g_codes, -1)
+        n_cells = len(q_uniq) * nb * ng
+        dens = np.bincount(cell[cell >= 0], minlength=n_cells)
+        pc = cell[rows]
+        keep = pc >= 0
+        nums = np.bincount(pc[keep] * len(keys) + cols[keep], minlength=n_cells * len(keys)).reshape(n_cells, len(keys))
+        present = np.flatnonzero(dens)
+        qi, rest = np.divmod(present, nb * ng)
+        bi, gi = np.divmod(rest, ng)
+        k = len(keys)
+        parts.append(pd.DataFrame({
+            "question": np.repeat(q_uniq[qi], k), "band": np.repeat(b_uniq[bi], k),
+            "group": np.repeat(g_uniq[gi], k), "code": np.tile(np.asarray(keys, dtype=object), len(present)),
+            "n_coded": nums[present].ravel(), "n_answers": np.repeat(dens[present], k)}))
     if parts:
         df = pd.concat(parts, ignore_index=True)
         n_coded = [int(x) for x in df["n_coded"]]
@@ -88,8 +98,11 @@ def compute_frequencies(data: D.CodedData, by: Optional[str] = None, include_all
         df = df[COLUMNS]
     else:
         df = pd.DataFrame(columns=COLUMNS)
-    cpos = {k: i for i, k in enumerate(keys)}
     if not df.empty:
+        qpos = dict(zip(data.questions["key"], data.questions["position"]))
+        gpos = {g: i for i, g in enumerate(data.groups(by) + ([D.ALL] if include_all else []))}
+        bpos = {b: i for i, b in enumerate(band_order(data))}
+        cpos = {k: i for i, k in enumerate(keys)}
         df = df.assign(_q=df["question"].map(lambda q: (qpos.get(q, 99), q)),
                        _b=df["band"].map(lambda b: bpos.get(b, len(bpos))),
                        _g=df["group"].map(lambda g: gpos.get(g, len(gpos))), _c=df["code"].map(cpos))
@@ -97,17 +110,17 @@ def compute_frequencies(data: D.CodedData, by: Optional[str] = None, include_all
     return df.reset_index(drop=True)
 
 
-def _code_matrix(data: D.CodedData, a: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Rows of ``a`` × code keys, 1 where the coder applied the code: set by position in numpy
-    (what data.code_matrix's crosstab computes, without its slow per-group aggregation)."""
-    mat = np.zeros((len(a), len(keys)), dtype=int)
+def _coded_pairs(data: D.CodedData, a: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(row of ``a``, position in ``keys``) of every answer × code the coder applied, each pair
+    once however often the code occurs in the answer."""
     cod = data.codings
-    if not cod.empty and keys and len(a):
-        row = pd.Index(a["answer_id"]).get_indexer(cod["answer_id"])
-        col = pd.Index(keys).get_indexer(cod["code"])
-        ok = (row >= 0) & (col >= 0)
-        mat[row[ok], col[ok]] = 1
-    return pd.DataFrame(mat, index=a.index, columns=keys)
+    if cod.empty or not keys or not len(a):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    row = pd.Index(a["answer_id"]).get_indexer(cod["answer_id"])
+    col = pd.Index(keys).get_indexer(cod["code"])
+    ok = (row >= 0) & (col >= 0)
+    pairs = np.unique(row[ok].astype(np.int64) * len(keys) + col[ok])
+    return np.divmod(pairs, len(keys))
 
 
 def frequencies_csv_bytes(df: pd.DataFrame) -> bytes:
@@ -210,25 +223,25 @@ TIDY_COLUMNS = ["question", "band", "group", "group_label", "code", "code_label"
 def write_tidy_sheet(ws, data: D.CodedData, df: pd.DataFrame, by: str, labels: dict[str, str]) -> None:
     """The table as data, for pivot tables, R or pandas (``read_excel(sheet_name="Data")``):
     one heading row, a row per question × band × group × code, numbers only in the number
-    columns. A cell under the small-cell rule has its counts and share left empty and
-    ``small_cell`` = 1, as the formatted sheets show "<min_cell"."""
+    columns. As on the formatted sheets, a code the coder did not use anywhere in a question's
+    band is left out (the CSV has every code); its groups' zeros stay. A cell under the
+    small-cell rule has its counts and share left empty and ``small_cell`` = 1, as the
+    formatted sheets show "<min_cell"."""
     from openpyxl.styles import Font, PatternFill
 
-    from workbench.export.safety import header_row, print_setup, safe_value, set_text
+    from workbench.export.safety import header_row, inert_text, print_setup
 
     header_row(ws, 1, TIDY_COLUMNS, Font(bold=True), PatternFill("solid", fgColor="DDDDDD"))
     ws.freeze_panes = "A2"
-    group_labels = {g: data.group_label(by, g) for g in set(df["group"])}
-    for i, r in enumerate(df.itertuples(index=False), start=2):
-        small = bool(r.small_cell)
-        for j, v in enumerate((r.question, r.band, str(r.group), group_labels[r.group], r.code,
-                               labels.get(r.code, r.code)), start=1):
-            set_text(ws.cell(i, j), v)
-        if not small:
-            ws.cell(i, 7, int(r.n_coded))
-            ws.cell(i, 8, int(r.n_answers))
-            safe_value(ws.cell(i, 9), None if r.pct is None or pd.isna(r.pct) else float(r.pct))
-        ws.cell(i, 10, int(small))
+    used = df.groupby(["question", "band", "code"], sort=False)["n_coded"].transform("sum") > 0
+    df = df[used.to_numpy()]
+    text = {v: inert_text(v) for col in ("question", "band", "code") for v in set(df[col])}  # each once
+    groups = {g: (inert_text(g), inert_text(data.group_label(by, g))) for g in set(df["group"])}
+    codes = {k: (text[k], inert_text(labels.get(k, k))) for k in set(df["code"])}
+    for q, b, g, k, n, d, p, small in zip(df["question"], df["band"], df["group"], df["code"], df["n_coded"],
+                                         df["n_answers"], df["pct"], df["small_cell"]):
+        shown = () if small else (int(n), int(d), None if p is None or pd.isna(p) else float(p))
+        ws.append((text[q], text[b], *groups[g], *codes[k], *(shown or (None, None, None)), int(small)))
     for col, width in zip("ABCDEFGHIJ", (10, 10, 14, 30, 26, 42, 9, 10, 7, 10)):
         ws.column_dimensions[col].width = width
     ws.auto_filter.ref = f"A1:J{max(1, len(df) + 1)}"
@@ -250,7 +263,7 @@ def export_frequencies(store, out, by: Optional[str] = None, coder: Optional[str
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InputError("the output must end in .csv or .xlsx", file=str(out))
-    data = D.load(store, coder, year=year, with_text=False,
+    data = D.load(store, coder, year=year, with_text=False, spans=False,
                   variables=lambda defn: [D.check_by(by or defn.default_group or D.ALL, defn)])
     by = by or data.definition.default_group or D.ALL
     df = compute_frequencies(data, by)

@@ -64,12 +64,17 @@ def pseudonymise(text: str, findings: Iterable[tuple[int, int, str]], start: int
     return "".join(out)
 
 
-def set_text(cell, value: Any):
-    """Write a value as an inert XLSX text cell (data type 's', never a formula)."""
+def inert_text(value: Any) -> str:
+    """A value as XLSX text that no spreadsheet runs: characters XML cannot hold removed,
+    a formula trigger neutralised (so openpyxl, too, stores it as a string)."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    text = "" if value is None else ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    cell.value = neutralise(text)
+    return neutralise("" if value is None else ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+def set_text(cell, value: Any):
+    """Write a value as an inert XLSX text cell (data type 's', never a formula)."""
+    cell.value = inert_text(value)
     cell.data_type = "s"
     return cell
 

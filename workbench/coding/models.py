@@ -206,7 +206,8 @@ class Coding(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_coding_answer_coder", "answer_id", "coder_id"),
-        Index("ix_coding_coder_code", "coder_id", "code_id"),
+        # a coder's codes per answer read from the index alone (theme frequencies)
+        Index("ix_coding_coder_code_answer", "coder_id", "code_id", "answer_id"),
         # one coding per answer, coder, code and span; a whole-answer coding (no span) counts
         # as the span -1..-1, so that two of them collide (NULLs never would)
         Index("uq_coding_span", "answer_id", "coder_id", "code_id", sa_text("coalesce(start, -1)"),

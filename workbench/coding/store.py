@@ -215,18 +215,6 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def analyze(self) -> None:
-        """Refresh SQLite's planner statistics after a bulk write (an import). Without them it
-        reads a coder's 100,000 codings through an index, a random lookup each, where one scan
-        of the table takes a third of the time. Bounded by ``analysis_limit``; PostgreSQL's
-        autovacuum keeps its own statistics."""
-        if not self.is_sqlite:
-            return
-        with self.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-            conn.exec_driver_sql("ANALYZE")
-            conn.commit()
-
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")

@@ -316,8 +316,11 @@ def load(store, coder: Optional[str] = None, *, with_codings: bool = True, year:
         conn = s.connection()
         text_col = Answer.text if with_text else (func.trim(Answer.text) != "")
         qids = [r[6] for r in qrows]
-        ans_rows = _tuples(conn, select(Answer.id, Answer.respondent_id, Answer.question_id, Answer.score, Answer.band,
-                                        text_col).where(Answer.question_id.in_(qids))) if qids else []
+        ans_query = select(Answer.id, Answer.respondent_id, Answer.question_id, Answer.score, Answer.band, text_col)
+        if len(sv_ids) < s.exec(select(func.count()).select_from(Survey)).one():
+            ans_query = ans_query.where(Answer.question_id.in_(qids))
+        # else every answer of the project: one scan of the table, not an index look-up per row
+        ans_rows = _tuples(conn, ans_query) if qids else []
         if variables is None:
             keys, stored = list(defn.variable_keys), None
             var_cols = [Respondent.variables]

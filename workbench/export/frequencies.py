@@ -15,6 +15,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from workbench.bulk import gc_paused
 from workbench.errors import InputError
 from workbench.export import data as D
 from workbench.export.atomic import atomic_path, atomic_write_bytes
@@ -257,6 +258,7 @@ def question_title(data: D.CodedData, q: str) -> str:
     return f"{q} — {topic}: {wording}" if topic and topic != wording else f"{q} — {wording or topic}"
 
 
+@gc_paused()  # tens of thousands of cells: no cyclic collection over the whole heap meanwhile
 def export_frequencies(store, out, by: Optional[str] = None, coder: Optional[str] = None, year=None) -> str:
     """Write theme frequencies to ``out`` (.csv or .xlsx); returns a one-line summary."""
     out = Path(out)

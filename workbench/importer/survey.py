@@ -417,7 +417,6 @@ def import_survey(store, path: str | Path, mapping: Optional[str | Path | Mappin
                                 progress=progress, definition=defn, total=total, n_text=n_text)
         if again:  # the file changed between the two readings: nothing of it is kept
             raise InputError(again)
-    store.analyze()
     return res
 
 

@@ -357,3 +357,24 @@ def test_groupings_and_bands_come_from_the_definition(qtbot, win):
     with qtbot.waitSignal(v.charts_ready, timeout=60000):
         pass
     v.close()
+
+
+def test_coder_note_is_a_danish_sentence_when_several_have_coded(qtbot, sqlite_store, tmp_path):
+    """Two coders, nothing reconciled: the dialog says so in Danish (not the CLI's "--coder")."""
+    from tests.test_export_report import build as build_coded
+    from workbench.importer.codings import import_codings
+    from workbench.ui.export_dialog import project_choices
+
+    build_coded(sqlite_store, tmp_path, 3, n=12)  # anne's codings
+    from workbench.coding.models import Question
+
+    with sqlite_store.session() as s:  # bo codes one answer
+        rid, qkey = s.exec(select(Respondent.key, Question.key).join(Answer, Answer.respondent_id == Respondent.id)
+                           .join(Question, Question.id == Answer.question_id)).first()
+        code = sqlite_store.codes(s)[0].key
+    (tmp_path / "bo.csv").write_text(f"respondent_id,question,code\n{rid},{qkey},{code}\n", encoding="utf-8")
+    import_codings(sqlite_store, "bo", tmp_path / "bo.csv")
+    i18n.install("da")
+    ch = project_choices(sqlite_store)
+    assert ch["default_coder"] == "anne"
+    assert ch["coder_note"].startswith("Flere kodere har kodet (anne, bo)") and "--coder" not in ch["coder_note"]

@@ -32,6 +32,17 @@ VALUE = "value:"  # answers["value:<var>"]: the stored value (code, number) besi
 YearArg = Union[int, str, None]
 
 
+def coders_with_work(store) -> tuple[bool, list[str]]:
+    """(whether ``final`` has coded anything, the human coders who have, by name): the
+    candidates an export can default to."""
+    with store.session() as s:
+        rows = s.exec(select(Coder.name, Coder.role, Coder.id)).all()
+        active = set(s.exec(select(Coding.coder_id).distinct()).all()) | set(
+            s.exec(select(AnswerState.coder_id).where(AnswerState.coded == True).distinct()).all())  # noqa: E712
+    final = any(n == FINAL_CODER and i in active for n, _r, i in rows)
+    return final, sorted(n for n, r, i in rows if r in HUMAN_ROLES and i in active)
+
+
 def resolve_coder(store, coder: Optional[str] = None) -> str:
     """The coder whose codings an export shows.
 
@@ -39,20 +50,16 @@ def resolve_coder(store, coder: Optional[str] = None) -> str:
     coded anything, else the only human coder who has; gold-standard coders are never a
     default, and with several candidates the user has to choose (InputError lists them).
     """
-    with store.session() as s:
-        rows = s.exec(select(Coder.name, Coder.role)).all()
-        active = set(s.exec(select(Coding.coder_id).distinct()).all()) | set(
-            s.exec(select(AnswerState.coder_id).where(AnswerState.coded == True).distinct()).all())  # noqa: E712
-        ids = dict(s.exec(select(Coder.name, Coder.id)).all())
-    roles = dict(rows)
     if coder:
-        if coder not in roles:
-            known = ", ".join(sorted(roles)) or "none yet"
+        with store.session() as s:
+            names = sorted(s.exec(select(Coder.name)).all())
+        if coder not in names:
+            known = ", ".join(names) or "none yet"
             raise InputError(f"no coder named {coder!r} in the project (coders: {known})")
         return coder
-    if FINAL_CODER in roles and ids[FINAL_CODER] in active:
+    final, humans = coders_with_work(store)
+    if final:
         return FINAL_CODER
-    humans = sorted(n for n, r in roles.items() if r in HUMAN_ROLES and ids[n] in active)
     if len(humans) == 1:
         return humans[0]
     if not humans:

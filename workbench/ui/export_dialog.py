@@ -119,8 +119,7 @@ def project_choices(store) -> dict:
     from workbench.coding.models import Coder, Question, Survey
     from workbench.coding.store import FINAL_CODER
     from workbench.coding.surveys import project_definition
-    from workbench.errors import InputError
-    from workbench.export.data import HUMAN_ROLES, resolve_coder
+    from workbench.export.data import HUMAN_ROLES, coders_with_work
     from workbench.export.safety import min_cell
 
     with store.session() as s:
@@ -129,10 +128,15 @@ def project_choices(store) -> dict:
         years = sorted(set(s.exec(select(Survey.year)).all()))
         defn = project_definition(s)
     names = [n for n, r in coders if r in HUMAN_ROLES] + [n for n, _r in coders if n == FINAL_CODER]
-    try:
-        default, why = resolve_coder(store), ""
-    except InputError as e:
-        default, why = (names[0] if names else None), str(e)
+    final, humans = coders_with_work(store)
+    default, why = (FINAL_CODER if final else humans[0] if len(humans) == 1 else None), ""
+    if default is None and humans:
+        default = humans[0]
+        why = trf("Several coders have coded ({0}) and nothing is reconciled yet: the export shows the coding "
+                  "of the coder chosen here.", ", ".join(humans))
+    elif default is None:
+        default = names[0] if names else None
+        why = tr("Nobody has coded yet: the export's theme columns stay empty.")
     questions = list(dict.fromkeys((k, t or "") for k, t, _p in qrows))
     if defn is not None:  # the definition's titles, its order
         known = {k for k, _t in questions}

@@ -1216,6 +1216,14 @@
         <translation>År</translation>
     </message>
     <message>
+        <source>Several coders have coded ({0}) and nothing is reconciled yet: the export shows the coding of the coder chosen here.</source>
+        <translation>Flere kodere har kodet ({0}), og intet er afstemt endnu: eksporten viser kodningen fra den koder, der er valgt her.</translation>
+    </message>
+    <message>
+        <source>Nobody has coded yet: the export's theme columns stay empty.</source>
+        <translation>Ingen har kodet endnu: eksportens temakolonner forbliver tomme.</translation>
+    </message>
+    <message>
         <source>Minimum cell size</source>
         <translation>Mindste cellestørrelse</translation>
     </message>

@@ -132,8 +132,8 @@ def project_choices(store) -> dict:
     default, why = (FINAL_CODER if final else humans[0] if len(humans) == 1 else None), ""
     if default is None and humans:
         default = humans[0]
-        why = trf("Several coders have coded ({0}) and nothing is reconciled yet: the export shows the coding "
-                  "of the coder chosen here.", ", ".join(humans))
+        why = trf("Several coders have coded ({0}), nothing is reconciled: the export shows the chosen coder's.",
+                  ", ".join(humans))
     elif default is None:
         default = names[0] if names else None
         why = tr("Nobody has coded yet: the export's theme columns stay empty.")

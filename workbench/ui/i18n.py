@@ -346,9 +346,8 @@ DA: dict[str, str] = {
     # export dialog, chart viewer, backups
     "&Export…": "&Eksportér…", "Export": "Eksport", "Export…": "Eksportér…", "Preview": "Vis eksempel",
     "Close": "Luk", "Open folder": "Åbn mappe", "Grouping": "Gruppering", "Chart": "Diagram", "Year": "År",
-    "Several coders have coded ({0}) and nothing is reconciled yet: the export shows the coding of the coder "
-    "chosen here.": "Flere kodere har kodet ({0}), og intet er afstemt endnu: eksporten viser kodningen fra "
-                    "den koder, der er valgt her.",
+    "Several coders have coded ({0}), nothing is reconciled: the export shows the chosen coder's.":
+        "Flere kodere har kodet ({0}), og intet er afstemt endnu: eksporten viser den valgte koders kodning.",
     "Nobody has coded yet: the export's theme columns stay empty.":
         "Ingen har kodet endnu: eksportens temakolonner forbliver tomme.",
     "Minimum cell size": "Mindste cellestørrelse", "Quotes per theme": "Citater pr. tema",

@@ -1216,8 +1216,8 @@
         <translation>År</translation>
     </message>
     <message>
-        <source>Several coders have coded ({0}) and nothing is reconciled yet: the export shows the coding of the coder chosen here.</source>
-        <translation>Flere kodere har kodet ({0}), og intet er afstemt endnu: eksporten viser kodningen fra den koder, der er valgt her.</translation>
+        <source>Several coders have coded ({0}), nothing is reconciled: the export shows the chosen coder's.</source>
+        <translation>Flere kodere har kodet ({0}), og intet er afstemt endnu: eksporten viser den valgte koders kodning.</translation>
     </message>
     <message>
         <source>Nobody has coded yet: the export's theme columns stay empty.</source>

@@ -582,7 +582,8 @@ class _Parser:
 
     def parse(self, raw: Any) -> SurveyDefinition:
         if not isinstance(raw, dict):
-            raise InputError([Problem(self.file, Msg("a survey definition must be a YAML mapping (survey:, questions:, …)"))])
+            raise InputError([Problem(self.file,
+                                      Msg("a survey definition must be a YAML mapping (survey:, questions:, …)"))])
         for k in raw:
             if k not in _FIELDS_TOP:
                 self.bad(str(k), Msg("unknown entry {0!r} (known: {1})", k, ", ".join(sorted(_FIELDS_TOP))))
@@ -688,7 +689,8 @@ class _Parser:
             try:
                 qd.scale = _range(q.get("scale"))
             except (ValueError, TypeError):
-                self.bad(f"{entry}.scale", Msg("scale {0!r} is not an integer range such as 1-5 or 0-10", q.get("scale")))
+                self.bad(f"{entry}.scale",
+                         Msg("scale {0!r} is not an integer range such as 1-5 or 0-10", q.get("scale")))
             dk = q.get("dont_know") or []
             if not isinstance(dk, list):
                 dk = [dk]
@@ -705,7 +707,8 @@ class _Parser:
             if isinstance(labels, list) and qd.scale:  # one label per score, in order
                 labels = dict(zip(range(qd.scale[0], qd.scale[1] + 1), labels))
             if not isinstance(labels, dict):
-                self.bad(f"{entry}.scale_labels", Msg("must map scores to labels ({1: Meget utilfreds, 5: Meget tilfreds})"))
+                self.bad(f"{entry}.scale_labels",
+                         Msg("must map scores to labels ({1: Meget utilfreds, 5: Meget tilfreds})"))
                 labels = {}
             for k, v in labels.items():
                 try:
@@ -718,14 +721,16 @@ class _Parser:
                 qd.scale_labels[s] = str(v)
             bands = q.get("bands")
             if bands is None:
-                self.bad(f"{entry}.bands", Msg("a scored question needs bands ({negativ: 1-2, neutral: 3, positiv: 4-5})"))
+                self.bad(f"{entry}.bands",
+                         Msg("a scored question needs bands ({negativ: 1-2, neutral: 3, positiv: 4-5})"))
             elif not isinstance(bands, dict) or not bands:
                 self.bad(f"{entry}.bands", Msg("must map band names to score ranges"))
             else:
                 for b, r in bands.items():
                     b = str(b)
                     if b == DONT_KNOW:
-                        self.bad(f"{entry}.bands", Msg("{0} is for dont_know scores, not a band of the scale", DONT_KNOW))
+                        self.bad(f"{entry}.bands",
+                                 Msg("{0} is for dont_know scores, not a band of the scale", DONT_KNOW))
                         continue
                     try:
                         qd.bands[b] = _range(r)
@@ -736,7 +741,8 @@ class _Parser:
                     for b, (lo, hi) in qd.bands.items():
                         for v in range(lo, hi + 1):
                             if not (qd.scale[0] <= v <= qd.scale[1]):
-                                self.bad(f"{entry}.bands.{b}", Msg("score {0} lies outside the scale {1}", v, _fmt_range(qd.scale)))
+                                self.bad(f"{entry}.bands.{b}",
+                                         Msg("score {0} lies outside the scale {1}", v, _fmt_range(qd.scale)))
                                 break
                             if v in owner:
                                 self.bad(f"{entry}.bands", Msg("score {0} is in both {1} and {2}", v, owner[v], b))
@@ -798,7 +804,8 @@ class _Parser:
                     vd.parts_section = str(v["parts_section"])
                     pw = v.get("part_weights")
                     if not isinstance(pw, dict) or not pw:
-                        self.bad(f"{entry}.part_weights", Msg("parts_section needs part_weights ({years: 12, months: 1})"))
+                        self.bad(f"{entry}.part_weights",
+                                 Msg("parts_section needs part_weights ({years: 12, months: 1})"))
                     else:
                         try:
                             vd.part_weights = {str(a): float(b) for a, b in pw.items()}

@@ -315,8 +315,8 @@ def iter_survey(table: Table, defn: Optional[SurveyDefinition], mapping: Optiona
                 answers[q.key] = (hit[0], hit[1], text)
         if key and yr:
             if (yr, key) in seen:
-                problems.append(Problem(f, Msg("duplicate respondent id {0!r} (also row {1})", key, seen[(yr, key)]), row=rn,
-                                        column=defn.respondent_id))
+                problems.append(Problem(f, Msg("duplicate respondent id {0!r} (also row {1})", key, seen[(yr, key)]),
+                                        row=rn, column=defn.respondent_id))
             else:
                 seen[(yr, key)] = rn
         yield rec

@@ -279,6 +279,31 @@ def test_check_speaks_danish_and_english(qtbot, store, csv_file, tmp_path):
     assert "duplicate" not in text
 
 
+def test_a_changed_file_and_a_failed_import_say_why_in_danish(qtbot, store, csv_file):
+    """The file changed on disk after the wizard read it: the check says so (in Danish)
+    instead of failing; an import that fails shows the survey reader's problems in Danish."""
+    from workbench.errors import InputError, Msg, Problem
+
+    w = _wizard(qtbot, store, csv_file)
+    w.name_edit.setText("Borgerservice")
+    assert w.check_now().ok
+    with csv_file.open("a", encoding="utf-8") as fh:
+        fh.write("B9999,1,,1,,1,,Kvinde,40,Nord\n")
+    res = w.check_now()
+    assert not res.ok and not w.btn_import.isEnabled()
+    assert w.summary.text() == f"✖ {csv_file}: er ændret, mens den blev læst; importér den igen", w.summary.text()
+    assert w.load_file(str(csv_file)) and w.check_now().ok  # read again: fine
+
+    w.interactive = False
+    err = InputError([Problem(str(csv_file), Msg("score {0!r} is not {1}", "12", Msg("{0} or blank", "0–10")),
+                              row=6, column="Spm1")])
+    with qtbot.waitSignal(w.import_failed) as sig:
+        w._failed(err)
+    assert sig.args[0] == f"{csv_file}, række 6, kolonne Spm1: scoren '12' er ikke 0–10 eller tom"
+    assert w.summary.text() == "Importen mislykkedes: " + sig.args[0]
+    assert str(err) == f"{csv_file}, row 6, column Spm1: score '12' is not 0–10 or blank"  # the CLI's text
+
+
 def test_every_check_message_is_in_the_catalogue():
     """The templates of the problems the wizard's check can show (``Msg("…")`` in the
     definition parser, the survey reader and the wizard's core) all have Danish; a template
@@ -288,6 +313,7 @@ def test_every_check_message_is_in_the_catalogue():
     pat = re.compile(r'\bMsg\(\s*"((?:[^"\\]|\\.)+)"')
     found, missing = 0, []
     for rel in ("workbench/errors.py", "workbench/coding/definition.py", "workbench/importer/survey.py",
+                "workbench/importer/tables.py",
                 "workbench/coding/survey_wizard.py"):
         for s in pat.findall((ROOT / rel).read_text(encoding="utf-8")):
             found += 1

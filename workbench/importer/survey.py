@@ -412,7 +412,7 @@ def import_survey(store, path: str | Path, mapping: Optional[str | Path | Mappin
         if problems:
             raise InputError(problems)
         if not total:
-            raise InputError("holds no respondents", file=table.file)
+            raise InputError(Msg("holds no respondents"), file=table.file)
         # pass 2: read again and write in batches, inside one transaction (all or nothing); the
         # project keeps the definition itself, a mapping describes only this file's layout
         again: list[Problem] = []

@@ -446,6 +446,9 @@ DA: dict[str, str] = {
     "give the bands (a preset or your own)": "angiv båndene (en forudindstilling eller dine egne)",
     "a follow-up text needs its score column (pair it there), or make it an open text":
         "en uddybende tekst skal have sin scorekolonne (par den dér), eller gør den til en åben tekst",
+    "holds no respondents": "indeholder ingen respondenter", "... and {0} more problems": "... og {0} problemer mere",
+    "changed while it was being read; import it again": "er ændret, mens den blev læst; importér den igen",
+    "cannot be read any more: {0}": "kan ikke læses længere: {0}",
     "give the survey a name": "giv surveyen et navn", "the file holds no respondents": "filen indeholder ingen respondenter",
     "the survey definition": "surveydefinitionen",
     "{0!r} is not a band such as 'negativ 1-2'": "{0!r} er ikke et bånd som 'negativ 1-2'",

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialo
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from workbench.coding import survey_wizard as W
-from workbench.errors import Msg, message_of
+from workbench.errors import InputError, Msg, message_of
 from workbench.ui.i18n import Texts, number, tr, trf, trm
 from workbench.ui.workers import start_worker
 
@@ -445,7 +445,11 @@ class ImportWizard(QDialog):
         self._timer.stop()
         if self.table_data is None:
             return None
-        res = W.check(self.table_data, self.specs, self.name_edit.text().strip(), self.year())
+        try:
+            res = W.check(self.table_data, self.specs, self.name_edit.text().strip(), self.year())
+        except InputError as e:  # the file changed or went away since it was read: say so
+            self.last_error = e
+            res = W.CheckResult(definition=None, raw={}, general=[p.msg() for p in e.problems[:20]])
         for col, msg in self._band_errors.items():
             res.by_column.setdefault(col, []).insert(0, msg)
             res.definition = None
@@ -605,7 +609,19 @@ class ImportWizard(QDialog):
         super().reject()
 
 
-def _message(e: BaseException) -> str:
+def _message(e: BaseException, limit: int = 20) -> str:
+    """An error as the person is told it, in the UI's language where the core said it with
+    ``Msg`` (an import's problems, a save error's Danish sentence)."""
+    from workbench.errors import SaveError
+    from workbench.ui.i18n import current_language
+
+    if isinstance(e, InputError):
+        lines = [trm(p.msg()) for p in e.problems[:limit]]
+        if len(e.problems) > limit:
+            lines.append(trf("... and {0} more problems", len(e.problems) - limit))
+        return "\n".join(lines)
+    if isinstance(e, SaveError):
+        return e.text(current_language())
     m = getattr(e, "message", None)
     return m() if callable(m) else str(e)
 

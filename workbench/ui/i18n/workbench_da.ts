@@ -1716,6 +1716,22 @@
         <translation>en uddybende tekst skal have sin scorekolonne (par den dér), eller gør den til en åben tekst</translation>
     </message>
     <message>
+        <source>holds no respondents</source>
+        <translation>indeholder ingen respondenter</translation>
+    </message>
+    <message>
+        <source>... and {0} more problems</source>
+        <translation>... og {0} problemer mere</translation>
+    </message>
+    <message>
+        <source>changed while it was being read; import it again</source>
+        <translation>er ændret, mens den blev læst; importér den igen</translation>
+    </message>
+    <message>
+        <source>cannot be read any more: {0}</source>
+        <translation>kan ikke læses længere: {0}</translation>
+    </message>
+    <message>
         <source>give the survey a name</source>
         <translation>giv surveyen et navn</translation>
     </message>

@@ -84,10 +84,11 @@ def test_roles_scales_live_check_and_import(qtbot, store, csv_file, tmp_path):
     assert w.spec("Spm2").bands["neutral"] == (7, 8)
     assert res.by_column.keys() == {"Spm2"} and w.row_is_marked("Spm2")
     assert res.by_column["Spm2"] == ["row 4: score '11' is not 0–10 or blank"]
-    assert "row 4" in w.status_item("Spm2").text() and w.status_item("Spm2").background().color().name() == "#f6c6c1"
+    assert "række 4" in w.status_item("Spm2").text()  # said in the UI's language (the test below)
+    assert w.status_item("Spm2").background().color().name() == "#f6c6c1"
     assert not w.row_is_marked("Spm1") and not w.btn_import.isEnabled()
     w.grid.setCurrentCell(w.row_of("Spm2"), 2)
-    assert "row 4" in w.detail.text()
+    assert "række 4" in w.detail.text()
 
     # own bands with a gap: the row says which scores are in no band
     w.set_bands("Spm3", "negativ 0-4, positiv 8-10")
@@ -202,6 +203,126 @@ def test_language_switch_and_unreadable_file(qtbot, store, csv_file, tmp_path):
     w.file_hook = lambda: None  # the file dialog cancelled: nothing changes
     w.browse()
     assert w.path == str(csv_file)
+
+
+def _type(qtbot, edit, text: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+
+
+def test_check_speaks_danish_and_english(qtbot, store, csv_file, tmp_path):
+    """Every problem the live check shows (row, detail line, summary) is in the UI's language:
+    the core's messages carry their template (``workbench.errors.Msg``), the wizard says them
+    through the catalogue; the English text stays what the command line prints."""
+    w = _wizard(qtbot, store, csv_file)
+    w.set_role("Spm2_uddyb", "text")
+    w.set_role("Spm2", "score")
+    w.set_preset("Spm2", "0-10")
+
+    def shown(column: str) -> str:
+        w.check_now()
+        w.grid.setCurrentCell(w.row_of(column), 2)
+        return w.status_item(column).text() + "\n" + w.status_item(column).toolTip() + "\n" + w.detail.text()
+
+    # a score out of range: row, tooltip and detail line
+    text = shown("Spm2")
+    assert "✖ række 4: scoren '11' er ikke 0–10 eller tom" in text, text
+    assert "row" not in text and "is not" not in text and "blank" not in text
+    assert w.result.by_column["Spm2"] == ["row 4: score '11' is not 0–10 or blank"]  # the English text as before
+    i18n.install("en")  # switching language re-says the problems
+    QApplication.processEvents()
+    assert "✖ row 4: score '11' is not 0–10 or blank" in shown("Spm2")
+    i18n.install("da")
+    QApplication.processEvents()
+    assert "række 4" in shown("Spm2")
+
+    # two bands that share a score
+    w.set_bands("Spm1", "negativ 0-6, neutral 6-8, positiv 9-10")
+    text = shown("Spm1")
+    assert "scoren 6 er i både negativ og neutral" in text and "both" not in text, text
+    w.set_preset("Spm1", "0-10")
+    # a band cell that cannot be read, and a don't-know cell
+    w.set_bands("Spm3", "negativ 0-4, neutral 7-5, positiv 8-10")
+    assert "'neutral 7-5': intervallet går baglæns" in shown("Spm3")
+    w.set_preset("Spm3", "0-10")
+    _type(qtbot, w.cell("Spm1", 7), "9x")
+    w._dk_changed("Spm1", "9x")
+    assert "'9x' er ikke et helt tal" in shown("Spm1")
+    _type(qtbot, w.cell("Spm1", 7), "")
+    w._dk_changed("Spm1", "")
+
+    # a key used twice
+    _type(qtbot, w.cell("Afdeling", 3), "koen")
+    text = shown("Afdeling")
+    assert "nøglen 'koen' bruges også af kolonnen 'Køn'" in text and "also used" not in text, text
+    _type(qtbot, w.cell("Afdeling", 3), "afdeling")
+    assert "Afdeling" not in w.check_now().by_column
+
+    # no id column: the message line under the table
+    w.set_role("Løbenr", "ignore")
+    w.check_now()
+    assert w.summary.text() == "✖ vælg kolonnen, der rummer respondent-id'et (rollen Respondent-id)"
+    i18n.install("en")
+    QApplication.processEvents()
+    assert w.summary.text() == "✖ choose the column holding the respondent id (role: id)"
+    i18n.install("da")
+    QApplication.processEvents()
+    # an id column whose ids repeat
+    w.set_role("Løbenr", "id")
+    w.set_role("Køn", "ignore")
+    w.set_role("Køn", "id")
+    w.set_role("Løbenr", "ignore")
+    text = shown("Køn")
+    assert "respondent-id'et 'Kvinde' står to gange (også i række 2)" in text or \
+        "respondent-id'et 'Mand' står to gange (også i række 2)" in text, text
+    assert "duplicate" not in text
+
+
+def test_a_changed_file_and_a_failed_import_say_why_in_danish(qtbot, store, csv_file):
+    """The file changed on disk after the wizard read it: the check says so (in Danish)
+    instead of failing; an import that fails shows the survey reader's problems in Danish."""
+    from workbench.errors import InputError, Msg, Problem
+
+    w = _wizard(qtbot, store, csv_file)
+    w.name_edit.setText("Borgerservice")
+    assert w.check_now().ok
+    with csv_file.open("a", encoding="utf-8") as fh:
+        fh.write("B9999,1,,1,,1,,Kvinde,40,Nord\n")
+    res = w.check_now()
+    assert not res.ok and not w.btn_import.isEnabled()
+    assert w.summary.text() == f"✖ {csv_file}: er ændret, mens den blev læst; importér den igen", w.summary.text()
+    assert w.load_file(str(csv_file)) and w.check_now().ok  # read again: fine
+
+    w.interactive = False
+    err = InputError([Problem(str(csv_file), Msg("score {0!r} is not {1}", "12", Msg("{0} or blank", "0–10")),
+                              row=6, column="Spm1")])
+    with qtbot.waitSignal(w.import_failed) as sig:
+        w._failed(err)
+    assert sig.args[0] == f"{csv_file}, række 6, kolonne Spm1: scoren '12' er ikke 0–10 eller tom"
+    assert w.summary.text() == "Importen mislykkedes: " + sig.args[0]
+    assert str(err) == f"{csv_file}, row 6, column Spm1: score '12' is not 0–10 or blank"  # the CLI's text
+
+
+def test_every_check_message_is_in_the_catalogue():
+    """The templates of the problems the wizard's check can show (``Msg("…")`` in the
+    definition parser, the survey reader and the wizard's core) all have Danish; a template
+    of placeholders and punctuation alone ("{0}: {1}") needs none."""
+    import re
+
+    pat = re.compile(r'\bMsg\(\s*"((?:[^"\\]|\\.)+)"')
+    found, missing = 0, []
+    for rel in ("workbench/errors.py", "workbench/coding/definition.py", "workbench/importer/survey.py",
+                "workbench/importer/tables.py",
+                "workbench/coding/survey_wizard.py"):
+        for s in pat.findall((ROOT / rel).read_text(encoding="utf-8")):
+            found += 1
+            if re.search(r"[A-Za-z]", re.sub(r"\{\d[^}]*\}", "", s)) and s not in i18n.DA:
+                missing.append(f"{rel}: {s}")
+            elif s in i18n.DA:  # the translation keeps the placeholders
+                assert sorted(re.findall(r"\{\d[^}]*\}", s)) == sorted(re.findall(r"\{\d[^}]*\}", i18n.DA[s])), s
+    assert found > 80
+    assert not missing, missing
 
 
 def test_keyboard(qtbot, store, csv_file):

@@ -239,3 +239,45 @@ def test_a_new_coders_first_suggestions_and_an_empty_search(qtbot, project):
         assert panel.current is not None and panel.current.answer_id == w.current_answer_id()
     finally:
         w.store.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768), (1920, 1080)])
+def test_panel_fits_its_width_when_the_list_scrolls(qtbot, project, size):
+    """At 1280×720 (and 1366×768, 1920×1080) the suggestions scroll when the answer pane takes
+    the height; "Acceptér alle sikre" and every row's ✓/✕ stay whole inside the panel's visible
+    part, however long a code's name or its trigger words (they wrap instead of widening it)."""
+    from workbench.nlp.suggest import Suggestion
+    from workbench.nlp.suggest_session import AnswerSuggestions
+
+    w = open_main_window(qtbot, project.path, size=size)
+    try:
+        settle(qtbot, w, 60000)
+        aid = go_to(qtbot, w, NEW_CASEWORKER)
+        panel, scroll = w.suggestions.panel, w.suggestions.scroll
+        codes = list(panel.codes)[:5]
+        items = [Suggestion(code=c, score=0.97 - 0.1 * i, confident=i < 2, source="both",
+                            why=["positivt overrasket", "meget skidt", "blive positivt", "hører virkelig efter"])
+                 for i, c in enumerate(codes)]
+        panel.show_suggestions(AnswerSuggestions(aid, True, items))
+        w.suggestions.split.setSizes([10_000, 1])  # the answer pane takes what it may: the list scrolls
+        QApplication.processEvents()
+        qtbot.waitUntil(lambda: scroll.verticalScrollBar().isVisible(), timeout=5000)
+        assert scroll.verticalScrollBar().maximum() > 0
+        view = scroll.viewport()
+        scroll.verticalScrollBar().setValue(0)
+        QApplication.processEvents()
+
+        def whole(widget) -> bool:
+            r = widget.rect().translated(widget.mapTo(view, widget.rect().topLeft()))
+            return view.rect().contains(r)
+
+        btn = panel.btn_confident
+        assert btn.isVisible() and btn.text() == "Acceptér alle sikre"
+        assert whole(btn), (btn.geometry(), btn.mapTo(view, btn.rect().topLeft()), view.rect())
+        assert panel.width() <= view.width()  # nothing sticks out to the right
+        for row in panel.row_widgets:  # every row's accept and reject buttons, scrolled to
+            scroll.ensureWidgetVisible(row["reject"], 0, 0)
+            QApplication.processEvents()
+            assert whole(row["accept"]) and whole(row["reject"]), row["code"]
+    finally:
+        w.store.close()

@@ -2,7 +2,8 @@
 
 * the same coder in two processes racing first actions on an answer leaves each coding and
   the answer state exactly once (PostgreSQL and SQLite), and migration 0005 repairs
-  duplicates made before the unique index existed;
+  duplicates made before the unique index existed; two processes saving the first memo on
+  one target leave one memo;
 * a dropped connection (``pg_terminate_backend`` on our own test database's backend), a
   commit whose answer was lost (landed, not landed, cannot tell), a lock wait that runs
   out, an SQLite project locked by a running import and a remaining unique-key collision
@@ -23,7 +24,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import survey_rows, write_survey
 from tests.test_agreement import make_project
 from workbench.coding import codings
-from workbench.coding.models import AnswerState, AuditEvent, Coder, Coding, QuoteStar, utcnow
+from workbench.coding.models import AnswerState, AuditEvent, Coder, Coding, Memo, QuoteStar, utcnow
 from workbench.coding.store import Store
 from workbench.errors import BusyError, CommitUnknownError, ConflictError, ConnectionLostError
 
@@ -93,6 +94,46 @@ def test_two_processes_racing_first_actions_leave_each_row_once(project):
         assert by_window[0][(a, ids["k0"])] == by_window[1][(a, ids["k0"])]
     # and versions: 3 codings + 2 flags (the second flag sets what is set, still a change)
     assert all(v == 5 for *_x, v in states), states
+
+
+def _memo_race_worker(url, answers, name, barrier, out):
+    store = Store.open(url, actor="A")
+    try:
+        got = []
+        for a in answers:
+            barrier.wait(60)
+            got.append((a, codings.save_memo(store, "A", "answer", a, f"memo from {name}")))
+        barrier.wait(60)  # and both save the project's memo of no coder at once
+        got.append((0, codings.save_memo(store, None, "project", 1, f"project memo from {name}")))
+        out.put(("ok", got))
+    except Exception as e:  # reported to the parent
+        out.put(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        store.close()
+
+
+def test_two_processes_saving_a_new_memo_leave_one_row(project):
+    """Two windows of one coder saving the first memo on an answer at the same moment: one
+    memo (the later text), both windows told its id; never two rows (the memo dialog shows one)."""
+    store, aids, _ids = project
+    answers = aids[:6]
+    ctx = mp.get_context("spawn")
+    barrier, out = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=_memo_race_worker, args=(store.url, answers, n, barrier, out)) for n in ("w1", "w2")]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=240) for _ in procs]
+    for p in procs:
+        p.join(60)
+    assert [r[0] for r in results] == ["ok", "ok"], results
+    with store.session() as s:
+        a_id = s.exec(select(Coder.id).where(Coder.name == "A")).scalars().one()
+        rows = s.exec(select(Memo.target_type, Memo.target_id, Memo.id, Memo.text)
+                      .where((Memo.coder_id == a_id) | Memo.coder_id.is_(None))).all()
+    assert sorted((t, i) for t, i, _m, _x in rows) == sorted([("answer", a) for a in answers] + [("project", 1)]), rows
+    assert all(x.endswith(("from w1", "from w2")) for *_r, x in rows)
+    ids_by_window = [dict(r[1]) for r in results]
+    assert ids_by_window[0] == ids_by_window[1]  # both saved the same memo
 
 
 def test_a_remaining_unique_collision_is_a_conflict_sentence(project):

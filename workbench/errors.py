@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Callable, Optional
 
 
 class WorkbenchError(Exception):
@@ -67,6 +67,40 @@ class ConflictError(SaveError):
     the same thing at the same moment; the message says so in a sentence."""
 
 
+class Msg(str):
+    """A message that is its English text (what the command line prints and tests read) and
+    also keeps the template and arguments it was filled from, so the UI can say it in its own
+    language: ``Msg("score {0!r} is not {1}", "11", Msg("{0} or blank", "0–10"))``. The
+    template is the catalogue key (``workbench/ui/i18n.py``); an argument that is a ``Msg`` is
+    said in the UI's language too, anything else is data (a value, a column name) and is shown
+    as it is. Placeholders are positional (``{0}``, ``{1!r}``), as ``trf`` fills them."""
+
+    template: str
+    args: tuple
+
+    def __new__(cls, template: str, *args: Any) -> "Msg":
+        self = super().__new__(cls, template.format(*args) if args else template)
+        self.template, self.args = template, args
+        return self
+
+    def __reduce__(self):  # copy and pickle keep the template
+        return (Msg, (self.template, *self.args))
+
+    def render(self, translate: Callable[[str], str]) -> str:
+        """The message with every template (this one's and its ``Msg`` arguments') passed
+        through ``translate`` first (the UI's ``tr``)."""
+        if not self.args:  # said as it is, braces and all (as ``tr`` without ``trf``)
+            return translate(self.template)
+        return translate(self.template).format(*(a.render(translate) if isinstance(a, Msg) else a
+                                                 for a in self.args))
+
+
+def message_of(e: BaseException) -> str:
+    """An exception's message, the ``Msg`` itself when it was raised with one (``str(e)``
+    would be its English text alone)."""
+    return e.args[0] if len(e.args) == 1 and isinstance(e.args[0], Msg) else str(e)
+
+
 @dataclass
 class Problem:
     """One thing wrong with an input: where (file, row, column) and what."""
@@ -86,6 +120,19 @@ class Problem:
         if self.column:
             where += f", column {_short(self.column)}"
         return f"{where}: {_short(self.problem)}"
+
+    def msg(self) -> Msg:
+        """``str(self)`` as a ``Msg``: where (file, entry, row, column) and what, each part
+        sayable in the UI's language."""
+        out: Any = self.file
+        if self.entry:
+            out = Msg("{0}, {1}", out, _short(self.entry))
+        if self.row is not None:
+            out = Msg("{0}, row {1}", out, self.row)
+        if self.column:
+            out = Msg("{0}, column {1}", out, _short(self.column))
+        problem = self.problem if isinstance(self.problem, Msg) else _short(self.problem)
+        return Msg("{0}: {1}", out, problem)
 
 
 def _short(text: str, limit: int = 1000) -> str:

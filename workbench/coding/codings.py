@@ -5,9 +5,10 @@ audit log with what is needed to undo it. The GUI's undo stack calls these same 
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Optional
 
-from sqlalchemy import delete, select as sa_select
+from sqlalchemy import delete, select as sa_select, text as sa_text
 from sqlmodel import Session, select
 
 from workbench.coding.models import Answer, AnswerState, Code, Coding, Memo, QuoteStar, utcnow
@@ -219,11 +220,30 @@ def codings_of(s: Session, answer_id: int, coder_id: Optional[int] = None) -> li
     return list(s.exec(q.order_by(Coding.id)))
 
 
+def _lock_memo_target(s: Session, target_type: str, target_id: int, coder_id: Optional[int]) -> None:
+    """PostgreSQL: wait for any other transaction saving a memo on this target for this coder
+    (``pg_advisory_xact_lock``, released at commit or rollback); nothing on SQLite."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    key = int.from_bytes(hashlib.blake2b(f"memo|{target_type}|{target_id}|{coder_id}".encode(), digest_size=8).digest(),
+                         "big", signed=True)
+    s.execute(sa_text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
 def save_memo(store, coder: Optional[str], target_type: str, target_id: int, text: str,
               memo_id: Optional[int] = None) -> int:
-    """Create or update a memo on an answer, a code or the project; an empty text deletes it."""
+    """Create or update a memo on an answer, a code or the project; an empty text deletes it.
+
+    A coder has one memo per target from this function: two windows saving the first memo on
+    the same target at the same moment update one row (the later text wins), they never add
+    two. SQLite serialises the two transactions already (``BEGIN IMMEDIATE``); PostgreSQL's
+    READ COMMITTED would let both find no memo and insert, so there the look-up waits for a
+    transaction-scoped advisory lock on (target, coder) first. (Not a unique index: a REFI
+    import or a merge may bring several notes on one target, each with its own uid.)"""
     with store.transaction() as s:
         c = store.coder(s, coder) if coder else None
+        if memo_id is None:
+            _lock_memo_target(s, target_type, target_id, c.id if c else None)
         m = s.get(Memo, memo_id) if memo_id else s.exec(select(Memo).where(
             Memo.target_type == target_type, Memo.target_id == target_id,
             Memo.coder_id == (c.id if c else None))).first()

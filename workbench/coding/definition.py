@@ -55,7 +55,7 @@ from typing import Any, Iterable, Optional
 
 import yaml
 
-from workbench.errors import InputError, Problem
+from workbench.errors import InputError, Msg, Problem
 
 DONT_KNOW = "ved_ikke"
 STANDARD_BANDS = ("negativ", "neutral", "positiv", DONT_KNOW)
@@ -190,13 +190,14 @@ class QuestionDef:
         try:
             return self._band_table[int(score)]
         except KeyError:
-            raise ValueError(f"score {score!r} is not {self.describe_scale()}") from None
+            raise ValueError(Msg("score {0!r} is not {1}", score, self.describe_scale())) from None
 
-    def describe_scale(self) -> str:
-        s = f"{self.scale[0]}–{self.scale[1]}" if self.scale else "a score"
+    def describe_scale(self) -> Msg:
+        """``0–10, 99 or blank``: what a score cell may hold (a ``Msg``, for messages)."""
+        s: Any = f"{self.scale[0]}–{self.scale[1]}" if self.scale else Msg("a score")
         if self.dont_know:
-            s += ", " + ", ".join(map(str, self.dont_know))
-        return s + " or blank"
+            s = Msg("{0}, {1}", s, ", ".join(map(str, self.dont_know)))
+        return Msg("{0} or blank", s)
 
     def score_label(self, score: int) -> str:
         """The scale label of a score ("4" when the scale names only its ends)."""
@@ -295,9 +296,9 @@ class VariableDef:
             try:
                 v = parse_number(raw)
             except ValueError:
-                raise ValueError(f"{self.key} {raw!r} is not a number") from None
+                raise ValueError(Msg("{0} {1!r} is not a number", self.key, raw)) from None
             if v is not None and self.range and not (self.range[0] <= v <= self.range[1]):
-                raise ValueError(f"{self.key} {raw!r} is outside {self.range[0]:g}–{self.range[1]:g}")
+                raise ValueError(Msg("{0} {1!r} is outside {2:g}–{3:g}", self.key, raw, self.range[0], self.range[1]))
             return v
         if self.values:
             code = self._lookup.get(raw) or self._lookup.get(raw.lower()) or self._lookup.get(_code(raw))
@@ -306,8 +307,8 @@ class VariableDef:
             if self.strict:
                 labels = list(dict.fromkeys(self.values.values()))
                 if len(labels) <= 3:
-                    raise ValueError(f"{self.key} {raw!r} is not {' or '.join(labels)}")
-                raise ValueError(f"unknown {self.key} {raw!r} (known: {', '.join(labels[:30])})")
+                    raise ValueError(Msg("{0} {1!r} is not {2}", self.key, raw, _or(labels)))
+                raise ValueError(Msg("unknown {0} {1!r} (known: {2})", self.key, raw, ", ".join(labels[:30])))
         return _code(raw)
 
     def bin_names(self) -> list[str]:
@@ -576,21 +577,22 @@ class _Parser:
         self.file = file
         self.problems: list[Problem] = []
 
-    def bad(self, entry: str, msg: str) -> None:
+    def bad(self, entry: str, msg: Msg) -> None:
         self.problems.append(Problem(self.file, msg, entry=entry))
 
     def parse(self, raw: Any) -> SurveyDefinition:
         if not isinstance(raw, dict):
-            raise InputError([Problem(self.file, "a survey definition must be a YAML mapping (survey:, questions:, …)")])
+            raise InputError([Problem(self.file,
+                                      Msg("a survey definition must be a YAML mapping (survey:, questions:, …)"))])
         for k in raw:
             if k not in _FIELDS_TOP:
-                self.bad(str(k), f"unknown entry {k!r} (known: {', '.join(sorted(_FIELDS_TOP))})")
+                self.bad(str(k), Msg("unknown entry {0!r} (known: {1})", k, ", ".join(sorted(_FIELDS_TOP))))
         name = str(raw.get("survey") or "").strip()
         if not name:
-            self.bad("survey", "the survey needs a name (survey: …)")
+            self.bad("survey", Msg("the survey needs a name (survey: …)"))
         rid = raw.get("respondent_id")
         if not rid or not isinstance(rid, (str, int)):
-            self.bad("respondent_id", "name the column holding the respondent id (respondent_id: …)")
+            self.bad("respondent_id", Msg("name the column holding the respondent id (respondent_id: …)"))
         year, year_col = raw.get("year"), raw.get("year_column")
         if year is not None:
             try:
@@ -598,20 +600,20 @@ class _Parser:
                 if year is not None and not (1900 <= year <= 2200):
                     raise ValueError
             except ValueError:
-                self.bad("year", f"year {raw.get('year')!r} is not a plausible year")
+                self.bad("year", Msg("year {0!r} is not a plausible year", raw.get("year")))
                 year = None
         questions = self._questions(raw.get("questions"))
         variables = self._variables(raw.get("variables"), {q.key for q in questions})
         report = raw.get("report") or {}
         if not isinstance(report, dict):
-            self.bad("report", "must be a mapping (group_by:, controls:)")
+            self.bad("report", Msg("must be a mapping (group_by:, controls:)"))
             report = {}
         vkeys = {v.key for v in variables}
         if report.get("group_by") is not None and report.get("group_by") not in vkeys:
-            self.bad("report.group_by", f"names no variable: {report.get('group_by')!r}")
+            self.bad("report.group_by", Msg("names no variable: {0!r}", report.get("group_by")))
         for c in report.get("controls") or []:
             if c not in vkeys:
-                self.bad("report.controls", f"names no variable: {c!r}")
+                self.bad("report.controls", Msg("names no variable: {0!r}", c))
         cols: dict[str, str] = {}
         for what, col in ([("respondent_id", rid)] + ([("year_column", year_col)] if year_col else [])
                           + [(f"questions ({q.key}).{k}", getattr(q, k)) for q in questions for k in ("score", "text")
@@ -622,7 +624,7 @@ class _Parser:
             if col is None:
                 continue
             if col in cols:
-                self.bad(what, f"column {col!r} is already read by {cols[col]}")
+                self.bad(what, Msg("column {0!r} is already read by {1}", col, cols[col]))
             else:
                 cols[col] = what
         if self.problems:
@@ -637,27 +639,30 @@ class _Parser:
         well-formed key. Returns the entry's name for messages (None when it is no mapping)
         and its key, which joins ``keys``."""
         if not isinstance(item, dict):
-            self.bad(f"{section}[{i}]", f"each {noun} must be a mapping ({shape})")
+            self.bad(f"{section}[{i}]", Msg("each question must be a mapping ({0})", shape) if noun == "question"
+                     else Msg("each variable must be a mapping ({0})", shape))
             return None, ""
         key = str(item.get("key") or "").strip()
         entry = f"{section}[{i}] ({key})" if key else f"{section}[{i}]"
         for k in item:
             if k not in fields:
-                self.bad(f"{entry}.{k}", f"unknown entry {k!r} (known: {', '.join(sorted(fields))})")
+                self.bad(f"{entry}.{k}", Msg("unknown entry {0!r} (known: {1})", k, ", ".join(sorted(fields))))
         if not key:
-            self.bad(entry, f"the {noun} needs a key (key: …)")
+            self.bad(entry, Msg("the question needs a key (key: …)") if noun == "question"
+                     else Msg("the variable needs a key (key: …)"))
         elif not KEY_RE.match(key):
-            self.bad(f"{entry}.key", f"key {key!r} may hold only letters, digits, '_', '-' and '.'")
+            self.bad(f"{entry}.key", Msg("key {0!r} may hold only letters, digits, '_', '-' and '.'", key))
         elif key in keys:
-            self.bad(f"{entry}.key", f"key {key!r} is used by another {noun}")
+            self.bad(f"{entry}.key", Msg("key {0!r} is used by another question", key) if noun == "question"
+                     else Msg("key {0!r} is used by another variable", key))
         elif key in reserved:
-            self.bad(f"{entry}.key", f"key {key!r} is reserved; choose another")
+            self.bad(f"{entry}.key", Msg("key {0!r} is reserved; choose another", key))
         keys.add(key)
         return entry, key
 
     def _questions(self, raw: Any) -> list[QuestionDef]:
         if not isinstance(raw, list) or not raw:
-            self.bad("questions", "list at least one question (questions: - key: … text: …)")
+            self.bad("questions", Msg("list at least one question (questions: - key: … text: …)"))
             return []
         out, keys = [], set()
         for i, q in enumerate(raw, start=1):
@@ -666,7 +671,7 @@ class _Parser:
                 continue
             score, text = q.get("score"), q.get("text")
             if score is None and text is None:
-                self.bad(entry, "name the score column (score:), the text column (text:) or both")
+                self.bad(entry, Msg("name the score column (score:), the text column (text:) or both"))
             qd = QuestionDef(key=key, score=str(score) if score is not None else None,
                              text=str(text) if text is not None else None,
                              question=str(q.get("question") or ""), topic=str(q.get("topic") or ""),
@@ -674,17 +679,18 @@ class _Parser:
                              if isinstance(q.get("prompts"), dict) else {},
                              dont_know_label=str(q.get("dont_know_label") or "Ved ikke"))
             if q.get("prompts") is not None and not isinstance(q.get("prompts"), dict):
-                self.bad(f"{entry}.prompts", "must map bands to the follow-up wording")
+                self.bad(f"{entry}.prompts", Msg("must map bands to the follow-up wording"))
             if score is None:
                 for k in ("scale", "bands", "dont_know", "scale_labels"):
                     if q.get(k) is not None:
-                        self.bad(f"{entry}.{k}", "an open question without a score column has no " + k)
+                        self.bad(f"{entry}.{k}", Msg("an open question without a score column has no {0}", k))
                 out.append(qd)
                 continue
             try:
                 qd.scale = _range(q.get("scale"))
             except (ValueError, TypeError):
-                self.bad(f"{entry}.scale", f"scale {q.get('scale')!r} is not an integer range such as 1-5 or 0-10")
+                self.bad(f"{entry}.scale",
+                         Msg("scale {0!r} is not an integer range such as 1-5 or 0-10", q.get("scale")))
             dk = q.get("dont_know") or []
             if not isinstance(dk, list):
                 dk = [dk]
@@ -692,16 +698,17 @@ class _Parser:
                 try:
                     qd.dont_know.append(parse_int(d))
                 except ValueError:
-                    self.bad(f"{entry}.dont_know", f"{d!r} is not a whole number")
+                    self.bad(f"{entry}.dont_know", Msg("{0!r} is not a whole number", d))
             if qd.scale:
                 for d in qd.dont_know:
                     if qd.scale[0] <= d <= qd.scale[1]:
-                        self.bad(f"{entry}.dont_know", f"{d} lies inside the scale {_fmt_range(qd.scale)}")
+                        self.bad(f"{entry}.dont_know", Msg("{0} lies inside the scale {1}", d, _fmt_range(qd.scale)))
             labels = q.get("scale_labels") or {}
             if isinstance(labels, list) and qd.scale:  # one label per score, in order
                 labels = dict(zip(range(qd.scale[0], qd.scale[1] + 1), labels))
             if not isinstance(labels, dict):
-                self.bad(f"{entry}.scale_labels", "must map scores to labels ({1: Meget utilfreds, 5: Meget tilfreds})")
+                self.bad(f"{entry}.scale_labels",
+                         Msg("must map scores to labels ({1: Meget utilfreds, 5: Meget tilfreds})"))
                 labels = {}
             for k, v in labels.items():
                 try:
@@ -709,38 +716,41 @@ class _Parser:
                 except ValueError:
                     s = None
                 if s is None or (qd.scale and not (qd.scale[0] <= s <= qd.scale[1]) and s not in qd.dont_know):
-                    self.bad(f"{entry}.scale_labels", f"{k!r} is not a score of the scale")
+                    self.bad(f"{entry}.scale_labels", Msg("{0!r} is not a score of the scale", k))
                     continue
                 qd.scale_labels[s] = str(v)
             bands = q.get("bands")
             if bands is None:
-                self.bad(f"{entry}.bands", "a scored question needs bands ({negativ: 1-2, neutral: 3, positiv: 4-5})")
+                self.bad(f"{entry}.bands",
+                         Msg("a scored question needs bands ({negativ: 1-2, neutral: 3, positiv: 4-5})"))
             elif not isinstance(bands, dict) or not bands:
-                self.bad(f"{entry}.bands", "must map band names to score ranges")
+                self.bad(f"{entry}.bands", Msg("must map band names to score ranges"))
             else:
                 for b, r in bands.items():
                     b = str(b)
                     if b == DONT_KNOW:
-                        self.bad(f"{entry}.bands", f"{DONT_KNOW} is for dont_know scores, not a band of the scale")
+                        self.bad(f"{entry}.bands",
+                                 Msg("{0} is for dont_know scores, not a band of the scale", DONT_KNOW))
                         continue
                     try:
                         qd.bands[b] = _range(r)
                     except (ValueError, TypeError):
-                        self.bad(f"{entry}.bands.{b}", f"{r!r} is not a score range such as 1-2")
+                        self.bad(f"{entry}.bands.{b}", Msg("{0!r} is not a score range such as 1-2", r))
                 if qd.scale and len(qd.bands) == len(bands):
                     owner: dict[int, str] = {}
                     for b, (lo, hi) in qd.bands.items():
                         for v in range(lo, hi + 1):
                             if not (qd.scale[0] <= v <= qd.scale[1]):
-                                self.bad(f"{entry}.bands.{b}", f"score {v} lies outside the scale {_fmt_range(qd.scale)}")
+                                self.bad(f"{entry}.bands.{b}",
+                                         Msg("score {0} lies outside the scale {1}", v, _fmt_range(qd.scale)))
                                 break
                             if v in owner:
-                                self.bad(f"{entry}.bands", f"score {v} is in both {owner[v]} and {b}")
+                                self.bad(f"{entry}.bands", Msg("score {0} is in both {1} and {2}", v, owner[v], b))
                                 break
                             owner[v] = b
                     missing = [v for v in range(qd.scale[0], qd.scale[1] + 1) if v not in owner]
                     if missing:
-                        self.bad(f"{entry}.bands", "scores in no band: " + ", ".join(map(str, missing)))
+                        self.bad(f"{entry}.bands", Msg("scores in no band: {0}", ", ".join(map(str, missing))))
             out.append(qd)
         return out
 
@@ -748,7 +758,7 @@ class _Parser:
         if raw is None:
             return []
         if not isinstance(raw, list):
-            self.bad("variables", "must be a list of variables (- key: … column: …)")
+            self.bad("variables", Msg("must be a list of variables (- key: … column: …)"))
             return []
         out: list[VariableDef] = []
         keys: set[str] = set()
@@ -761,48 +771,49 @@ class _Parser:
                              strict=bool(v.get("strict", False)), required=bool(v.get("required", False)),
                              optional=bool(v.get("optional", False)))
             if vd.type not in ("category", "number"):
-                self.bad(f"{entry}.type", f"type {vd.type!r} is not category or number")
+                self.bad(f"{entry}.type", Msg("type {0!r} is not category or number", vd.type))
             src = v.get("from")
             if src is not None:
                 vd.source = str(src)
                 if v.get("column") is not None:
-                    self.bad(entry, "a derived variable (from:) reads no column of its own")
+                    self.bad(entry, Msg("a derived variable (from:) reads no column of its own"))
                 m = v.get("map")
                 if not isinstance(m, dict) or not m:
-                    self.bad(f"{entry}.map", "a derived variable needs map: {value or label: group}")
+                    self.bad(f"{entry}.map", Msg("a derived variable needs map: {value or label: group}"))
                 else:
                     vd.map = {_code(a): str(b) for a, b in m.items()}
             else:
                 if v.get("map") is not None:
-                    self.bad(f"{entry}.map", "map: belongs to a derived variable (give from:)")
+                    self.bad(f"{entry}.map", Msg("map: belongs to a derived variable (give from:)"))
                 parts = v.get("parts")
                 if parts is not None:
                     if not isinstance(parts, dict) or not parts:
-                        self.bad(f"{entry}.parts", "must map columns to weights ({Years: 12, Months: 1})")
+                        self.bad(f"{entry}.parts", Msg("must map columns to weights ({Years: 12, Months: 1})"))
                     else:
                         for c, w in parts.items():
                             try:
                                 vd.parts[str(c)] = float(w)
                             except (TypeError, ValueError):
-                                self.bad(f"{entry}.parts", f"weight {w!r} of {c!r} is not a number")
+                                self.bad(f"{entry}.parts", Msg("weight {0!r} of {1!r} is not a number", w, c))
                     vd.type = "number"
                 col = v.get("column")
                 if col is None and not vd.parts:
-                    self.bad(f"{entry}.column", "name the column the variable is read from (column: …)")
+                    self.bad(f"{entry}.column", Msg("name the column the variable is read from (column: …)"))
                 vd.column = str(col) if col is not None else None
                 if v.get("parts_section"):
                     vd.parts_section = str(v["parts_section"])
                     pw = v.get("part_weights")
                     if not isinstance(pw, dict) or not pw:
-                        self.bad(f"{entry}.part_weights", "parts_section needs part_weights ({years: 12, months: 1})")
+                        self.bad(f"{entry}.part_weights",
+                                 Msg("parts_section needs part_weights ({years: 12, months: 1})"))
                     else:
                         try:
                             vd.part_weights = {str(a): float(b) for a, b in pw.items()}
                         except (TypeError, ValueError):
-                            self.bad(f"{entry}.part_weights", "weights must be numbers")
+                            self.bad(f"{entry}.part_weights", Msg("weights must be numbers"))
             vals = v.get("values") or {}
             if not isinstance(vals, dict):
-                self.bad(f"{entry}.values", "must map codes to labels ({1: Kvinde, 2: Mand})")
+                self.bad(f"{entry}.values", Msg("must map codes to labels ({1: Kvinde, 2: Mand})"))
             else:
                 vd.values = {_code(a): str(b) for a, b in vals.items()}
             desc = v.get("descriptions") or {}
@@ -811,19 +822,19 @@ class _Parser:
             bins = v.get("bins")
             if bins is not None:
                 if vd.type != "number":
-                    self.bad(f"{entry}.bins", "bins need type: number")
+                    self.bad(f"{entry}.bins", Msg("bins need type: number"))
                 try:
                     vd.bins = [float(b) for b in bins]
                     if any(a >= b for a, b in zip(vd.bins, vd.bins[1:])):
                         raise ValueError
                     vd.bins = [int(b) if b.is_integer() else b for b in vd.bins]
                 except (TypeError, ValueError):
-                    self.bad(f"{entry}.bins", f"{bins!r} is not an increasing list of numbers")
+                    self.bad(f"{entry}.bins", Msg("{0!r} is not an increasing list of numbers", bins))
                     vd.bins = []
                 bl = v.get("bin_labels")
                 if bl is not None:
                     if not isinstance(bl, list) or len(bl) not in (len(vd.bins), len(vd.bins) + 1):
-                        self.bad(f"{entry}.bin_labels", "give one label per bin (and one for below the first)")
+                        self.bad(f"{entry}.bin_labels", Msg("give one label per bin (and one for below the first)"))
                     else:
                         vd.bin_labels = [str(x) for x in bl]
             if v.get("range") is not None:
@@ -831,7 +842,7 @@ class _Parser:
                     lo, hi = _range(v["range"])
                     vd.range = (lo, hi)
                 except (ValueError, TypeError):
-                    self.bad(f"{entry}.range", f"{v['range']!r} is not a range such as 10-110")
+                    self.bad(f"{entry}.range", Msg("{0!r} is not a range such as 10-110", v["range"]))
             out.append(vd)
         byk = {v.key: v for v in out}
         for v in out:
@@ -839,16 +850,24 @@ class _Parser:
                 continue
             entry = f"variables ({v.key}).from"
             if v.source not in byk:
-                self.bad(entry, f"names no variable: {v.source!r}")
+                self.bad(entry, Msg("names no variable: {0!r}", v.source))
                 continue
             seen, cur = {v.key}, byk[v.source]
             while cur is not None and cur.source is not None:
                 if cur.key in seen:
-                    self.bad(entry, "derived variables form a cycle")
+                    self.bad(entry, Msg("derived variables form a cycle"))
                     break
                 seen.add(cur.key)
                 cur = byk.get(cur.source)
         return out
+
+
+def _or(labels: list[str]) -> Any:
+    """``A or B or C`` as a ``Msg`` (the "or" is said in the UI's language)."""
+    out: Any = labels[0] if labels else ""
+    for label in labels[1:]:
+        out = Msg("{0} or {1}", out, label)
+    return out
 
 
 # -- files --------------------------------------------------------------------------

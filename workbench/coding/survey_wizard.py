@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from workbench.coding.definition import DONT_KNOW, KEY_RE, SurveyDefinition
-from workbench.errors import InputError, Problem
+from workbench.errors import InputError, Msg, Problem
 from workbench.importer.infer import (BAND_PRESETS, ColumnGuess, ScaleGuess, bands_for, definition_from_guesses,
                                       guess_columns, slug)
 
@@ -95,15 +95,15 @@ def parse_bands(text: str) -> dict[str, tuple[int, int]]:
             continue
         m = _BAND_ITEM.match(part)
         if not m:
-            raise ValueError(f"{part.strip()!r} is not a band such as 'negativ 1-2'")
+            raise ValueError(Msg("{0!r} is not a band such as 'negativ 1-2'", part.strip()))
         name, a, b = m.group(1), int(m.group(2)), int(m.group(3) if m.group(3) is not None else m.group(2))
         if a > b:
-            raise ValueError(f"{part.strip()!r}: the range runs backwards")
+            raise ValueError(Msg("{0!r}: the range runs backwards", part.strip()))
         if name in out:
-            raise ValueError(f"band {name!r} is given twice")
+            raise ValueError(Msg("band {0!r} is given twice", name))
         out[name] = (a, b)
     if not out:
-        raise ValueError("give the bands, such as 'negativ 1-2, neutral 3, positiv 4-5'")
+        raise ValueError(Msg("give the bands, such as 'negativ 1-2, neutral 3, positiv 4-5'"))
     return out
 
 
@@ -113,7 +113,7 @@ def parse_codes(text: str) -> list[int]:
     for part in re.split(r"[,;\s]+", text.strip()):
         if part:
             if not re.fullmatch(r"-?\d+", part):
-                raise ValueError(f"{part!r} is not a whole number")
+                raise ValueError(Msg("{0!r} is not a whole number", part))
             out.append(int(part))
     return out
 
@@ -178,8 +178,10 @@ def text_columns(specs: list[ColumnSpec]) -> list[str]:
 class CheckResult:
     definition: Optional[SurveyDefinition]       # None while it does not hold together
     raw: dict                                    # the definition dict (YAML format)
-    by_column: dict[str, list[str]] = field(default_factory=dict)  # problems per file column
-    general: list[str] = field(default_factory=list)               # problems of no one column
+    # problems per file column, and of no one column: ``Msg``s, English as strings, which the
+    # wizard says in the UI's language (``workbench.ui.i18n.trm``)
+    by_column: dict[str, list[Msg]] = field(default_factory=dict)
+    general: list[Msg] = field(default_factory=list)
     respondents: int = 0                         # rows read (when the definition holds)
 
     @property
@@ -187,47 +189,47 @@ class CheckResult:
         return self.definition is not None and not self.by_column and not self.general
 
 
-def _local_problems(specs: list[ColumnSpec]) -> tuple[dict[str, list[str]], list[str]]:
-    by: dict[str, list[str]] = {}
-    general: list[str] = []
+def _local_problems(specs: list[ColumnSpec]) -> tuple[dict[str, list[Msg]], list[Msg]]:
+    by: dict[str, list[Msg]] = {}
+    general: list[Msg] = []
     add = lambda col, msg: by.setdefault(col, []).append(msg)  # noqa: E731
     ids = [s for s in specs if s.role == "id"]
     if not ids:
-        general.append("choose the column holding the respondent id (role: id)")
+        general.append(Msg("choose the column holding the respondent id (role: id)"))
     for s in ids[1:]:
-        add(s.column, f"only one column can be the id ({ids[0].column!r} is already)")
+        add(s.column, Msg("only one column can be the id ({0!r} is already)", ids[0].column))
     years = [s for s in specs if s.role == "year"]
     for s in years[1:]:
-        add(s.column, f"only one column can be the year ({years[0].column!r} is already)")
+        add(s.column, Msg("only one column can be the year ({0!r} is already)", years[0].column))
     if not any(s.role in ("score", "open") for s in specs):
-        general.append("no question: give at least one column the role score or open text")
+        general.append(Msg("no question: give at least one column the role score or open text"))
     keys: dict[str, str] = {}
     paired: dict[str, str] = {}
     by_col = {s.column: s for s in specs}
     for s in specs:
         if s.role in ("score", "open", "variable"):
             if not s.key:
-                add(s.column, "give a key (letters, digits, _)")
+                add(s.column, Msg("give a key (letters, digits, _)"))
             elif not KEY_RE.match(s.key):
-                add(s.column, f"key {s.key!r} may hold only letters, digits, '_', '-' and '.'")
+                add(s.column, Msg("key {0!r} may hold only letters, digits, '_', '-' and '.'", s.key))
             elif s.key in keys:
-                add(s.column, f"key {s.key!r} is also used by column {keys[s.key]!r}")
+                add(s.column, Msg("key {0!r} is also used by column {1!r}", s.key, keys[s.key]))
             else:
                 keys[s.key] = s.column
         if s.role == "score":
             if s.partner:
                 p = by_col.get(s.partner)
                 if p is None or p.role != "text":
-                    add(s.column, f"its text column {s.partner!r} does not have the role text")
+                    add(s.column, Msg("its text column {0!r} does not have the role text", s.partner))
                 elif s.partner in paired:
-                    add(s.column, f"text column {s.partner!r} already follows {paired[s.partner]!r} up")
+                    add(s.column, Msg("text column {0!r} already follows {1!r} up", s.partner, paired[s.partner]))
                 else:
                     paired[s.partner] = s.column
             if not s.bands:
-                add(s.column, "give the bands (a preset or your own)")
+                add(s.column, Msg("give the bands (a preset or your own)"))
     for s in specs:
         if s.role == "text" and s.column not in paired:
-            add(s.column, "a follow-up text needs its score column (pair it there), or make it an open text")
+            add(s.column, Msg("a follow-up text needs its score column (pair it there), or make it an open text"))
     return by, general
 
 
@@ -304,26 +306,33 @@ def _entry_column(entry: Optional[str], raw: dict) -> Optional[str]:
     return item.get("column")
 
 
-def _summarise(problems: list[Problem]) -> list[str]:
+def _summarise(problems: list[Problem]) -> list[Msg]:
     """Row problems of one column, folded: one line per message (with its rows) when there
     are few kinds, else the count and the first examples."""
     per: dict[str, list[int]] = {}
-    other: list[str] = []
+    other: list[Msg] = []
     for p in problems:
         if p.row is None:
-            other.append(p.problem)
+            other.append(_msg(p.problem))
         else:
-            per.setdefault(p.problem, []).append(p.row)
+            per.setdefault(_msg(p.problem), []).append(p.row)
     out = list(dict.fromkeys(other))
     if len(per) <= 2:
         for msg, rows in per.items():
-            shown = ", ".join(map(str, rows[:3])) + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
-            out.append(f"row{'s' if len(rows) > 1 else ''} {shown}: {msg}")
+            shown: Any = ", ".join(map(str, rows[:3]))
+            if len(rows) > 3:
+                shown = Msg("{0} and {1} more", shown, len(rows) - 3)
+            out.append(Msg("rows {0}: {1}", shown, msg) if len(rows) > 1 else Msg("row {0}: {1}", shown, msg))
     elif per:
         n = len({r for rows in per.values() for r in rows})
-        first = sorted((rows[0], msg) for msg, rows in per.items())[:2]
-        out.append(f"{n} rows: " + "; ".join(f"row {r}: {m}" for r, m in first) + "; …")
+        (r1, m1), (r2, m2) = sorted((rows[0], msg) for msg, rows in per.items())[:2]
+        out.append(Msg("{0} rows: {1}; {2}; …", n, Msg("row {0}: {1}", r1, m1), Msg("row {0}: {1}", r2, m2)))
     return out
+
+
+def _msg(text: str) -> Msg:
+    """A problem's text as a ``Msg`` (one not written as one is said as it is)."""
+    return text if isinstance(text, Msg) else Msg("{0}", text)
 
 
 def check(table, specs: list[ColumnSpec], name: str, year: Optional[int] = None) -> CheckResult:
@@ -337,17 +346,17 @@ def check(table, specs: list[ColumnSpec], name: str, year: Optional[int] = None)
     if not raw:
         return res
     if not (name or "").strip():
-        general.append("give the survey a name")
+        general.append(Msg("give the survey a name"))
     if by or general:
         return res
     try:
-        defn = SurveyDefinition.from_dict(raw, file="the survey definition")
+        defn = SurveyDefinition.from_dict(raw, file=Msg("the survey definition"))
     except InputError as e:
         for p in e.problems:
             col = _entry_column(p.entry, raw)
-            msg = p.problem
+            msg = _msg(p.problem)
             if col is None:
-                general.append(f"{p.entry}: {msg}" if p.entry else msg)
+                general.append(Msg("{0}: {1}", p.entry, msg) if p.entry else msg)
             else:
                 by.setdefault(col, []).append(msg)
         return res
@@ -358,11 +367,11 @@ def check(table, specs: list[ColumnSpec], name: str, year: Optional[int] = None)
         if p.column and p.column in {s.column for s in specs}:
             per_col.setdefault(p.column, []).append(p)
         else:
-            general.append(str(p))
+            general.append(p.msg())
     for col, ps in per_col.items():
         by.setdefault(col, []).extend(_summarise(ps))
     if not parsed and not problems:
-        general.append("the file holds no respondents")
+        general.append(Msg("the file holds no respondents"))
     res.respondents = len(parsed)
     res.definition = defn
     return res

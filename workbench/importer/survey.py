@@ -21,7 +21,7 @@ from workbench.bulk import chunks, gc_paused
 from workbench.coding.definition import SurveyDefinition, builtin, load_definition, parse_int, parse_number
 from workbench.coding.models import Answer, Question, Respondent, new_uid, new_uids
 from workbench.coding.surveys import ensure_survey, project_definition
-from workbench.errors import Cancelled, InputError, Problem
+from workbench.errors import Cancelled, InputError, Msg, Problem, message_of
 from workbench.importer.tables import Table, read_table
 
 INT_RE = re.compile(r"^\s*-?\d+(?:[.,]0+)?\s*$")
@@ -169,26 +169,27 @@ def iter_survey(table: Table, defn: Optional[SurveyDefinition], mapping: Optiona
     default_year = mapping.defaults.get("year")
     value_maps = {Mapping.column_name(defn, k): m for k, m in mapping.values.items() if m}
 
-    def need(col: Optional[str], what: str, optional: bool = False) -> None:
+    def need(col: Optional[str], what: Msg, optional: bool = False) -> None:
         if col and col not in idx and col not in defaults and not optional:
-            problems.append(Problem(f, f"required column is missing (the {what} of {defn.file})", row=1, column=col))
+            problems.append(Problem(f, Msg("required column is missing (the {0} of {1})", what, defn.file), row=1,
+                                    column=col))
 
-    need(defn.respondent_id, "respondent id")
+    need(defn.respondent_id, Msg("respondent id"))
     if defn.year_column and year is None and defn.year is None and default_year is None:
-        need(defn.year_column, "survey year")
+        need(defn.year_column, Msg("survey year"))
     for q in defn.questions:
-        need(q.score, f"score of question {q.key}")
-        need(q.text, f"text of question {q.key}")
+        need(q.score, Msg("score of question {0}", q.key))
+        need(q.text, Msg("text of question {0}", q.key))
     for v in defn.variables:
         if v.parts:
             for c in v.parts:
                 if c not in idx:
-                    problems.append(Problem(f, f"column of variable {v.key} (parts) is missing", row=1, column=c))
+                    problems.append(Problem(f, Msg("column of variable {0} (parts) is missing", v.key), row=1, column=c))
         elif not v.derived:
-            need(v.column, f"variable {v.key}", optional=v.optional)
+            need(v.column, Msg("variable {0}", v.key), optional=v.optional)
     dupes = {h for h in table.header if h and table.header.count(h) > 1}
     for h in sorted(dupes):
-        problems.append(Problem(f, "column appears more than once in the header", row=1, column=h))
+        problems.append(Problem(f, Msg("column appears more than once in the header"), row=1, column=h))
     if problems:
         return
     known_cols = set(defn.columns())
@@ -228,12 +229,12 @@ def iter_survey(table: Table, defn: Optional[SurveyDefinition], mapping: Optiona
         if not "".join(row).strip():
             continue
         if len(row) > width and "".join(row[width:]).strip():
-            problems.append(Problem(f, f"has {len(row)} fields but the header has {width}", row=rn))
+            problems.append(Problem(f, Msg("has {0} fields but the header has {1}", len(row), width), row=rn))
         full = len(row) >= width
 
         key = cell(row, rid_acc)
         if not key:
-            problems.append(Problem(f, "respondent id is empty", row=rn, column=defn.respondent_id))
+            problems.append(Problem(f, Msg("respondent id is empty"), row=rn, column=defn.respondent_id))
         yr: Optional[int] = fixed_year
         if yr is None and defn.year_column:
             yv = cell(row, year_acc)
@@ -241,20 +242,21 @@ def iter_survey(table: Table, defn: Optional[SurveyDefinition], mapping: Optiona
                 try:
                     yr = parse_int(yv)
                 except ValueError:
-                    problems.append(Problem(f, f"year {yv!r} is not a whole number", row=rn, column=defn.year_column))
+                    problems.append(Problem(f, Msg("year {0!r} is not a whole number", yv), row=rn,
+                                            column=defn.year_column))
         if yr is None:
             yr = defn.year
         if yr is None and default_year is not None:
             try:
                 yr = parse_int(default_year)
             except ValueError:
-                problems.append(Problem(mapping.file, f"default year {default_year!r} is not a whole number",
+                problems.append(Problem(mapping.file, Msg("default year {0!r} is not a whole number", default_year),
                                         column="defaults.year"))
         if yr is None:
-            problems.append(Problem(f, "no survey year (give a year column, year: in the definition or --year)",
+            problems.append(Problem(f, Msg("no survey year (give a year column, year: in the definition or --year)"),
                                     row=rn, column=defn.year_column))
         elif not (1990 <= yr <= 2100):
-            problems.append(Problem(f, f"year {yr} is not plausible", row=rn, column=defn.year_column))
+            problems.append(Problem(f, Msg("year {0} is not plausible", yr), row=rn, column=defn.year_column))
 
         variables: dict[str, Any] = {}
         for v, acc, parts, memo in v_acc:
@@ -267,7 +269,7 @@ def iter_survey(table: Table, defn: Optional[SurveyDefinition], mapping: Optiona
                         if v.range and not (v.range[0] <= val <= v.range[1]):
                             raise ValueError
                 except ValueError:
-                    problems.append(Problem(f, f"{v.key} is not a number in the expected range", row=rn,
+                    problems.append(Problem(f, Msg("{0} is not a number in the expected range", v.key), row=rn,
                                             column="/".join(v.parts)))
                     continue
             else:
@@ -277,7 +279,7 @@ def iter_survey(table: Table, defn: Optional[SurveyDefinition], mapping: Optiona
                     try:
                         val = v.read(raw)
                     except ValueError as e:
-                        val = _Bad(str(e))
+                        val = _Bad(message_of(e))
                     if len(memo) < 10000:
                         memo[raw] = val
                 if isinstance(val, _Bad):
@@ -285,7 +287,7 @@ def iter_survey(table: Table, defn: Optional[SurveyDefinition], mapping: Optiona
                     continue
             if val is None:
                 if v.required:
-                    problems.append(Problem(f, f"{v.key} is empty", row=rn, column=v.column))
+                    problems.append(Problem(f, Msg("{0} is empty", v.key), row=rn, column=v.column))
                 continue
             variables[v.key] = val
         rec = ParsedRespondent(key=key, year=yr or 0, variables=variables,
@@ -306,14 +308,15 @@ def iter_survey(table: Table, defn: Optional[SurveyDefinition], mapping: Optiona
                     sc = parse_int(sv)
                     hit = (sc, q.band_of(sc))
                 except ValueError:
-                    problems.append(Problem(f, f"score {sv!r} is not {q.describe_scale()}", row=rn, column=q.score))
+                    problems.append(Problem(f, Msg("score {0!r} is not {1}", sv, q.describe_scale()), row=rn,
+                                            column=q.score))
             text = tv.strip() if tv.isprintable() else _clean_text(tv)
             if hit[0] is not None or text:
                 answers[q.key] = (hit[0], hit[1], text)
         if key and yr:
             if (yr, key) in seen:
-                problems.append(Problem(f, f"duplicate respondent id {key!r} (also row {seen[(yr, key)]})", row=rn,
-                                        column=defn.respondent_id))
+                problems.append(Problem(f, Msg("duplicate respondent id {0!r} (also row {1})", key, seen[(yr, key)]),
+                                        row=rn, column=defn.respondent_id))
             else:
                 seen[(yr, key)] = rn
         yield rec
@@ -409,7 +412,7 @@ def import_survey(store, path: str | Path, mapping: Optional[str | Path | Mappin
         if problems:
             raise InputError(problems)
         if not total:
-            raise InputError("holds no respondents", file=table.file)
+            raise InputError(Msg("holds no respondents"), file=table.file)
         # pass 2: read again and write in batches, inside one transaction (all or nothing); the
         # project keeps the definition itself, a mapping describes only this file's layout
         again: list[Problem] = []

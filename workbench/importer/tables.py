@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from workbench.errors import InputError, Problem
+from workbench.errors import InputError, Msg, Problem
 
 MAX_COLUMNS = 2_000
 MAX_CELL = 100_000  # characters; a longer cell is a broken file, not an answer
@@ -225,9 +225,9 @@ def _unchanged(path: Path, file: str, stamp: tuple[int, int]) -> None:
     try:
         now = _stamp(path)
     except OSError as e:
-        raise InputError(f"cannot be read any more: {e.strerror}", file=file) from None
+        raise InputError(Msg("cannot be read any more: {0}", e.strerror), file=file) from None
     if now != stamp:
-        raise InputError("changed while it was being read; import it again", file=file)
+        raise InputError(Msg("changed while it was being read; import it again"), file=file)
 
 
 # ------------------------------------------------------------------ reading

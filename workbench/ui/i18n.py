@@ -47,6 +47,15 @@ def save_error_text(e: BaseException, wrapper: str = "The change was not saved: 
     return trf(wrapper, e)
 
 
+def trm(message: Any) -> str:
+    """A core message in the UI's language: a ``workbench.errors.Msg`` is said from its
+    template through the catalogue (its ``Msg`` arguments too; values stay as they are);
+    anything else is shown as it is."""
+    from workbench.errors import Msg
+
+    return message.render(tr) if isinstance(message, Msg) else str(message)
+
+
 def trn(one: str, many: str, n: int, *args: Any) -> str:
     """Translate the singular (``n`` == 1) or plural source string, then fill it: "1 hændelse",
     "2 hændelser". ``args`` default to ``n`` alone."""
@@ -424,6 +433,113 @@ DA: dict[str, str] = {
     "Saved the survey definition to {0}": "Gemte surveydefinitionen i {0}",
     "Could not save {0}: {1}": "Kunne ikke gemme {0}: {1}",
     "Survey files (*.csv *.xlsx *.sav);;All files (*)": "Surveyfiler (*.csv *.xlsx *.sav);;Alle filer (*)",
+    # the import wizard's check: the problems of workbench/coding/definition.py,
+    # workbench/importer/survey.py and workbench/coding/survey_wizard.py (Msg templates)
+    "choose the column holding the respondent id (role: id)":
+        "vælg kolonnen, der rummer respondent-id'et (rollen Respondent-id)",
+    "only one column can be the id ({0!r} is already)": "kun én kolonne kan være id ({0!r} er det allerede)",
+    "only one column can be the year ({0!r} is already)": "kun én kolonne kan være året ({0!r} er det allerede)",
+    "no question: give at least one column the role score or open text":
+        "intet spørgsmål: giv mindst én kolonne rollen Score eller Åben tekst",
+    "give a key (letters, digits, _)": "angiv en nøgle (bogstaver, cifre, _)",
+    "key {0!r} may hold only letters, digits, '_', '-' and '.'":
+        "nøglen {0!r} må kun indeholde bogstaver, cifre, '_', '-' og '.'",
+    "key {0!r} is also used by column {1!r}": "nøglen {0!r} bruges også af kolonnen {1!r}",
+    "its text column {0!r} does not have the role text": "dens tekstkolonne {0!r} har ikke rollen Uddybende tekst",
+    "text column {0!r} already follows {1!r} up": "tekstkolonnen {0!r} uddyber allerede {1!r}",
+    "give the bands (a preset or your own)": "angiv båndene (en forudindstilling eller dine egne)",
+    "a follow-up text needs its score column (pair it there), or make it an open text":
+        "en uddybende tekst skal have sin scorekolonne (par den dér), eller gør den til en åben tekst",
+    "holds no respondents": "indeholder ingen respondenter", "... and {0} more problems": "... og {0} problemer mere",
+    "changed while it was being read; import it again": "er ændret, mens den blev læst; importér den igen",
+    "cannot be read any more: {0}": "kan ikke læses længere: {0}",
+    "give the survey a name": "giv surveyen et navn", "the file holds no respondents": "filen indeholder ingen respondenter",
+    "the survey definition": "surveydefinitionen",
+    "{0!r} is not a band such as 'negativ 1-2'": "{0!r} er ikke et bånd som 'negativ 1-2'",
+    "{0!r}: the range runs backwards": "{0!r}: intervallet går baglæns",
+    "band {0!r} is given twice": "båndet {0!r} er angivet to gange",
+    "give the bands, such as 'negativ 1-2, neutral 3, positiv 4-5'":
+        "angiv båndene, fx 'negativ 1-2, neutral 3, positiv 4-5'",
+    "{0!r} is not a whole number": "{0!r} er ikke et helt tal",
+    "row {0}: {1}": "række {0}: {1}", "rows {0}: {1}": "rækkerne {0}: {1}", "{0} and {1} more": "{0} og {1} til",
+    "{0} rows: {1}; {2}; …": "{0} rækker: {1}; {2}; …",
+    "{0}, row {1}": "{0}, række {1}", "{0}, column {1}": "{0}, kolonne {1}",
+    "score {0!r} is not {1}": "scoren {0!r} er ikke {1}", "{0} or blank": "{0} eller tom", "a score": "en score",
+    "{0} or {1}": "{0} eller {1}",
+    "{0} {1!r} is not a number": "{0} {1!r} er ikke et tal",
+    "{0} {1!r} is outside {2:g}–{3:g}": "{0} {1!r} ligger uden for {2:g}–{3:g}",
+    "{0} {1!r} is not {2}": "{0} {1!r} er ikke {2}",
+    "unknown {0} {1!r} (known: {2})": "ukendt {0} {1!r} (kendte: {2})",
+    "required column is missing (the {0} of {1})": "en påkrævet kolonne mangler ({0} i {1})",
+    "respondent id": "respondent-id", "survey year": "surveyår", "score of question {0}": "score for spørgsmål {0}",
+    "text of question {0}": "tekst for spørgsmål {0}", "variable {0}": "variablen {0}",
+    "column of variable {0} (parts) is missing": "en kolonne til variablen {0} (parts) mangler",
+    "column appears more than once in the header": "kolonnen står mere end én gang i overskriftsrækken",
+    "has {0} fields but the header has {1}": "har {0} felter, men overskriftsrækken har {1}",
+    "respondent id is empty": "respondent-id er tomt",
+    "year {0!r} is not a whole number": "året {0!r} er ikke et helt tal",
+    "default year {0!r} is not a whole number": "standardåret {0!r} er ikke et helt tal",
+    "no survey year (give a year column, year: in the definition or --year)":
+        "intet surveyår (angiv en årskolonne, year: i definitionen eller --year)",
+    "year {0} is not plausible": "året {0} er ikke plausibelt",
+    "{0} is not a number in the expected range": "{0} er ikke et tal i det forventede interval",
+    "{0} is empty": "{0} er tom",
+    "duplicate respondent id {0!r} (also row {1})": "respondent-id'et {0!r} står to gange (også i række {1})",
+    "a survey definition must be a YAML mapping (survey:, questions:, …)":
+        "en surveydefinition skal være en YAML-mapping (survey:, questions:, …)",
+    "unknown entry {0!r} (known: {1})": "ukendt felt {0!r} (kendte: {1})",
+    "the survey needs a name (survey: …)": "surveyen skal have et navn (survey: …)",
+    "name the column holding the respondent id (respondent_id: …)":
+        "angiv kolonnen, der rummer respondent-id'et (respondent_id: …)",
+    "year {0!r} is not a plausible year": "året {0!r} er ikke et plausibelt år",
+    "must be a mapping (group_by:, controls:)": "skal være en mapping (group_by:, controls:)",
+    "names no variable: {0!r}": "angiver ingen variabel: {0!r}",
+    "column {0!r} is already read by {1}": "kolonnen {0!r} læses allerede af {1}",
+    "each question must be a mapping ({0})": "hvert spørgsmål skal være en mapping ({0})",
+    "each variable must be a mapping ({0})": "hver variabel skal være en mapping ({0})",
+    "the question needs a key (key: …)": "spørgsmålet skal have en nøgle (key: …)",
+    "the variable needs a key (key: …)": "variablen skal have en nøgle (key: …)",
+    "key {0!r} is used by another question": "nøglen {0!r} bruges af et andet spørgsmål",
+    "key {0!r} is used by another variable": "nøglen {0!r} bruges af en anden variabel",
+    "key {0!r} is reserved; choose another": "nøglen {0!r} er reserveret; vælg en anden",
+    "list at least one question (questions: - key: … text: …)":
+        "angiv mindst ét spørgsmål (questions: - key: … text: …)",
+    "name the score column (score:), the text column (text:) or both":
+        "angiv scorekolonnen (score:), tekstkolonnen (text:) eller begge",
+    "must map bands to the follow-up wording": "skal knytte bånd til den uddybende formulering",
+    "an open question without a score column has no {0}": "et åbent spørgsmål uden scorekolonne har ingen {0}",
+    "scale {0!r} is not an integer range such as 1-5 or 0-10":
+        "skalaen {0!r} er ikke et heltalsinterval som 1-5 eller 0-10",
+    "{0} lies inside the scale {1}": "{0} ligger inden for skalaen {1}",
+    "must map scores to labels ({1: Meget utilfreds, 5: Meget tilfreds})":
+        "skal knytte scorer til etiketter ({1: Meget utilfreds, 5: Meget tilfreds})",
+    "{0!r} is not a score of the scale": "{0!r} er ikke en score på skalaen",
+    "a scored question needs bands ({negativ: 1-2, neutral: 3, positiv: 4-5})":
+        "et spørgsmål med score skal have bånd ({negativ: 1-2, neutral: 3, positiv: 4-5})",
+    "must map band names to score ranges": "skal knytte båndnavne til scoreintervaller",
+    "{0} is for dont_know scores, not a band of the scale": "{0} er til dont_know-scorer, ikke et bånd på skalaen",
+    "{0!r} is not a score range such as 1-2": "{0!r} er ikke et scoreinterval som 1-2",
+    "score {0} lies outside the scale {1}": "scoren {0} ligger uden for skalaen {1}",
+    "score {0} is in both {1} and {2}": "scoren {0} er i både {1} og {2}",
+    "scores in no band: {0}": "scorer uden bånd: {0}",
+    "must be a list of variables (- key: … column: …)": "skal være en liste af variable (- key: … column: …)",
+    "type {0!r} is not category or number": "typen {0!r} er hverken category eller number",
+    "a derived variable (from:) reads no column of its own": "en afledt variabel (from:) læser ingen kolonne selv",
+    "a derived variable needs map: {value or label: group}":
+        "en afledt variabel skal have map: {værdi eller etiket: gruppe}",
+    "map: belongs to a derived variable (give from:)": "map: hører til en afledt variabel (angiv from:)",
+    "must map columns to weights ({Years: 12, Months: 1})": "skal knytte kolonner til vægte ({Years: 12, Months: 1})",
+    "weight {0!r} of {1!r} is not a number": "vægten {0!r} for {1!r} er ikke et tal",
+    "name the column the variable is read from (column: …)": "angiv kolonnen, variablen læses fra (column: …)",
+    "parts_section needs part_weights ({years: 12, months: 1})":
+        "parts_section kræver part_weights ({years: 12, months: 1})",
+    "weights must be numbers": "vægtene skal være tal",
+    "must map codes to labels ({1: Kvinde, 2: Mand})": "skal knytte koder til etiketter ({1: Kvinde, 2: Mand})",
+    "bins need type: number": "bins kræver type: number",
+    "{0!r} is not an increasing list of numbers": "{0!r} er ikke en stigende liste af tal",
+    "give one label per bin (and one for below the first)": "angiv én etiket pr. bin (og én for under den første)",
+    "{0!r} is not a range such as 10-110": "{0!r} er ikke et interval som 10-110",
+    "derived variables form a cycle": "afledte variable danner en cyklus",
     # the window at every size, without traps (issue 14)
     "Ctrl+Enter or Ctrl+S saves · Esc cancels": "Ctrl+Enter eller Ctrl+S gemmer · Esc annullerer",
     "Unsaved memo": "Memoet er ikke gemt",

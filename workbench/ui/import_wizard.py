@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialo
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from workbench.coding import survey_wizard as W
-from workbench.ui.i18n import Texts, number, tr, trf
+from workbench.errors import InputError, Msg, message_of
+from workbench.ui.i18n import Texts, number, tr, trf, trm
 from workbench.ui.workers import start_worker
 
 ROLE_LABELS = {"id": "Respondent id", "year": "Survey year", "score": "Score", "text": "Follow-up text",
@@ -68,8 +69,8 @@ class ImportWizard(QDialog):
         self.last_error: Optional[BaseException] = None
         self.worker = None
         self._updating = False
-        self._band_errors: dict[str, str] = {}   # a band or don't-know cell that does not parse
-        self._dk_errors: dict[str, str] = {}
+        self._band_errors: dict[str, Msg] = {}   # a band or don't-know cell that does not parse
+        self._dk_errors: dict[str, Msg] = {}
         self.texts = Texts()
         self.setObjectName("importWizard")
         self.texts.bind(self.setWindowTitle, "Import survey")
@@ -402,7 +403,7 @@ class ImportWizard(QDialog):
             sp.set_bands(W.parse_bands(text))
             self._band_errors.pop(column, None)
         except ValueError as e:
-            self._band_errors[column] = str(e)
+            self._band_errors[column] = message_of(e)
         self._refresh_scale_cell(column)
         self._changed()
 
@@ -413,7 +414,7 @@ class ImportWizard(QDialog):
             self.spec(column).dont_know = W.parse_codes(text)
             self._dk_errors.pop(column, None)
         except ValueError as e:
-            self._dk_errors[column] = str(e)
+            self._dk_errors[column] = message_of(e)
         self._changed()
 
     def _refresh_scale_cell(self, column: str) -> None:
@@ -444,7 +445,11 @@ class ImportWizard(QDialog):
         self._timer.stop()
         if self.table_data is None:
             return None
-        res = W.check(self.table_data, self.specs, self.name_edit.text().strip(), self.year())
+        try:
+            res = W.check(self.table_data, self.specs, self.name_edit.text().strip(), self.year())
+        except InputError as e:  # the file changed or went away since it was read: say so
+            self.last_error = e
+            res = W.CheckResult(definition=None, raw={}, general=[p.msg() for p in e.problems[:20]])
         for col, msg in self._band_errors.items():
             res.by_column.setdefault(col, []).insert(0, msg)
             res.definition = None
@@ -457,7 +462,7 @@ class ImportWizard(QDialog):
         self.year_note.setText(tr("from the year column") if has_year else "")
         for r, sp in enumerate(self.specs):
             it = self.grid.item(r, C_CHECK)
-            problems = res.by_column.get(sp.column, [])
+            problems = self.row_problems(sp.column)
             if problems:
                 it.setText("✖ " + problems[0] + (f" (+{len(problems) - 1})" if len(problems) > 1 else ""))
                 it.setToolTip("\n".join(problems))
@@ -471,7 +476,7 @@ class ImportWizard(QDialog):
                 it.setForeground(QBrush(QColor(OK_FG)))
                 it.setData(Qt.ItemDataRole.UserRole, "ok")
         if res.general:
-            self._set_summary("✖ " + "\n✖ ".join(res.general), bad=True)
+            self._set_summary("✖ " + "\n✖ ".join(trm(m) for m in res.general), bad=True)
         elif len(res.by_column) == 1:
             self._set_summary(tr("✖ A column needs attention (marked red)."), bad=True)
         elif res.by_column:
@@ -487,7 +492,8 @@ class ImportWizard(QDialog):
         return res
 
     def row_problems(self, column: str) -> list[str]:
-        return list(self.result.by_column.get(column, [])) if self.result else []
+        """A column's problems as its row shows them, in the UI's language."""
+        return [trm(m) for m in self.result.by_column.get(column, [])] if self.result else []
 
     def row_is_marked(self, column: str) -> bool:
         return self.status_item(column).data(Qt.ItemDataRole.UserRole) == "bad"
@@ -498,7 +504,7 @@ class ImportWizard(QDialog):
             self.detail.setText("")
             return
         sp = self.specs[r]
-        problems = self.result.by_column.get(sp.column, [])
+        problems = self.row_problems(sp.column)
         if problems:
             self.detail.setStyleSheet(f"color: {BAD_FG};")
             self.detail.setText(f"<b>{_esc(sp.column)}</b>: " + "<br>".join(_esc(p) for p in problems))
@@ -603,7 +609,19 @@ class ImportWizard(QDialog):
         super().reject()
 
 
-def _message(e: BaseException) -> str:
+def _message(e: BaseException, limit: int = 20) -> str:
+    """An error as the person is told it, in the UI's language where the core said it with
+    ``Msg`` (an import's problems, a save error's Danish sentence)."""
+    from workbench.errors import SaveError
+    from workbench.ui.i18n import current_language
+
+    if isinstance(e, InputError):
+        lines = [trm(p.msg()) for p in e.problems[:limit]]
+        if len(e.problems) > limit:
+            lines.append(trf("... and {0} more problems", len(e.problems) - limit))
+        return "\n".join(lines)
+    if isinstance(e, SaveError):
+        return e.text(current_language())
     m = getattr(e, "message", None)
     return m() if callable(m) else str(e)
 

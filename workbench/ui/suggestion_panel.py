@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (QDoubleSpinBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
-                               QLabel, QProgressBar, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget)
+                               QLabel, QProgressBar, QScrollArea, QSizePolicy, QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.coding import codings as coding_core
 from workbench.nlp import suggest as core
@@ -124,6 +124,8 @@ class SuggestionPanel(QWidget):
         self.title.setStyleSheet("font-weight: bold;")
         self.source = QLabel()
         self.source.setStyleSheet("color: #666;")
+        self.source.setMinimumWidth(0)
+        self.source.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # gives way first
         self.btn_confident = QToolButton()
         self.btn_confident.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.btn_confident.clicked.connect(self.accept_confident_requested.emit)
@@ -215,6 +217,9 @@ class SuggestionPanel(QWidget):
         mark = "◆ " if s.confident else ""  # ★ is for quotes
         name = QLabel(f"{mark}{label}")
         name.setObjectName("suggestionLabel")
+        # a long name or trigger words wrap: the panel is never wider than the scroll area
+        # shows it (its horizontal scroll bar is off), which would cut the buttons off on the right
+        name.setWordWrap(True)
         if s.confident:
             name.setStyleSheet("font-weight: bold;")
         name.setToolTip(self._tooltip(s, label))
@@ -242,6 +247,7 @@ class SuggestionPanel(QWidget):
         why = QLabel(("“" + "”, “".join(s.why[:4]) + "”") if s.why else
                      (tr("learned from your codings") if s.source == "model" else tr("resembles the codebook's examples")))
         why.setObjectName("suggestionWhy")
+        why.setWordWrap(True)
         why.setStyleSheet("color: #666; font-size: 9pt;")
         r = 2 * n
         self.grid.addWidget(key, r, 0)

@@ -1680,6 +1680,406 @@
         <translation>Surveyfiler (*.csv *.xlsx *.sav);;Alle filer (*)</translation>
     </message>
     <message>
+        <source>choose the column holding the respondent id (role: id)</source>
+        <translation>vælg kolonnen, der rummer respondent-id'et (rollen Respondent-id)</translation>
+    </message>
+    <message>
+        <source>only one column can be the id ({0!r} is already)</source>
+        <translation>kun én kolonne kan være id ({0!r} er det allerede)</translation>
+    </message>
+    <message>
+        <source>only one column can be the year ({0!r} is already)</source>
+        <translation>kun én kolonne kan være året ({0!r} er det allerede)</translation>
+    </message>
+    <message>
+        <source>no question: give at least one column the role score or open text</source>
+        <translation>intet spørgsmål: giv mindst én kolonne rollen Score eller Åben tekst</translation>
+    </message>
+    <message>
+        <source>give a key (letters, digits, _)</source>
+        <translation>angiv en nøgle (bogstaver, cifre, _)</translation>
+    </message>
+    <message>
+        <source>key {0!r} may hold only letters, digits, '_', '-' and '.'</source>
+        <translation>nøglen {0!r} må kun indeholde bogstaver, cifre, '_', '-' og '.'</translation>
+    </message>
+    <message>
+        <source>key {0!r} is also used by column {1!r}</source>
+        <translation>nøglen {0!r} bruges også af kolonnen {1!r}</translation>
+    </message>
+    <message>
+        <source>its text column {0!r} does not have the role text</source>
+        <translation>dens tekstkolonne {0!r} har ikke rollen Uddybende tekst</translation>
+    </message>
+    <message>
+        <source>text column {0!r} already follows {1!r} up</source>
+        <translation>tekstkolonnen {0!r} uddyber allerede {1!r}</translation>
+    </message>
+    <message>
+        <source>give the bands (a preset or your own)</source>
+        <translation>angiv båndene (en forudindstilling eller dine egne)</translation>
+    </message>
+    <message>
+        <source>a follow-up text needs its score column (pair it there), or make it an open text</source>
+        <translation>en uddybende tekst skal have sin scorekolonne (par den dér), eller gør den til en åben tekst</translation>
+    </message>
+    <message>
+        <source>holds no respondents</source>
+        <translation>indeholder ingen respondenter</translation>
+    </message>
+    <message>
+        <source>... and {0} more problems</source>
+        <translation>... og {0} problemer mere</translation>
+    </message>
+    <message>
+        <source>changed while it was being read; import it again</source>
+        <translation>er ændret, mens den blev læst; importér den igen</translation>
+    </message>
+    <message>
+        <source>cannot be read any more: {0}</source>
+        <translation>kan ikke læses længere: {0}</translation>
+    </message>
+    <message>
+        <source>give the survey a name</source>
+        <translation>giv surveyen et navn</translation>
+    </message>
+    <message>
+        <source>the file holds no respondents</source>
+        <translation>filen indeholder ingen respondenter</translation>
+    </message>
+    <message>
+        <source>the survey definition</source>
+        <translation>surveydefinitionen</translation>
+    </message>
+    <message>
+        <source>{0!r} is not a band such as 'negativ 1-2'</source>
+        <translation>{0!r} er ikke et bånd som 'negativ 1-2'</translation>
+    </message>
+    <message>
+        <source>{0!r}: the range runs backwards</source>
+        <translation>{0!r}: intervallet går baglæns</translation>
+    </message>
+    <message>
+        <source>band {0!r} is given twice</source>
+        <translation>båndet {0!r} er angivet to gange</translation>
+    </message>
+    <message>
+        <source>give the bands, such as 'negativ 1-2, neutral 3, positiv 4-5'</source>
+        <translation>angiv båndene, fx 'negativ 1-2, neutral 3, positiv 4-5'</translation>
+    </message>
+    <message>
+        <source>{0!r} is not a whole number</source>
+        <translation>{0!r} er ikke et helt tal</translation>
+    </message>
+    <message>
+        <source>row {0}: {1}</source>
+        <translation>række {0}: {1}</translation>
+    </message>
+    <message>
+        <source>rows {0}: {1}</source>
+        <translation>rækkerne {0}: {1}</translation>
+    </message>
+    <message>
+        <source>{0} and {1} more</source>
+        <translation>{0} og {1} til</translation>
+    </message>
+    <message>
+        <source>{0} rows: {1}; {2}; …</source>
+        <translation>{0} rækker: {1}; {2}; …</translation>
+    </message>
+    <message>
+        <source>{0}, row {1}</source>
+        <translation>{0}, række {1}</translation>
+    </message>
+    <message>
+        <source>{0}, column {1}</source>
+        <translation>{0}, kolonne {1}</translation>
+    </message>
+    <message>
+        <source>score {0!r} is not {1}</source>
+        <translation>scoren {0!r} er ikke {1}</translation>
+    </message>
+    <message>
+        <source>{0} or blank</source>
+        <translation>{0} eller tom</translation>
+    </message>
+    <message>
+        <source>a score</source>
+        <translation>en score</translation>
+    </message>
+    <message>
+        <source>{0} or {1}</source>
+        <translation>{0} eller {1}</translation>
+    </message>
+    <message>
+        <source>{0} {1!r} is not a number</source>
+        <translation>{0} {1!r} er ikke et tal</translation>
+    </message>
+    <message>
+        <source>{0} {1!r} is outside {2:g}–{3:g}</source>
+        <translation>{0} {1!r} ligger uden for {2:g}–{3:g}</translation>
+    </message>
+    <message>
+        <source>{0} {1!r} is not {2}</source>
+        <translation>{0} {1!r} er ikke {2}</translation>
+    </message>
+    <message>
+        <source>unknown {0} {1!r} (known: {2})</source>
+        <translation>ukendt {0} {1!r} (kendte: {2})</translation>
+    </message>
+    <message>
+        <source>required column is missing (the {0} of {1})</source>
+        <translation>en påkrævet kolonne mangler ({0} i {1})</translation>
+    </message>
+    <message>
+        <source>respondent id</source>
+        <translation>respondent-id</translation>
+    </message>
+    <message>
+        <source>survey year</source>
+        <translation>surveyår</translation>
+    </message>
+    <message>
+        <source>score of question {0}</source>
+        <translation>score for spørgsmål {0}</translation>
+    </message>
+    <message>
+        <source>text of question {0}</source>
+        <translation>tekst for spørgsmål {0}</translation>
+    </message>
+    <message>
+        <source>variable {0}</source>
+        <translation>variablen {0}</translation>
+    </message>
+    <message>
+        <source>column of variable {0} (parts) is missing</source>
+        <translation>en kolonne til variablen {0} (parts) mangler</translation>
+    </message>
+    <message>
+        <source>column appears more than once in the header</source>
+        <translation>kolonnen står mere end én gang i overskriftsrækken</translation>
+    </message>
+    <message>
+        <source>has {0} fields but the header has {1}</source>
+        <translation>har {0} felter, men overskriftsrækken har {1}</translation>
+    </message>
+    <message>
+        <source>respondent id is empty</source>
+        <translation>respondent-id er tomt</translation>
+    </message>
+    <message>
+        <source>year {0!r} is not a whole number</source>
+        <translation>året {0!r} er ikke et helt tal</translation>
+    </message>
+    <message>
+        <source>default year {0!r} is not a whole number</source>
+        <translation>standardåret {0!r} er ikke et helt tal</translation>
+    </message>
+    <message>
+        <source>no survey year (give a year column, year: in the definition or --year)</source>
+        <translation>intet surveyår (angiv en årskolonne, year: i definitionen eller --year)</translation>
+    </message>
+    <message>
+        <source>year {0} is not plausible</source>
+        <translation>året {0} er ikke plausibelt</translation>
+    </message>
+    <message>
+        <source>{0} is not a number in the expected range</source>
+        <translation>{0} er ikke et tal i det forventede interval</translation>
+    </message>
+    <message>
+        <source>{0} is empty</source>
+        <translation>{0} er tom</translation>
+    </message>
+    <message>
+        <source>duplicate respondent id {0!r} (also row {1})</source>
+        <translation>respondent-id'et {0!r} står to gange (også i række {1})</translation>
+    </message>
+    <message>
+        <source>a survey definition must be a YAML mapping (survey:, questions:, …)</source>
+        <translation>en surveydefinition skal være en YAML-mapping (survey:, questions:, …)</translation>
+    </message>
+    <message>
+        <source>unknown entry {0!r} (known: {1})</source>
+        <translation>ukendt felt {0!r} (kendte: {1})</translation>
+    </message>
+    <message>
+        <source>the survey needs a name (survey: …)</source>
+        <translation>surveyen skal have et navn (survey: …)</translation>
+    </message>
+    <message>
+        <source>name the column holding the respondent id (respondent_id: …)</source>
+        <translation>angiv kolonnen, der rummer respondent-id'et (respondent_id: …)</translation>
+    </message>
+    <message>
+        <source>year {0!r} is not a plausible year</source>
+        <translation>året {0!r} er ikke et plausibelt år</translation>
+    </message>
+    <message>
+        <source>must be a mapping (group_by:, controls:)</source>
+        <translation>skal være en mapping (group_by:, controls:)</translation>
+    </message>
+    <message>
+        <source>names no variable: {0!r}</source>
+        <translation>angiver ingen variabel: {0!r}</translation>
+    </message>
+    <message>
+        <source>column {0!r} is already read by {1}</source>
+        <translation>kolonnen {0!r} læses allerede af {1}</translation>
+    </message>
+    <message>
+        <source>each question must be a mapping ({0})</source>
+        <translation>hvert spørgsmål skal være en mapping ({0})</translation>
+    </message>
+    <message>
+        <source>each variable must be a mapping ({0})</source>
+        <translation>hver variabel skal være en mapping ({0})</translation>
+    </message>
+    <message>
+        <source>the question needs a key (key: …)</source>
+        <translation>spørgsmålet skal have en nøgle (key: …)</translation>
+    </message>
+    <message>
+        <source>the variable needs a key (key: …)</source>
+        <translation>variablen skal have en nøgle (key: …)</translation>
+    </message>
+    <message>
+        <source>key {0!r} is used by another question</source>
+        <translation>nøglen {0!r} bruges af et andet spørgsmål</translation>
+    </message>
+    <message>
+        <source>key {0!r} is used by another variable</source>
+        <translation>nøglen {0!r} bruges af en anden variabel</translation>
+    </message>
+    <message>
+        <source>key {0!r} is reserved; choose another</source>
+        <translation>nøglen {0!r} er reserveret; vælg en anden</translation>
+    </message>
+    <message>
+        <source>list at least one question (questions: - key: … text: …)</source>
+        <translation>angiv mindst ét spørgsmål (questions: - key: … text: …)</translation>
+    </message>
+    <message>
+        <source>name the score column (score:), the text column (text:) or both</source>
+        <translation>angiv scorekolonnen (score:), tekstkolonnen (text:) eller begge</translation>
+    </message>
+    <message>
+        <source>must map bands to the follow-up wording</source>
+        <translation>skal knytte bånd til den uddybende formulering</translation>
+    </message>
+    <message>
+        <source>an open question without a score column has no {0}</source>
+        <translation>et åbent spørgsmål uden scorekolonne har ingen {0}</translation>
+    </message>
+    <message>
+        <source>scale {0!r} is not an integer range such as 1-5 or 0-10</source>
+        <translation>skalaen {0!r} er ikke et heltalsinterval som 1-5 eller 0-10</translation>
+    </message>
+    <message>
+        <source>{0} lies inside the scale {1}</source>
+        <translation>{0} ligger inden for skalaen {1}</translation>
+    </message>
+    <message>
+        <source>must map scores to labels ({1: Meget utilfreds, 5: Meget tilfreds})</source>
+        <translation>skal knytte scorer til etiketter ({1: Meget utilfreds, 5: Meget tilfreds})</translation>
+    </message>
+    <message>
+        <source>{0!r} is not a score of the scale</source>
+        <translation>{0!r} er ikke en score på skalaen</translation>
+    </message>
+    <message>
+        <source>a scored question needs bands ({negativ: 1-2, neutral: 3, positiv: 4-5})</source>
+        <translation>et spørgsmål med score skal have bånd ({negativ: 1-2, neutral: 3, positiv: 4-5})</translation>
+    </message>
+    <message>
+        <source>must map band names to score ranges</source>
+        <translation>skal knytte båndnavne til scoreintervaller</translation>
+    </message>
+    <message>
+        <source>{0} is for dont_know scores, not a band of the scale</source>
+        <translation>{0} er til dont_know-scorer, ikke et bånd på skalaen</translation>
+    </message>
+    <message>
+        <source>{0!r} is not a score range such as 1-2</source>
+        <translation>{0!r} er ikke et scoreinterval som 1-2</translation>
+    </message>
+    <message>
+        <source>score {0} lies outside the scale {1}</source>
+        <translation>scoren {0} ligger uden for skalaen {1}</translation>
+    </message>
+    <message>
+        <source>score {0} is in both {1} and {2}</source>
+        <translation>scoren {0} er i både {1} og {2}</translation>
+    </message>
+    <message>
+        <source>scores in no band: {0}</source>
+        <translation>scorer uden bånd: {0}</translation>
+    </message>
+    <message>
+        <source>must be a list of variables (- key: … column: …)</source>
+        <translation>skal være en liste af variable (- key: … column: …)</translation>
+    </message>
+    <message>
+        <source>type {0!r} is not category or number</source>
+        <translation>typen {0!r} er hverken category eller number</translation>
+    </message>
+    <message>
+        <source>a derived variable (from:) reads no column of its own</source>
+        <translation>en afledt variabel (from:) læser ingen kolonne selv</translation>
+    </message>
+    <message>
+        <source>a derived variable needs map: {value or label: group}</source>
+        <translation>en afledt variabel skal have map: {værdi eller etiket: gruppe}</translation>
+    </message>
+    <message>
+        <source>map: belongs to a derived variable (give from:)</source>
+        <translation>map: hører til en afledt variabel (angiv from:)</translation>
+    </message>
+    <message>
+        <source>must map columns to weights ({Years: 12, Months: 1})</source>
+        <translation>skal knytte kolonner til vægte ({Years: 12, Months: 1})</translation>
+    </message>
+    <message>
+        <source>weight {0!r} of {1!r} is not a number</source>
+        <translation>vægten {0!r} for {1!r} er ikke et tal</translation>
+    </message>
+    <message>
+        <source>name the column the variable is read from (column: …)</source>
+        <translation>angiv kolonnen, variablen læses fra (column: …)</translation>
+    </message>
+    <message>
+        <source>parts_section needs part_weights ({years: 12, months: 1})</source>
+        <translation>parts_section kræver part_weights ({years: 12, months: 1})</translation>
+    </message>
+    <message>
+        <source>weights must be numbers</source>
+        <translation>vægtene skal være tal</translation>
+    </message>
+    <message>
+        <source>must map codes to labels ({1: Kvinde, 2: Mand})</source>
+        <translation>skal knytte koder til etiketter ({1: Kvinde, 2: Mand})</translation>
+    </message>
+    <message>
+        <source>bins need type: number</source>
+        <translation>bins kræver type: number</translation>
+    </message>
+    <message>
+        <source>{0!r} is not an increasing list of numbers</source>
+        <translation>{0!r} er ikke en stigende liste af tal</translation>
+    </message>
+    <message>
+        <source>give one label per bin (and one for below the first)</source>
+        <translation>angiv én etiket pr. bin (og én for under den første)</translation>
+    </message>
+    <message>
+        <source>{0!r} is not a range such as 10-110</source>
+        <translation>{0!r} er ikke et interval som 10-110</translation>
+    </message>
+    <message>
+        <source>derived variables form a cycle</source>
+        <translation>afledte variable danner en cyklus</translation>
+    </message>
+    <message>
         <source>Ctrl+Enter or Ctrl+S saves · Esc cancels</source>
         <translation>Ctrl+Enter eller Ctrl+S gemmer · Esc annullerer</translation>
     </message>

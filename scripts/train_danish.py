@@ -11,9 +11,13 @@ Stages:
        UPOS accuracy);
      - "ner": the NER on a tok2vec shared with an auxiliary tagger and senter
        (multi-task; ``multitask`` 1 = tagger only, 0 = NER alone), chosen on the joint
-       dev score; at assembly the NER gets its own copy of that tok2vec and the
-       auxiliary components are dropped;
-  3. assemble the shipped pipeline: tok2vec + tagger + senter, the NER, an
+       dev score;
+     optionally (``full_steps``) each part again on train + dev for a fixed number of
+     steps chosen from the dev curves; a part's tok2vec may read lexicon features
+     (``lexicon``: word frequencies and gazetteers, ``workbench/nlp/lexicon.py``);
+  3. assemble the shipped pipeline: tok2vec + tagger + senter, the NER part's tok2vec with
+     its NER and auxiliary tagger (the two taggers' probabilities averaged,
+     ``workbench/nlp/tag_average.py``), an
      ``attribute_ruler`` that copies the UPOS tag into ``token.pos_``, and
      ``workbench_lemmatizer`` (simplemma + POS rules + a lookup table learned from the UD
      DDT *dev* split);
@@ -368,19 +372,21 @@ ents_per_type = null
 
 # The defaults of each part, chosen on the dev split within the limits (model ≤ 15 MB,
 # ≥ 5,000 words/s on one core); figures are dev UPOS / dev NER F of the checkpoint kept.
-# Tagger: 128 wide (rows 5000/1000/3000/1000) 95.22; 128 wide depth 5 95.17; 96 wide with
-# dropout 0.2 94.6; the old shared 96-wide tok2vec 94.85. 112 wide is what fits beside the
-# NER below. NER: joint recipe (multitask 2) 74.24; beside a tagger only, 96 wide with a
-# 128 hidden layer 73.15 / 72.46, 128 wide 69.8 (stopped at 1,600 steps); alone, 128 wide
-# 72.80; joint, 128 wide 70.45 (stopped at 2,200 steps). Every part peaks on dev after
-# 2,000–2,800 steps.
+# Tagger: 128 wide (rows 5000/1000/3000/1000) 95.22; 128 wide depth 5 95.17; 112 wide 95.22,
+# with lexicon features 95.21; 96 wide 95.25 (kept: as good and faster); 96 wide with
+# dropout 0.2 94.6; the old shared 96-wide tok2vec 94.85. NER: joint recipe (multitask 2)
+# 74.24; with lexicon features 74.84 (seed 0) and 76.70 (seed 1, kept); beside a tagger
+# only, 96 wide with a 128 hidden layer 73.15 / 72.46, 128 wide 69.8 (stopped at 1,600
+# steps); alone, 128 wide 72.80; joint, 128 wide 70.45 (stopped at 2,200 steps). The
+# tagger peaked on dev at 2,200 steps, the NER part at 3,600; ``full_steps`` (the train +
+# dev reruns) is about 1.1 × that for 1.13 × the data.
 PARTS = {
-    "tagger": {"width": 112, "depth": 4, "rows": "5000,500,3000,500", "dropout": 0.1,
+    "tagger": {"width": 96, "depth": 4, "rows": "5000,500,3000,500", "dropout": 0.1,
                "lower": 0.1, "max_steps": 3000, "patience": 800, "seed": 0, "hidden": 64,
-               "multitask": 0, "lexicon": 0, "lexicon_width": 16, "full_steps": 0},
+               "multitask": 0, "lexicon": 0, "lexicon_width": 16, "full_steps": 2500},
     "ner": {"width": 96, "depth": 4, "rows": "5000,2500,2500,2500", "dropout": 0.1,
-            "lower": 0.1, "max_steps": 6000, "patience": 1600, "seed": 0, "hidden": 64,
-            "multitask": 2, "lexicon": 0, "lexicon_width": 16, "full_steps": 0},
+            "lower": 0.1, "max_steps": 6000, "patience": 1600, "seed": 1, "hidden": 64,
+            "multitask": 2, "lexicon": 1, "lexicon_width": 16, "full_steps": 4000},
 }
 
 
@@ -551,8 +557,9 @@ def assemble(tagger_best: Path, ner_best: Path, lemma_table: dict, out_dir: Path
         "lang": "da",
         "version": MODEL_VERSION,
         "description": (
-            "Small Danish pipeline of the qualitative coding workbench: CNN tok2vec, "
-            "UPOS tagger, sentence splitter, NER (PER/LOC/ORG/MISC) and a "
+            "Small Danish pipeline of the qualitative coding workbench: two CNN tok2vecs "
+            "(optionally with word-frequency and gazetteer features), UPOS tagger (two "
+            "taggers averaged), sentence splitter, NER (PER/LOC/ORG/MISC) and a "
             "simplemma-based lemmatizer. Trained on DaNE / UD Danish-DDT."),
         "license": "CC BY-SA 4.0",
         "author": "Workbench project",
@@ -561,6 +568,10 @@ def assemble(tagger_best: Path, ner_best: Path, lemma_table: dict, out_dir: Path
             {"name": "UD Danish-DDT (Johannsen, Martínez Alonso and Plank, TLT14 2015)",
              "license": "CC BY-SA 4.0"},
             {"name": "simplemma (lemmatizer data)", "license": "MIT"},
+            {"name": "wordfreq (word frequencies, lexicon features)", "license": "CC BY-SA 4.0"},
+            {"name": "Faker (names and places, lexicon features)", "license": "MIT"},
+            {"name": "Unicode CLDR via Babel (places, languages, lexicon features)",
+             "license": "Unicode License v3"},
         ],
     })
     if out_dir.exists():
@@ -585,11 +596,23 @@ credit (cite DaNE and UD Danish-DDT), indicate if changes were made, and distrib
 contributions under the same license. The lemmatizer uses simplemma's data (MIT license)
 at run time; its lookup table was learned from the UD Danish-DDT dev split.
 
+The tok2vec models of a build with lexicon features contain a copy of the workbench's
+lexicon (workbench/nlp/lexicon_data/da_lexicon.tsv, built by scripts/build_lexicon.py):
+- word frequencies from wordfreq by Robyn Speer (data CC BY-SA 4.0; rounded to half Zipf
+  units here), https://github.com/rspeer/wordfreq;
+- first names, last names, Danish towns and country names from Faker
+  (MIT License, Copyright (c) 2012 Daniele Faraglia), https://github.com/joke2k/faker;
+- Danish names of countries, territories, exemplar cities and languages from the Unicode
+  CLDR via Babel (Unicode License v3, Copyright (c) 1991-2024 Unicode, Inc.).
+
 The code of the workbench itself is MIT-licensed; this license covers only the model files.
 """
 
 
 def write_model_docs(model_root: Path, scores: dict) -> None:
+    cfg = (model_root / "da_workbench" / "config.cfg").read_text(encoding="utf-8")
+    line = next((l for l in cfg.splitlines() if l.startswith("pipeline = ")), "pipeline = []")
+    nlp_components = json.loads(line.split("=", 1)[1])
     (model_root / "LICENSE").write_text(LICENSE_TEXT, encoding="utf-8")
     (model_root / "da_workbench" / "LICENSE").write_text(LICENSE_TEXT, encoding="utf-8")
     readme = [
@@ -597,12 +620,12 @@ def write_model_docs(model_root: Path, scores: dict) -> None:
         "",
         "License: **CC BY-SA 4.0** (derived from DaNE / UD Danish-DDT; see LICENSE).",
         "",
-        "Components: tok2vec (CNN), tagger (UPOS) + attribute_ruler (tag → pos), senter, "
-        "ner (PER, LOC, ORG, MISC), workbench_lemmatizer.",
+        "Components: " + ", ".join(nlp_components) + ".",
         "",
         "Load it with `workbench.nlp.pipeline.load_pipeline()`; to load it with "
         "`spacy.load()` directly, first `import workbench.nlp.lemmatizer` (registers the "
-        "`workbench_lemmatizer` factory).",
+        "`workbench_lemmatizer` factory, and with it the lexicon features and the tag "
+        "average).",
         "",
         "Rebuild: `python scripts/train_danish.py` (see docs/danish-pipeline.md).",
         "",

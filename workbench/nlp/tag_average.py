@@ -17,11 +17,12 @@ final one adds its own, writes the argmax into ``token.tag_`` and removes the su
 """
 from __future__ import annotations
 
-from typing import List
+from typing import Iterable, Iterator, List
 
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 _KEY = "_workbench_tag_probs"
 
@@ -38,34 +39,47 @@ class TagAverage:
         self.taggers = list(taggers)
         self.final = final
 
-    def _add(self, doc: Doc) -> None:
-        total = doc.user_data.get(_KEY)
+    def _add(self, docs: List[Doc]) -> None:
+        docs = [d for d in docs if len(d) and d.tensor is not None and d.tensor.size]
+        if not docs:
+            return
         for name in self.taggers:
             if name not in self.nlp.component_names or name in self.nlp.disabled:
                 continue
             tagger = self.nlp.get_pipe(name)
-            if not len(doc) or doc.tensor is None or doc.tensor.size == 0:
-                continue
             out = tagger.model.get_ref("output_layer")
-            probs = _softmax(numpy.asarray(out.predict(doc.tensor), dtype="float32"))
+            # one matrix product for the whole batch
+            scores = out.predict(out.ops.xp.vstack([d.tensor for d in docs]))
+            probs = _softmax(numpy.asarray(scores, dtype="float32"))
             labels = list(tagger.labels)
-            if total is None:
-                total = {"labels": labels, "probs": probs}
-            else:
-                order = [labels.index(lab) for lab in total["labels"]]
-                total["probs"] = total["probs"] + probs[:, order]
-        if total is not None:
-            doc.user_data[_KEY] = total
+            start = 0
+            for doc in docs:
+                p = probs[start:start + len(doc)]
+                start += len(doc)
+                total = doc.user_data.get(_KEY)
+                if total is None:
+                    doc.user_data[_KEY] = {"labels": labels, "probs": p}
+                else:
+                    order = [labels.index(lab) for lab in total["labels"]]
+                    total["probs"] = total["probs"] + p[:, order]
+
+    def _finish(self, doc: Doc) -> Doc:
+        total = doc.user_data.pop(_KEY, None)
+        if total is not None and len(doc):
+            labels = total["labels"]
+            for token, i in zip(doc, total["probs"].argmax(axis=1).tolist()):
+                token.tag_ = labels[i]
+        return doc
 
     def __call__(self, doc: Doc) -> Doc:
-        self._add(doc)
-        if self.final:
-            total = doc.user_data.pop(_KEY, None)
-            if total is not None and len(doc):
-                labels = total["labels"]
-                for token, i in zip(doc, total["probs"].argmax(axis=1)):
-                    token.tag_ = labels[int(i)]
-        return doc
+        self._add([doc])
+        return self._finish(doc) if self.final else doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            self._add(batch)
+            for doc in batch:
+                yield self._finish(doc) if self.final else doc
 
 
 @Language.factory("workbench_tag_average",

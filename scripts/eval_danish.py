@@ -455,7 +455,7 @@ builds that have a test figure:
 
 Single parts on dev (one sentence per document): tagger 112 wide 95.21, 112 wide with
 lexicon features 95.24, 96 wide 95.22; NER part (joint recipe) with lexicon features, seed 0
-74.66 and seed 1 76.95 (checkpoints 74.84 and 76.70); without them, seed 1: NBASE1.
+74.66 and seed 1 76.95 (checkpoints 74.84 and 76.70); without them, seed 1, 75.16 (checkpoint 74.82).
 Averaging the tag probabilities of the tagger part and of the NER part's auxiliary tagger
 gives +0.3 UPOS on dev (95.22 → 95.52) for 7 kB. G was decided on before any test figure
 of F or G was seen (the plan: choose the recipe on dev, then retrain it on train + dev with
@@ -473,9 +473,12 @@ What was learnt:
   MISC entities; there is no clean-licensed organisation gazetteer to help.
 - A NER ensemble (three seeds, span-level majority vote) does not fit: one NER with its
   tok2vec is 7 MB, so three of them and a tagger are over 15 MB.
-- Throughput halves against 0.1.0 (two tok2vecs instead of one): about 6,000–7,000
-  words/s on one core of this machine while other work ran beside it, 0.1.0 9,800–13,000
-  at the same times. Experiments are kept outside git (`--work-dir`).
+- Throughput drops to about 0.6 × that of 0.1.0 (two tok2vecs instead of one). On one core
+  of this shared 2-core machine G measured 6,850 words/s while only a training ran on the
+  other core, 5,605 at the gate, and 4,500–5,700 while two other test suites ran
+  (0.1.0: 6,600–9,300 at those same moments, 11,500–13,200 on a quiet machine) — above
+  5,000 on a core of its own, below it when the cores are oversubscribed. Loading takes
+  0.4–0.8 s. Experiments are kept outside git (`--work-dir`).
 
 """
 

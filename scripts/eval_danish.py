@@ -528,8 +528,8 @@ best checkpoint on the dev split (564 sentences) with early stopping:
 `workbench/nlp/lexicon_data/da_lexicon.tsv` (57,570 words; extracted by
 `scripts/build_lexicon.py`): its Zipf frequency in Danish and in English (wordfreq, CC BY-SA
 4.0), and gazetteer flags first name / last name (Faker, MIT), place (Faker da_DK towns,
-CLDR country, territory and city names via Babel, Unicode License) and language name (CLDR),
-the last also combined with "is title-case". The lexicon is stored inside the model's
+CLDR country, territory and city names via Babel, Unicode License) and language name (CLDR);
+the fourth feature is the flags combined with "is title-case". The lexicon is stored inside the model's
 weights (0.7 MB per tok2vec), so the model folder needs nothing from outside; the sources
 are credited in the model's LICENSE and in `lexicon_data/LICENSE`.
 

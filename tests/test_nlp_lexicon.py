@@ -60,3 +60,8 @@ def test_bundled_tags_are_averaged(monkeypatch):
     assert docs[2][0].pos_ == "PRON"
     # one at a time (__call__) and batched (pipe) agree
     assert [t.tag_ for t in nlp(texts[2])] == [t.tag_ for t in docs[2]]
+    # without the NER part's tok2vec the average falls back to the first tagger alone
+    alone = nlp.pipe([texts[2]], disable=["tok2vec_ner", "tagger_ner", "ner"])
+    first = next(alone)
+    assert "_workbench_tag_probs" not in first.user_data
+    assert first[0].pos_ == "PRON"

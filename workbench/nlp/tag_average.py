@@ -58,10 +58,15 @@ class TagAverage:
                 start += len(doc)
                 total = doc.user_data.get(_KEY)
                 if total is None:
-                    doc.user_data[_KEY] = {"labels": labels, "probs": p}
+                    doc.user_data[_KEY] = {"labels": labels, "probs": p, "tensors": [doc.tensor]}
+                elif any(doc.tensor is t for t in total["tensors"]):
+                    # this tagger's tok2vec did not run (e.g. nlp.pipe(disable=[...])): the
+                    # tensor is the one an earlier tagger already read, not this tagger's input
+                    continue
                 else:
                     order = [labels.index(lab) for lab in total["labels"]]
                     total["probs"] = total["probs"] + p[:, order]
+                    total["tensors"].append(doc.tensor)
 
     def _finish(self, doc: Doc) -> Doc:
         total = doc.user_data.pop(_KEY, None)

@@ -26,7 +26,8 @@ Stages:
 
 The data are CC BY-SA 4.0, so the trained model is too (see the model's LICENSE).
 
-Usage (one CPU thread per training; about 30–60 minutes for the two on a free core each):
+Usage (one CPU thread per training; four trainings — each part on train, then on train + dev —
+about 40–70 minutes on a free core):
     python scripts/train_danish.py                    # both parts, one after the other
     python scripts/train_danish.py --parallel         # both parts side by side
     python scripts/train_danish.py --part ner --work-dir /tmp/x --set ner.width=96

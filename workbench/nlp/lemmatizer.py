@@ -30,6 +30,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 
+from . import lexicon as _lexicon  # noqa: F401  (registers the tok2vec's lexicon features)
+from . import tag_average as _tag_average  # noqa: F401  (registers the tagger ensemble)
+
 try:  # simplemma is a declared dependency, but stay usable without it
     import simplemma as _simplemma
 except Exception:  # pragma: no cover - exercised only without simplemma

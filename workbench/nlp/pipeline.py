@@ -24,6 +24,8 @@ import spacy
 from spacy.language import Language
 
 from . import lemmatizer as _lemmatizer  # noqa: F401  (registers "workbench_lemmatizer")
+from . import lexicon as _lexicon  # noqa: F401  (registers the tok2vec's lexicon features)
+from . import tag_average as _tag_average  # noqa: F401  (registers "workbench_tag_average")
 
 log = logging.getLogger(__name__)
 

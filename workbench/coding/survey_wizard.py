@@ -141,13 +141,7 @@ def specs_from_table(table, guesses: Optional[list[ColumnGuess]] = None) -> list
         sp = ColumnSpec(column=g.column, role=role, key=g.key or slug(g.column), partner=g.partner if role == "score" else None,
                         type=g.type or "category", reason=g.reason, preview=preview_of(table, i), guess=g)
         if role == "score":
-            s = g.scale or ScaleGuess(scale=(1, 5))
-            sp.dont_know = list(s.dont_know)
-            preset = f"{s.scale[0]}-{s.scale[1]}"
-            if preset in BAND_PRESETS:
-                sp.set_preset(preset)
-            else:
-                sp.scale, sp.bands, sp.preset = s.scale, _ranges(bands_for(*s.scale)), CUSTOM
+            _take_scale(sp, g.scale or ScaleGuess(scale=(1, 5)))
         out.append(sp)
     return out
 
@@ -159,7 +153,12 @@ def ensure_scored(spec: ColumnSpec, table=None) -> None:
     from workbench.importer.infer import guess_scale
 
     s = guess_scale(spec.guess.profile) if spec.guess is not None and spec.guess.profile is not None else None
-    s = s or ScaleGuess(scale=(1, 5))
+    _take_scale(spec, s or ScaleGuess(scale=(1, 5)))
+
+
+def _take_scale(spec: ColumnSpec, s: ScaleGuess) -> None:
+    """A score column's scale, don't-knows and bands from a guess: the matching band preset
+    where there is one, else the scale split in three."""
     spec.dont_know = list(s.dont_know)
     preset = f"{s.scale[0]}-{s.scale[1]}"
     if preset in BAND_PRESETS:
